@@ -1,0 +1,10 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { UnauthenticatedError } from '../common/app-error.js';
+
+/** The verified actor of this request, set by the access guard from the session. */
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  if (!request.actor) throw new UnauthenticatedError();
+  return request.actor;
+});

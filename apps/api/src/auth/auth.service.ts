@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import type { MeResponse, StaffRole } from '@tandem/shared';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
+import { hashToken } from '../common/tokens.js';
+import type { StaffActor } from '../access/actor.js';
+import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { AttemptThrottle } from './login-throttle.js';
+import { SessionService, type SessionTimes } from './session.service.js';
+import type { LoginDto } from './dto/login.dto.js';
+import type { SetPasswordDto } from './dto/set-password.dto.js';
+
+interface Candidate {
+  id: string;
+  practice_id: string;
+  password_hash: string | null;
+}
+
+interface InviteRow {
+  invite_id: string;
+  staff_user_id: string;
+  practice_id: string;
+  email: string;
+  name: string;
+  practice_name: string;
+}
+
+@Injectable()
+export class AuthService {
+  private readonly byEmail: AttemptThrottle;
+  private readonly byAddress: AttemptThrottle;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.byEmail = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
+    this.byAddress = new AttemptThrottle(config.login.maxAttempts * 5, config.login.windowSeconds);
+  }
+
+  async login(dto: LoginDto, request: FastifyRequest, reply: FastifyReply): Promise<MeResponse> {
+    const email = dto.email.trim().toLowerCase();
+    const emailKey = [`email:${email}`];
+    const addressKey = [`ip:${request.ip}`];
+    await this.byEmail.check(emailKey);
+    await this.byAddress.check(addressKey);
+
+    // The same email may belong to staff of two practices; the password decides which.
+    const candidates: Candidate[] = await this.db.query(
+      `SELECT id, practice_id, password_hash FROM staff_user
+        WHERE email = $1 AND active AND password_hash IS NOT NULL ORDER BY created_at LIMIT 5`,
+      [email],
+    );
+    let matched: Candidate | undefined;
+    for (const candidate of candidates) {
+      if (await verifyPassword(candidate.password_hash!, dto.password)) {
+        matched = candidate;
+        break;
+      }
+    }
+    if (candidates.length === 0) await verifyPassword(await DUMMY_HASH, dto.password);
+    if (!matched) {
+      await this.byEmail.fail(emailKey);
+      await this.byAddress.fail(addressKey);
+      throw new UnauthenticatedError('That email and password do not match an active account.', 'invalid_credentials');
+    }
+    const times = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, request, reply);
+    const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '' };
+    return this.me(actor, times);
+  }
+
+  async me(actor: StaffActor, times: SessionTimes): Promise<MeResponse> {
+    const rows: Array<{
+      id: string;
+      email: string;
+      name: string;
+      roles: StaffRole[];
+      practice_id: string;
+      practice_name: string;
+      timezone: string;
+    }> = await this.db.query(
+      `SELECT u.id, u.email, u.name, u.roles, p.id AS practice_id, p.name AS practice_name, p.timezone
+         FROM staff_user u JOIN practice p ON p.id = u.practice_id
+        WHERE u.id = $1 AND u.practice_id = $2`,
+      [actor.userId, actor.practiceId],
+    );
+    const row = rows[0];
+    if (!row) throw new UnauthenticatedError();
+    return {
+      user: { id: row.id, email: row.email, name: row.name, roles: row.roles },
+      practice: { id: row.practice_id, name: row.practice_name, timezone: row.timezone },
+      session: {
+        idleExpiresAt: times.idleExpiresAt.toISOString(),
+        absoluteExpiresAt: times.absoluteExpiresAt.toISOString(),
+      },
+    };
+  }
+
+  logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    return this.sessions.revokeByToken(request, reply);
+  }
+
+  /** What the invite link's page shows before a password is chosen. */
+  async describeInvite(token: string) {
+    const invite = await this.findOpenInvite(token);
+    return { email: invite.email, name: invite.name, practiceName: invite.practice_name };
+  }
+
+  /** Consumes a one-time invite link and sets the password it was issued for. */
+  async setPassword(dto: SetPasswordDto): Promise<void> {
+    const invite = await this.findOpenInvite(dto.token);
+    const problem = passwordProblem(dto.password, invite.email);
+    if (problem) throw new ValidationFailedError({ password: problem });
+    const passwordHash = await hashPassword(dto.password);
+    await this.db.transaction(async (tx) => {
+      const used: unknown[] = await tx.query(
+        `UPDATE staff_invite SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
+        [invite.invite_id],
+      );
+      if (used.length === 0) throw new NotFoundError('invite link');
+      await tx.query(
+        `UPDATE staff_user SET password_hash = $1, updated_at = now() WHERE id = $2 AND practice_id = $3`,
+        [passwordHash, invite.staff_user_id, invite.practice_id],
+      );
+      await this.sessions.revokeAllForUser(invite.practice_id, invite.staff_user_id, tx);
+    });
+  }
+
+  private async findOpenInvite(token: string): Promise<InviteRow> {
+    const rows: InviteRow[] = await this.db.query(
+      `SELECT i.id AS invite_id, i.staff_user_id, i.practice_id, u.email, u.name, p.name AS practice_name
+         FROM staff_invite i
+         JOIN staff_user u ON u.id = i.staff_user_id
+         JOIN practice p ON p.id = i.practice_id
+        WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now() AND u.active`,
+      [hashToken(token)],
+    );
+    if (!rows[0]) {
+      throw new NotFoundError('invite link');
+    }
+    return rows[0];
+  }
+}

@@ -1,0 +1,17 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { TOKEN_PATTERN } from '../../common/tokens.js';
+
+export class InviteTokenDto {
+  @ApiProperty({ description: 'The token from the invite link', pattern: TOKEN_PATTERN.source })
+  @IsString()
+  @Matches(TOKEN_PATTERN, { message: 'is not a valid invite link' })
+  token: string;
+}
+
+export class SetPasswordDto extends InviteTokenDto {
+  @ApiProperty({ minLength: 10, maxLength: 256 })
+  @IsString()
+  @MaxLength(256)
+  password: string;
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import type { StaffRole } from '@tandem/shared';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
+import { UnauthenticatedError } from '../common/app-error.js';
+import type { StaffActor } from '../access/actor.js';
+
+export const SESSION_COOKIE = 'tandem_session';
+/** last_seen_at is written at most this often, so reads stay reads. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionTimes {
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+interface SessionRow {
+  id: string;
+  practice_id: string;
+  staff_user_id: string;
+  roles: StaffRole[];
+  last_seen_at: Date;
+  expires_at: Date;
+}
+
+@Injectable()
+export class SessionService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get idleMs() {
+    return this.config.session.idleMinutes * 60_000;
+  }
+
+  /** Creates a session for a verified user and sets its cookie. */
+  async open(user: { id: string; practiceId: string }, request: FastifyRequest, reply: FastifyReply): Promise<SessionTimes> {
+    const token = newToken();
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.config.session.absoluteHours * 3_600_000);
+    await this.db.query(
+      `INSERT INTO staff_session (practice_id, staff_user_id, token_hash, created_at, last_seen_at, expires_at)
+       VALUES ($1, $2, $3, $4, $4, $5)`,
+      [user.practiceId, user.id, hashToken(token), now, expiresAt],
+    );
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/api',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      expires: expiresAt,
+    });
+    return { idleExpiresAt: new Date(now.getTime() + this.idleMs), absoluteExpiresAt: expiresAt };
+  }
+
+  /**
+   * The staff actor of this request, or null when there is no valid session.
+   * Throws 401 `session_expired` when the cookie names a session that timed out.
+   */
+  async authenticateStaff(request: FastifyRequest, reply: FastifyReply): Promise<StaffActor | null> {
+    const token = request.cookies?.[SESSION_COOKIE];
+    if (!token || !TOKEN_PATTERN.test(token)) return null;
+    const rows: SessionRow[] = await this.db.query(
+      `SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.last_seen_at, s.expires_at
+         FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.active`,
+      [hashToken(token)],
+    );
+    const row = rows[0];
+    if (!row) {
+      this.clearCookie(reply);
+      return null;
+    }
+    const now = Date.now();
+    if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + this.idleMs <= now) {
+      await this.db.query(`UPDATE staff_session SET revoked_at = now() WHERE id = $1`, [row.id]);
+      this.clearCookie(reply);
+      throw new UnauthenticatedError('Your session has ended. Please sign in again.', 'session_expired');
+    }
+    if (now - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+      await this.db.query(`UPDATE staff_session SET last_seen_at = now() WHERE id = $1`, [row.id]);
+      row.last_seen_at = new Date(now);
+    }
+    request.sessionTimes = {
+      idleExpiresAt: new Date(row.last_seen_at.getTime() + this.idleMs),
+      absoluteExpiresAt: row.expires_at,
+    };
+    return {
+      kind: 'staff',
+      userId: row.staff_user_id,
+      practiceId: row.practice_id,
+      roles: row.roles,
+      sessionId: row.id,
+    };
+  }
+
+  async revokeByToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = request.cookies?.[SESSION_COOKIE];
+    if (token && TOKEN_PATTERN.test(token)) {
+      await this.db.query(`UPDATE staff_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [
+        hashToken(token),
+      ]);
+    }
+    this.clearCookie(reply);
+  }
+
+  /** Ends every open session of a user at once (deactivation, password change). */
+  async revokeAllForUser(practiceId: string, userId: string, runner: { query: DataSource['query'] } = this.db) {
+    await runner.query(
+      `UPDATE staff_session SET revoked_at = now() WHERE practice_id = $1 AND staff_user_id = $2 AND revoked_at IS NULL`,
+      [practiceId, userId],
+    );
+  }
+
+  private clearCookie(reply: FastifyReply) {
+    reply.clearCookie(SESSION_COOKIE, { path: '/api' });
+  }
+}

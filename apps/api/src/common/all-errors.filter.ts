@@ -1,0 +1,20 @@
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mapError } from './error-body.js';
+import { serveDashboardIndex } from './dashboard-fallback.js';
+
+/** Every error leaving a route becomes the one error shape; 500s carry only a request id. */
+@Catch()
+export class AllErrorsFilter implements ExceptionFilter {
+  constructor(private readonly dashboardDir: string) {}
+
+  async catch(error: unknown, host: ArgumentsHost) {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const mapped = mapError(error, request.id);
+    if (mapped.body.statusCode === 404 && (await serveDashboardIndex(request, reply, this.dashboardDir))) return;
+    if (mapped.unexpected) request.log.error({ err: error }, 'unexpected error');
+    else if (mapped.body.statusCode === 503) request.log.warn({ err: (error as Error)?.message }, 'database unavailable');
+    reply.status(mapped.body.statusCode).headers(mapped.headers).send(mapped.body);
+  }
+}

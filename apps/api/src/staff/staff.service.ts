@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { InviteResponse, Page, StaffMember, StaffRole } from '@tandem/shared';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { hashToken, newToken } from '../common/tokens.js';
+import { SessionService } from '../auth/session.service.js';
+import type { StaffActor } from '../access/actor.js';
+import type { InviteStaffDto, ListStaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
+
+interface StaffRow {
+  id: string;
+  email: string;
+  name: string;
+  roles: StaffRole[];
+  active: boolean;
+  has_password: boolean;
+  created_at: Date;
+}
+
+const COLUMNS = `id, email, name, roles, active, password_hash IS NOT NULL AS has_password, created_at`;
+
+function toMember(row: StaffRow): StaffMember {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    roles: row.roles,
+    status: !row.active ? 'deactivated' : row.has_password ? 'active' : 'invited',
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Staff of the actor's practice. Every route here is admin-only; every query is scoped by practice. */
+@Injectable()
+export class StaffService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(actor: StaffActor, query: ListStaffQuery): Promise<Page<StaffMember>> {
+    const limit = pageLimit(query.limit);
+    const after = decodeCursor(query.cursor, 2);
+    const params: unknown[] = [actor.practiceId, limit + 1];
+    let where = 'practice_id = $1';
+    if (query.q?.trim()) {
+      params.push(`%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%`);
+      where += ` AND (name ILIKE $${params.length} OR email ILIKE $${params.length})`;
+    }
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ` AND (name, id) > ($${params.length - 1}, $${params.length}::uuid)`;
+    }
+    const rows: StaffRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM staff_user WHERE ${where} ORDER BY name, id LIMIT $2`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(toMember);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor([last.name, last.id]) : null };
+  }
+
+  async get(actor: StaffActor, id: string): Promise<StaffMember> {
+    return toMember(await this.find(this.db.manager, actor.practiceId, id));
+  }
+
+  async invite(actor: StaffActor, dto: InviteStaffDto, baseUrl: string): Promise<InviteResponse> {
+    return this.db.transaction(async (tx) => {
+      const existing: unknown[] = await tx.query(`SELECT 1 FROM staff_user WHERE practice_id = $1 AND email = $2`, [
+        actor.practiceId,
+        dto.email,
+      ]);
+      if (existing.length > 0) {
+        throw new ConflictError('email_taken', 'Someone on your staff already uses that email address.');
+      }
+      const [row]: StaffRow[] = await tx.query(
+        `INSERT INTO staff_user (practice_id, email, name, roles, active) VALUES ($1, $2, $3, $4, true)
+         RETURNING ${COLUMNS}`,
+        [actor.practiceId, dto.email, dto.name, dto.roles],
+      );
+      const link = await this.issueInvite(tx, actor, row!.id, baseUrl);
+      return { member: toMember(row!), ...link };
+    });
+  }
+
+  /** A new one-time link for someone who has not yet chosen a password; earlier links stop working. */
+  async reissueInvite(actor: StaffActor, id: string, baseUrl: string): Promise<InviteResponse> {
+    return this.db.transaction(async (tx) => {
+      const row = await this.find(tx, actor.practiceId, id);
+      if (!row.active) throw new RuleViolationError('staff_deactivated', 'Reactivate this person before inviting them again.');
+      if (row.has_password) {
+        throw new RuleViolationError('already_joined', 'This person has already set a password and can sign in.');
+      }
+      const link = await this.issueInvite(tx, actor, id, baseUrl);
+      return { member: toMember(row), ...link };
+    });
+  }
+
+  async update(actor: StaffActor, id: string, dto: UpdateStaffDto): Promise<StaffMember> {
+    return this.db.transaction(async (tx) => {
+      await this.lockPractice(tx, actor.practiceId);
+      const current = await this.find(tx, actor.practiceId, id);
+      if (dto.roles && current.roles.includes('admin') && !dto.roles.includes('admin')) {
+        await this.assertAnotherActiveAdmin(tx, actor.practiceId, id);
+      }
+      const [row]: StaffRow[] = await tx.query(
+        `UPDATE staff_user SET name = COALESCE($3, name), roles = COALESCE($4, roles), updated_at = now()
+          WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+        [actor.practiceId, id, dto.name ?? null, dto.roles ?? null],
+      );
+      return toMember(row!);
+    });
+  }
+
+  /** Deactivation ends every session of that person at once. */
+  async deactivate(actor: StaffActor, id: string): Promise<StaffMember> {
+    return this.db.transaction(async (tx) => {
+      await this.lockPractice(tx, actor.practiceId);
+      const current = await this.find(tx, actor.practiceId, id);
+      if (current.roles.includes('admin') && current.active) {
+        await this.assertAnotherActiveAdmin(tx, actor.practiceId, id);
+      }
+      const [row]: StaffRow[] = await tx.query(
+        `UPDATE staff_user SET active = false, deactivated_at = COALESCE(deactivated_at, now()), updated_at = now()
+          WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+        [actor.practiceId, id],
+      );
+      await this.sessions.revokeAllForUser(actor.practiceId, id, tx);
+      await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [id]);
+      return toMember(row!);
+    });
+  }
+
+  async reactivate(actor: StaffActor, id: string): Promise<StaffMember> {
+    await this.find(this.db.manager, actor.practiceId, id);
+    const [row]: StaffRow[] = await this.db.query(
+      `UPDATE staff_user SET active = true, deactivated_at = NULL, updated_at = now()
+        WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [actor.practiceId, id],
+    );
+    return toMember(row!);
+  }
+
+  private async find(runner: EntityManager, practiceId: string, id: string): Promise<StaffRow> {
+    const rows: StaffRow[] = await runner.query(`SELECT ${COLUMNS} FROM staff_user WHERE practice_id = $1 AND id = $2`, [
+      practiceId,
+      id,
+    ]);
+    if (!rows[0]) throw new NotFoundError('staff member');
+    return rows[0];
+  }
+
+  /** Serialises admin-changing writes of one practice, so two can never remove the last admin together. */
+  private async lockPractice(tx: EntityManager, practiceId: string) {
+    await tx.query(`SELECT id FROM practice WHERE id = $1 FOR UPDATE`, [practiceId]);
+  }
+
+  private async assertAnotherActiveAdmin(tx: EntityManager, practiceId: string, exceptId: string) {
+    const [{ count }]: Array<{ count: number }> = await tx.query(
+      `SELECT count(*)::int AS count FROM staff_user
+        WHERE practice_id = $1 AND id <> $2 AND active AND 'admin' = ANY(roles) AND password_hash IS NOT NULL`,
+      [practiceId, exceptId],
+    );
+    if (count === 0) {
+      throw new RuleViolationError(
+        'last_admin',
+        'A practice must keep at least one active admin. Make someone else an admin first.',
+      );
+    }
+  }
+
+  private async issueInvite(tx: EntityManager, actor: StaffActor, userId: string, baseUrl: string) {
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + this.config.inviteHours * 3_600_000);
+    await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [userId]);
+    await tx.query(
+      `INSERT INTO staff_invite (practice_id, staff_user_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [actor.practiceId, userId, hashToken(token), actor.userId, expiresAt],
+    );
+    return { inviteUrl: `${this.config.publicBaseUrl ?? baseUrl}/set-password#token=${token}`, expiresAt: expiresAt.toISOString() };
+  }
+}

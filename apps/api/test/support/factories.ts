@@ -1,0 +1,56 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { StaffRole } from '@tandem/shared';
+import { hashPassword } from '../../src/auth/passwords.js';
+import type { TestApp } from './test-app.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let testPasswordHash: Promise<string> | undefined;
+
+const unique = () => crypto.randomBytes(4).toString('hex');
+
+export interface TestPractice {
+  id: string;
+  name: string;
+}
+
+export interface TestStaff {
+  id: string;
+  practiceId: string;
+  email: string;
+  name: string;
+  roles: StaffRole[];
+  password: string;
+}
+
+export async function newPractice(db: DataSource, name = `Practice ${unique()}`): Promise<TestPractice> {
+  const [row]: Array<{ id: string }> = await db.query(`INSERT INTO practice (name) VALUES ($1) RETURNING id`, [name]);
+  return { id: row!.id, name };
+}
+
+export async function newStaff(
+  db: DataSource,
+  practice: { id: string },
+  options: { roles?: StaffRole[]; email?: string; name?: string; active?: boolean } = {},
+): Promise<TestStaff> {
+  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  const roles = options.roles ?? ['clinician'];
+  const email = options.email ?? `${roles.join('-')}.${unique()}@test.example`;
+  const name = options.name ?? `Staff ${unique()}`;
+  const [row]: Array<{ id: string }> = await db.query(
+    `INSERT INTO staff_user (practice_id, email, name, roles, password_hash, active) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [practice.id, email, name, roles, await testPasswordHash, options.active ?? true],
+  );
+  return { id: row!.id, practiceId: practice.id, email, name, roles, password: TEST_PASSWORD };
+}
+
+export const newAdmin = (db: DataSource, practice: { id: string }) => newStaff(db, practice, { roles: ['admin'] });
+export const newClinician = (db: DataSource, practice: { id: string }) => newStaff(db, practice, { roles: ['clinician'] });
+
+/** A supertest agent holding a signed-in session of `staff`. */
+export async function signIn(t: TestApp, staff: { email: string; password: string }) {
+  const agent = t.request();
+  const res = await agent.post('/api/auth/login').send({ email: staff.email, password: staff.password });
+  if (res.status !== 200) throw new Error(`sign-in of ${staff.email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return agent;
+}

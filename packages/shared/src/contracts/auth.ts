@@ -1,0 +1,20 @@
+import type { StaffRole } from './roles.js';
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+export interface MeResponse {
+  user: { id: string; email: string; name: string; roles: StaffRole[] };
+  practice: { id: string; name: string; timezone: string };
+  session: { idleExpiresAt: string; absoluteExpiresAt: string };
+}
+
+export interface SetPasswordRequest {
+  token: string;
+  password: string;
+}
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;

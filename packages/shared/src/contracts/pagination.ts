@@ -1,0 +1,5 @@
+/** A keyset-paginated page: pass `nextCursor` back as `cursor` for the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
