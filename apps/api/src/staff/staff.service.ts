@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { hashToken, newToken } from '../common/tokens.js';
+import { modify } from '../common/sql.js';
 import { SessionService } from '../auth/session.service.js';
 import type { StaffActor } from '../access/actor.js';
 import type { InviteStaffDto, ListStaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
@@ -107,7 +108,8 @@ export class StaffService {
       if (dto.roles && current.roles.includes('admin') && !dto.roles.includes('admin')) {
         await this.assertAnotherActiveAdmin(tx, actor.practiceId, id);
       }
-      const [row]: StaffRow[] = await tx.query(
+      const [row] = await modify<StaffRow>(
+        tx,
         `UPDATE staff_user SET name = COALESCE($3, name), roles = COALESCE($4, roles), updated_at = now()
           WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
         [actor.practiceId, id, dto.name ?? null, dto.roles ?? null],
@@ -124,7 +126,8 @@ export class StaffService {
       if (current.roles.includes('admin') && current.active) {
         await this.assertAnotherActiveAdmin(tx, actor.practiceId, id);
       }
-      const [row]: StaffRow[] = await tx.query(
+      const [row] = await modify<StaffRow>(
+        tx,
         `UPDATE staff_user SET active = false, deactivated_at = COALESCE(deactivated_at, now()), updated_at = now()
           WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
         [actor.practiceId, id],
@@ -137,7 +140,8 @@ export class StaffService {
 
   async reactivate(actor: StaffActor, id: string): Promise<StaffMember> {
     await this.find(this.db.manager, actor.practiceId, id);
-    const [row]: StaffRow[] = await this.db.query(
+    const [row] = await modify<StaffRow>(
+      this.db,
       `UPDATE staff_user SET active = true, deactivated_at = NULL, updated_at = now()
         WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [actor.practiceId, id],

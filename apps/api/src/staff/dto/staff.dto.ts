@@ -7,13 +7,13 @@ import {
   IsArray,
   IsEmail,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '@tandem/shared';
+import { IsOmittable } from '../../common/omittable.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -42,7 +42,7 @@ export class InviteStaffDto {
 
 export class UpdateStaffDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'is required' })
@@ -50,7 +50,7 @@ export class UpdateStaffDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1, { message: 'needs at least one role' })
   @ArrayMaxSize(2)
@@ -61,19 +61,19 @@ export class UpdateStaffDto {
 
 export class ListStaffQuery {
   @ApiPropertyOptional({ maxLength: 200, description: 'Search by name or email' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(200)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Cursor from the previous page' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
   limit?: string;
 }

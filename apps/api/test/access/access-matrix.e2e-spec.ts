@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { newAdmin, newClinician, newPractice, signIn, type TestStaff } from '../support/factories.js';
+import { ACCESS_MATRIX, ACTOR_KINDS, type ActorKind, type MatrixContext } from './access-matrix.js';
+
+describe('access matrix', () => {
+  let t: TestApp;
+  let ctx: MatrixContext;
+  const actors = new Map<ActorKind, TestStaff | null>();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const home = await newPractice(t.db);
+    const other = await newPractice(t.db);
+    ctx = { db: t.db, home };
+    actors.set('anonymous', null);
+    actors.set('homeAdmin', await newAdmin(t.db, home));
+    actors.set('homeClinician', await newClinician(t.db, home));
+    actors.set('otherAdmin', await newAdmin(t.db, other));
+    actors.set('otherClinician', await newClinician(t.db, other));
+  });
+  afterAll(() => t.close());
+
+  const cases = ACCESS_MATRIX.flatMap((row) => ACTOR_KINDS.map((actor) => ({ row, actor, status: row.expect[actor] })));
+
+  it.each(cases.map((c) => [c.row.route, c.actor, c.status, c] as const))('%s as %s → %i', async (_r, _a, _s, c) => {
+    const staff = actors.get(c.actor);
+    // A fresh session per call: some routes (logout, deactivate) end sessions.
+    const agent = staff ? await signIn(t, staff) : t.request();
+    const params = c.row.params ? await c.row.params(ctx) : {};
+    const [method, template] = c.row.route.split(' ') as [string, string];
+    const path = template.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? `missing-${name}`);
+    const call = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](path);
+    const res = c.row.body ? await call.send(c.row.body(ctx)) : await call;
+    expect({ status: res.status, code: res.body?.code }).toEqual(
+      expect.objectContaining({ status: c.status }),
+    );
+  });
+});
