@@ -38,6 +38,7 @@ const common = {
 export default {
   rootDir: '.',
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
   projects: [
     {
       ...common,

@@ -33,22 +33,43 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+async function parentOf(pid: number): Promise<number | undefined> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ppid = Number.parseInt(fields[1] ?? '', 10);
+  return Number.isFinite(ppid) ? ppid : undefined;
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 100) {
+    if (!(await fs.access(`/proc/${pid}`).then(() => true, () => false))) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 /**
- * A postmaster.pid left by a crash blocks start-up when its pid now belongs to
- * another process. Remove it when no postgres process holds that pid.
+ * After a crash, the lock file (postmaster.pid) may name a server orphaned by
+ * a Tandem process that died, or a pid now used by something else. Stop an
+ * orphaned server cleanly, drop a stale lock, and refuse only when another
+ * live Tandem still owns the cluster.
  */
 async function clearStaleLock(pgdata: string, log: Logger): Promise<void> {
   const lockFile = path.join(pgdata, 'postmaster.pid');
   const content = await fs.readFile(lockFile, 'utf8').catch(() => undefined);
   if (content === undefined) return;
   const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
-  const cmdline = Number.isFinite(pid)
-    ? await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
-    : '';
+  const cmdline = Number.isFinite(pid) ? await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : '';
   if (cmdline.includes('postgres') && cmdline.includes(pgdata)) {
-    throw new Error(
-      `The embedded database in ${pgdata} is already in use by process ${pid}. Stop the other Tandem first.`,
-    );
+    const ppid = await parentOf(pid);
+    const parent = ppid ? await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8').catch(() => '') : '';
+    if (ppid && ppid !== 1 && parent.includes('node')) {
+      throw new Error(`The embedded database in ${pgdata} is in use by another Tandem (process ${ppid}). Stop it first.`);
+    }
+    log.warn({ pid }, 'stopping an embedded PostgreSQL server left running by a Tandem that crashed');
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 15_000))) throw new Error(`The old PostgreSQL server (process ${pid}) did not stop.`);
+    return;
   }
   log.warn({ pid }, 'removing a stale embedded PostgreSQL lock left by an earlier crash');
   await fs.rm(lockFile, { force: true });
