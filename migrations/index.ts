@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-foundation.js';
+import { ClientsCouplesCareTeams1764000100000 } from './1764000100000-clients-couples-care-teams.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, ClientsCouplesCareTeams1764000100000];

@@ -6,6 +6,11 @@ import { AccessGuard } from './access/access.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StaffModule } from './staff/staff.module.js';
+import { AccessModule } from './access/access.module.js';
+import { CareTeamsModule } from './care-teams/care-teams.module.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { CouplesModule } from './couples/couples.module.js';
+import { CaseloadsModule } from './caseloads/caseloads.module.js';
 
 @Module({})
 export class AppModule {
@@ -14,7 +19,17 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule.forRoot(databaseUrl, config.dbPoolSize), AuthModule, HealthModule, StaffModule],
+      imports: [
+        DatabaseModule.forRoot(databaseUrl, config.dbPoolSize),
+        AccessModule,
+        AuthModule,
+        HealthModule,
+        StaffModule,
+        CareTeamsModule,
+        ClientsModule,
+        CouplesModule,
+        CaseloadsModule,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },

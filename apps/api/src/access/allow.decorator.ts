@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /**
  * Who may call a route:
@@ -13,4 +14,5 @@ export type Audience = 'public' | 'staff' | 'admin' | 'clinician' | 'portal';
 
 export const ALLOW_KEY = 'tandem:allow';
 
-export const Allow = (audience: Audience) => SetMetadata(ALLOW_KEY, audience);
+/** Declares a route's audience; the OpenAPI document shows it as `x-audience`. */
+export const Allow = (audience: Audience) => applyDecorators(SetMetadata(ALLOW_KEY, audience), ApiExtension('x-audience', audience));

@@ -25,11 +25,28 @@ function collect(errors: ValidationError[], prefix: string, out: Record<string, 
 const isPlainObject = (value: unknown) =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 
+/** PostgreSQL text cannot hold NUL characters; no field of Tandem's has a use for them. */
+function findNulCharacters(value: unknown, path: string, out: Record<string, string>, depth = 0): void {
+  if (depth > 32) return;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) out[path || 'body'] = 'contains a character that is not allowed';
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => findNulCharacters(item, path, out, depth + 1));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) findNulCharacters(item, path ? `${path}.${key}` : key, out, depth + 1);
+  }
+}
+
 /** Whitelist, forbid unknown fields, transform; failures become a field → message map. */
 class TandemValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object && !isPlainObject(value)) {
       throw new ValidationFailedError({ body: 'must be a JSON object' });
+    }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const fields: Record<string, string> = {};
+      findNulCharacters(value, '', fields);
+      if (Object.keys(fields).length > 0) throw new ValidationFailedError(fields);
     }
     return super.transform(value, metadata);
   }

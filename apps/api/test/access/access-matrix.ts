@@ -7,16 +7,19 @@ import type { Audience } from '../../src/access/allow.decorator.js';
  * have a row (route-declarations.e2e-spec.ts fails otherwise), and every row
  * is run as each kind of actor (access-matrix.e2e-spec.ts).
  *
- * Records named in paths belong to the "home" practice. "other*" actors are
- * signed-in staff of another practice: for them a home record must read as
- * missing (404), never as forbidden.
+ * Records named in paths belong to the "home" practice, and homeClinician is
+ * on their care teams. homeOutsider is a clinician of the same practice who is
+ * not; "other*" actors are signed-in staff of another practice. For both, a
+ * record they may not see must read as missing (404), never as forbidden.
  */
-export const ACTOR_KINDS = ['anonymous', 'homeAdmin', 'homeClinician', 'otherAdmin', 'otherClinician'] as const;
+export const ACTOR_KINDS = ['anonymous', 'homeAdmin', 'homeClinician', 'homeOutsider', 'otherAdmin', 'otherClinician'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 export interface MatrixContext {
   db: DataSource;
   home: { id: string };
+  /** The clinician on the care teams of the records the builders make. */
+  homeClinicianId: string;
 }
 
 export interface MatrixRow {
@@ -26,6 +29,8 @@ export interface MatrixRow {
   params?: (ctx: MatrixContext) => Promise<Record<string, string>>;
   /** A valid body, so that the status reflects access and not validation. */
   body?: (ctx: MatrixContext) => object;
+  /** For bodies that name the records the params builder made. */
+  bodyFromParams?: (params: Record<string, string>) => object;
   expect: Record<ActorKind, number>;
 }
 
@@ -43,6 +48,7 @@ const everyone = (status: number): Record<ActorKind, number> => ({
   anonymous: status,
   homeAdmin: status,
   homeClinician: status,
+  homeOutsider: status,
   otherAdmin: status,
   otherClinician: status,
 });
@@ -54,6 +60,7 @@ const adminRecord = (status: number): Record<ActorKind, number> => ({
   anonymous: 401,
   homeAdmin: status,
   homeClinician: 403,
+  homeOutsider: 403,
   otherAdmin: 404,
   otherClinician: 403,
 });
@@ -63,9 +70,61 @@ const adminOwnPractice = (status: number): Record<ActorKind, number> => ({
   anonymous: 401,
   homeAdmin: status,
   homeClinician: 403,
+  homeOutsider: 403,
   otherAdmin: status,
   otherClinician: 403,
 });
+
+/** A clinical record: its admins and care team reach it; everyone else finds nothing. */
+const careTeamRecord = (status: number): Record<ActorKind, number> => ({
+  anonymous: 401,
+  homeAdmin: status,
+  homeClinician: status,
+  homeOutsider: 404,
+  otherAdmin: 404,
+  otherClinician: 404,
+});
+
+/** Only a clinician on the care team (not an admin as such). */
+const careTeamClinicianOnly = (status: number): Record<ActorKind, number> => ({
+  anonymous: 401,
+  homeAdmin: 403,
+  homeClinician: status,
+  homeOutsider: 404,
+  otherAdmin: 403,
+  otherClinician: 404,
+});
+
+async function insertClient(ctx: MatrixContext, name = 'Matrix Client'): Promise<string> {
+  const [row]: Array<{ id: string }> = await ctx.db.query(`INSERT INTO client (practice_id, name) VALUES ($1, $2) RETURNING id`, [ctx.home.id, name]);
+  return row!.id;
+}
+
+async function clientOnTeam(ctx: MatrixContext): Promise<Record<string, string>> {
+  const id = await insertClient(ctx);
+  await ctx.db.query(`INSERT INTO care_team_member (practice_id, client_id, staff_user_id, role) VALUES ($1, $2, $3, 'primary')`, [
+    ctx.home.id,
+    id,
+    ctx.homeClinicianId,
+  ]);
+  return { id };
+}
+
+async function coupleOnTeam(ctx: MatrixContext, members = 2): Promise<Record<string, string>> {
+  const [couple]: Array<{ id: string }> = await ctx.db.query(`INSERT INTO couple (practice_id, display_name) VALUES ($1, 'Matrix Couple') RETURNING id`, [ctx.home.id]);
+  const memberIds: string[] = [];
+  for (let i = 0; i < members; i++) {
+    const clientId = await insertClient(ctx, `Matrix Partner ${i}`);
+    memberIds.push(clientId);
+    await ctx.db.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [ctx.home.id, couple!.id, clientId]);
+  }
+  await ctx.db.query(`INSERT INTO care_team_member (practice_id, couple_id, staff_user_id, role) VALUES ($1, $2, $3, 'primary')`, [
+    ctx.home.id,
+    couple!.id,
+    ctx.homeClinicianId,
+  ]);
+  return { id: couple!.id, clientId: memberIds[0]! };
+}
 
 const someToken = () => crypto.randomBytes(32).toString('base64url');
 
@@ -104,4 +163,71 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { route: 'POST /api/staff/:id/deactivate', audience: 'admin', params: invitedStaff, expect: adminRecord(200) },
   { route: 'POST /api/staff/:id/reactivate', audience: 'admin', params: invitedStaff, expect: adminRecord(200) },
+
+  { route: 'GET /api/clients', audience: 'staff', expect: signedIn(200) },
+  { route: 'POST /api/clients', audience: 'admin', body: () => ({ name: 'New Client' }), expect: adminOwnPractice(201) },
+  { route: 'GET /api/clients/:id', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
+  {
+    route: 'PATCH /api/clients/:id',
+    audience: 'staff',
+    params: clientOnTeam,
+    body: () => ({ preferredName: 'Renamed', version: 1 }),
+    expect: careTeamRecord(200),
+  },
+  { route: 'POST /api/clients/:id/discharge', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
+  { route: 'POST /api/clients/:id/reactivate', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
+  {
+    route: 'PUT /api/clients/:id/care-team',
+    audience: 'admin',
+    params: clientOnTeam,
+    body: (ctx) => ({ primaryClinicianId: ctx.homeClinicianId, otherClinicianIds: [] }),
+    expect: adminRecord(200),
+  },
+
+  { route: 'GET /api/couples', audience: 'staff', expect: signedIn(200) },
+  {
+    route: 'POST /api/couples',
+    audience: 'admin',
+    body: () => ({ displayName: 'New Couple', memberIds: [] }),
+    // The body is refused (no members) only after access is granted.
+    expect: { ...adminOwnPractice(400) },
+  },
+  { route: 'GET /api/couples/:id', audience: 'staff', params: (ctx) => coupleOnTeam(ctx), expect: careTeamRecord(200) },
+  {
+    route: 'PATCH /api/couples/:id',
+    audience: 'admin',
+    params: (ctx) => coupleOnTeam(ctx),
+    body: () => ({ displayName: 'Renamed Couple', version: 1 }),
+    expect: adminRecord(200),
+  },
+  {
+    route: 'POST /api/couples/:id/members',
+    audience: 'admin',
+    params: async (ctx) => ({ ...(await coupleOnTeam(ctx)), newClientId: await insertClient(ctx, 'Third Partner') }),
+    body: () => ({}),
+    bodyFromParams: (params) => ({ clientId: params.newClientId }),
+    expect: adminRecord(201),
+  },
+  {
+    route: 'DELETE /api/couples/:id/members/:clientId',
+    audience: 'admin',
+    params: (ctx) => coupleOnTeam(ctx, 3),
+    expect: adminRecord(200),
+  },
+  {
+    route: 'PUT /api/couples/:id/safety',
+    audience: 'clinician',
+    params: (ctx) => coupleOnTeam(ctx),
+    body: () => ({ status: 'cleared', note: 'Screened at intake, no concerns.' }),
+    expect: careTeamClinicianOnly(200),
+  },
+  {
+    route: 'PUT /api/couples/:id/care-team',
+    audience: 'admin',
+    params: (ctx) => coupleOnTeam(ctx),
+    body: (ctx) => ({ primaryClinicianId: ctx.homeClinicianId, otherClinicianIds: [] }),
+    expect: adminRecord(200),
+  },
+
+  { route: 'GET /api/caseloads', audience: 'admin', expect: adminOwnPractice(200) },
 ];

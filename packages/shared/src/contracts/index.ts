@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './auth.js';
 export * from './staff.js';
 export * from './pagination.js';
+export * from './clients.js';

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ClientAccess } from '@tandem/shared';
+import { ForbiddenError, NotFoundError } from '../common/app-error.js';
+import type { SqlRunner } from '../common/sql.js';
+import { isAdmin, isClinician, type StaffActor } from './actor.js';
+
+/**
+ * What an actor may do with a client or couple:
+ * - `read`: see the record;
+ * - `edit`: change demographics, discharge, reactivate (admin or the client's own care team);
+ * - `screen`: set a couple's conjoint-safety status (clinicians on the couple's care team);
+ * - `manage`: care teams, couple membership, names of couples (admins).
+ */
+export type RecordAction = 'read' | 'edit' | 'screen' | 'manage';
+
+/**
+ * SQL predicates for "this clinician is on the care team of…", for list
+ * queries. `$me` is the placeholder of the clinician's id; `c` is the client
+ * or couple alias. Both are indexed (care_team_by_staff, couple_member_client).
+ */
+export const onClientTeam = (c: string, me: string) =>
+  `EXISTS (SELECT 1 FROM care_team_member ct WHERE ct.practice_id = ${c}.practice_id AND ct.client_id = ${c}.id
+             AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL)`;
+export const onTeamOfClientsCouple = (c: string, me: string) =>
+  `EXISTS (SELECT 1 FROM couple_member cm JOIN care_team_member ct
+             ON ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id AND ct.removed_at IS NULL
+            WHERE cm.practice_id = ${c}.practice_id AND cm.client_id = ${c}.id AND cm.left_at IS NULL
+              AND ct.staff_user_id = ${me})`;
+export const onCoupleTeam = (c: string, me: string) =>
+  `EXISTS (SELECT 1 FROM care_team_member ct WHERE ct.practice_id = ${c}.practice_id AND ct.couple_id = ${c}.id
+             AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL)`;
+
+/**
+ * The one place that answers "may this actor do X to this record?". Services
+ * call it first. A record the actor may not see, or of another practice, is
+ * a 404 that reads exactly like a missing one; a record they see but may not
+ * change this way is a 403.
+ */
+@Injectable()
+export class AccessService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  requireAdmin(actor: StaffActor): void {
+    if (!isAdmin(actor)) throw new ForbiddenError();
+  }
+
+  /** Returns how the actor reaches the client. */
+  async client(actor: StaffActor, clientId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<ClientAccess> {
+    const [row] = (await runner.query(
+      `SELECT ${onClientTeam('c', '$3')} AS on_team, ${onTeamOfClientsCouple('c', '$3')} AS via_couple
+         FROM client c WHERE c.practice_id = $1 AND c.id = $2`,
+      [actor.practiceId, clientId, actor.userId],
+    )) as Array<{ on_team: boolean; via_couple: boolean }>;
+    if (!row) throw new NotFoundError('client');
+    const onTeam = isClinician(actor) && row.on_team;
+    const viaCouple = isClinician(actor) && row.via_couple;
+    const admin = isAdmin(actor);
+    if (!admin && !onTeam && !viaCouple) throw new NotFoundError('client');
+    const access: ClientAccess = onTeam ? 'care-team' : admin ? 'admin' : 'via-couple';
+    switch (action) {
+      case 'read':
+        return access;
+      case 'edit':
+        if (admin || onTeam) return access;
+        throw new ForbiddenError('Only the client’s own care team or an admin can change this record.');
+      case 'manage':
+        if (admin) return access;
+        throw new ForbiddenError('Only an admin can change care teams.');
+      case 'screen':
+        throw new ForbiddenError();
+    }
+  }
+
+  async couple(actor: StaffActor, coupleId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<void> {
+    const [row] = (await runner.query(
+      `SELECT ${onCoupleTeam('c', '$3')} AS on_team FROM couple c WHERE c.practice_id = $1 AND c.id = $2`,
+      [actor.practiceId, coupleId, actor.userId],
+    )) as Array<{ on_team: boolean }>;
+    if (!row) throw new NotFoundError('couple');
+    const onTeam = isClinician(actor) && row.on_team;
+    const admin = isAdmin(actor);
+    if (!admin && !onTeam) throw new NotFoundError('couple');
+    switch (action) {
+      case 'read':
+        return;
+      case 'screen':
+        if (onTeam) return;
+        throw new ForbiddenError('Only a clinician on this couple’s care team can record a safety screening.');
+      case 'edit':
+      case 'manage':
+        if (admin) return;
+        throw new ForbiddenError('Only an admin can change a couple’s members or care team.');
+    }
+  }
+
+  /** Ids named inside a body must be records of the actor's practice, or the request is a 404. */
+  async assertClinicians(actor: StaffActor, staffIds: string[], runner: SqlRunner = this.db): Promise<void> {
+    const unique = [...new Set(staffIds)];
+    if (unique.length === 0) return;
+    const [{ count }] = (await runner.query(
+      `SELECT count(*)::int AS count FROM staff_user
+        WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND active AND 'clinician' = ANY(roles)`,
+      [actor.practiceId, unique],
+    )) as Array<{ count: number }>;
+    if (count !== unique.length) throw new NotFoundError('clinician');
+  }
+
+  async assertClientsVisible(actor: StaffActor, clientIds: string[], runner: SqlRunner = this.db): Promise<void> {
+    for (const id of new Set(clientIds)) await this.client(actor, id, 'read', runner);
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CareTeamMember, CareTeamRole } from '@tandem/shared';
+import { AccessService } from '../access/access.service.js';
+import type { StaffActor } from '../access/actor.js';
+import { ValidationFailedError } from '../common/app-error.js';
+import type { SqlRunner } from '../common/sql.js';
+
+export type CareTeamSubject = { clientId: string } | { coupleId: string };
+
+const column = (s: CareTeamSubject) => ('clientId' in s ? 'client_id' : 'couple_id');
+const idOf = (s: CareTeamSubject) => ('clientId' in s ? s.clientId : s.coupleId);
+
+/** Care teams of clients and couples: one primary clinician and optional others, with history kept. */
+@Injectable()
+export class CareTeamService {
+  constructor(@Inject(AccessService) private readonly access: AccessService) {}
+
+  async members(runner: SqlRunner, practiceId: string, subject: CareTeamSubject): Promise<CareTeamMember[]> {
+    const rows = (await runner.query(
+      `SELECT ct.staff_user_id, u.name, ct.role, ct.added_at
+         FROM care_team_member ct JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
+        WHERE ct.practice_id = $1 AND ct.${column(subject)} = $2 AND ct.removed_at IS NULL
+        ORDER BY ct.role, u.name`,
+      [practiceId, idOf(subject)],
+    )) as Array<{ staff_user_id: string; name: string; role: CareTeamRole; added_at: Date }>;
+    return rows.map((r) => ({ staffId: r.staff_user_id, name: r.name, role: r.role, addedAt: r.added_at.toISOString() }));
+  }
+
+  /**
+   * Replaces the team: people who leave get removed_at, role changes are a
+   * removal plus an addition (so history shows when someone became primary).
+   * Call inside a transaction, after the access check on the subject.
+   */
+  async replace(tx: SqlRunner, actor: StaffActor, subject: CareTeamSubject, primaryId: string, otherIds: string[]) {
+    const others = otherIds.filter((id) => id !== primaryId);
+    if (others.length !== otherIds.length) {
+      throw new ValidationFailedError({ otherClinicianIds: 'must not include the primary clinician' });
+    }
+    await this.access.assertClinicians(actor, [primaryId, ...others], tx);
+    const wanted = new Map<string, CareTeamRole>([[primaryId, 'primary'], ...others.map((id) => [id, 'secondary'] as [string, CareTeamRole])]);
+    const current = (await tx.query(
+      `SELECT staff_user_id, role FROM care_team_member
+        WHERE practice_id = $1 AND ${column(subject)} = $2 AND removed_at IS NULL FOR UPDATE`,
+      [actor.practiceId, idOf(subject)],
+    )) as Array<{ staff_user_id: string; role: CareTeamRole }>;
+    const leaving = current.filter((m) => wanted.get(m.staff_user_id) !== m.role).map((m) => m.staff_user_id);
+    if (leaving.length > 0) {
+      await tx.query(
+        `UPDATE care_team_member SET removed_at = now()
+          WHERE practice_id = $1 AND ${column(subject)} = $2 AND staff_user_id = ANY($3::uuid[]) AND removed_at IS NULL`,
+        [actor.practiceId, idOf(subject), leaving],
+      );
+    }
+    const staying = new Set(current.filter((m) => !leaving.includes(m.staff_user_id)).map((m) => m.staff_user_id));
+    for (const [staffId, role] of wanted) {
+      if (staying.has(staffId)) continue;
+      await tx.query(
+        `INSERT INTO care_team_member (practice_id, ${column(subject)}, staff_user_id, role) VALUES ($1, $2, $3, $4)`,
+        [actor.practiceId, idOf(subject), staffId, role],
+      );
+    }
+  }
+}

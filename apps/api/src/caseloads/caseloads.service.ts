@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { CaseloadBoard } from '@tandem/shared';
+import { AccessService } from '../access/access.service.js';
+import type { StaffActor } from '../access/actor.js';
+
+/** The admin's board: each clinician's load, and who has nobody yet. */
+@Injectable()
+export class CaseloadsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AccessService) private readonly access: AccessService,
+  ) {}
+
+  async board(actor: StaffActor): Promise<CaseloadBoard> {
+    this.access.requireAdmin(actor);
+    const clinicians = (await this.db.query(
+      `SELECT u.id, u.name, u.active,
+              (SELECT count(*) FROM care_team_member ct JOIN client c ON c.practice_id = ct.practice_id AND c.id = ct.client_id
+                WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL AND c.status = 'active')::int AS active_clients,
+              (SELECT count(*) FROM care_team_member ct
+                WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL AND ct.couple_id IS NOT NULL)::int AS couples
+         FROM staff_user u
+        WHERE u.practice_id = $1 AND 'clinician' = ANY(u.roles) AND (u.active OR EXISTS (
+                SELECT 1 FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL))
+        ORDER BY u.active DESC, u.name, u.id`,
+      [actor.practiceId],
+    )) as Array<{ id: string; name: string; active: boolean; active_clients: number; couples: number }>;
+    const [unassigned] = (await this.db.query(
+      `SELECT
+         (SELECT count(*) FROM client c WHERE c.practice_id = $1 AND c.status = 'active' AND NOT EXISTS (
+            SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.client_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS clients,
+         (SELECT count(*) FROM couple c WHERE c.practice_id = $1 AND NOT EXISTS (
+            SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.couple_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS couples`,
+      [actor.practiceId],
+    )) as Array<{ clients: number; couples: number }>;
+    return {
+      clinicians: clinicians.map((c) => ({
+        clinician: { id: c.id, name: c.name, active: c.active },
+        activeClients: c.active_clients,
+        couples: c.couples,
+      })),
+      unassignedClients: unassigned!.clients,
+      unassignedCouples: unassigned!.couples,
+    };
+  }
+}

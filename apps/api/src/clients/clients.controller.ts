@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Allow } from '../access/allow.decorator.js';
+import { CurrentActor } from '../access/actor.decorator.js';
+import type { StaffActor } from '../access/actor.js';
+import { RecordIdPipe } from '../common/uuid-param.js';
+import { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
+import { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
+import { ClientsService } from './clients.service.js';
+
+@ApiTags('clients')
+@Controller('clients')
+@Allow('staff')
+export class ClientsController {
+  constructor(@Inject(ClientsService) private readonly clients: ClientsService) {}
+
+  @Get()
+  list(@CurrentActor() actor: StaffActor, @Query() query: ListClientsQuery) {
+    return this.clients.list(actor, query);
+  }
+
+  @Post()
+  @Allow('admin')
+  create(@CurrentActor() actor: StaffActor, @Body() dto: CreateClientDto) {
+    return this.clients.create(actor, dto);
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.clients.get(actor, id);
+  }
+
+  @Patch(':id')
+  update(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: UpdateClientDto) {
+    return this.clients.update(actor, id, dto);
+  }
+
+  @Post(':id/discharge')
+  @HttpCode(200)
+  discharge(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.clients.setStatus(actor, id, 'discharged');
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  reactivate(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.clients.setStatus(actor, id, 'active');
+  }
+
+  @Put(':id/care-team')
+  @Allow('admin')
+  setCareTeam(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: SetCareTeamDto) {
+    return this.clients.setCareTeam(actor, id, dto);
+  }
+}

@@ -1,0 +1,223 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, Page } from '@tandem/shared';
+import { AccessService, onClientTeam, onTeamOfClientsCouple } from '../access/access.service.js';
+import { isAdmin, type StaffActor } from '../access/actor.js';
+import { ConflictError, NotFoundError } from '../common/app-error.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { modify, type SqlRunner } from '../common/sql.js';
+import { CareTeamService } from '../care-teams/care-team.service.js';
+import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
+import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
+
+interface SummaryRow {
+  id: string;
+  name: string;
+  preferred_name: string | null;
+  status: ClientStatus;
+  created_at: Date;
+  sort_name: string;
+  primary_id: string | null;
+  primary_name: string | null;
+  couples: Array<{ id: string; displayName: string }>;
+}
+
+interface DetailRow extends SummaryRow {
+  email: string | null;
+  phone: string | null;
+  date_of_birth: string | null;
+  preferred_language: string;
+  discharged_at: Date | null;
+  version: number;
+}
+
+/** Columns every client read shares: the primary clinician and current couples come along in one query. */
+const SUMMARY_COLUMNS = `
+  c.id, c.name, c.preferred_name, c.status, c.created_at, lower(c.name) AS sort_name,
+  p.staff_user_id AS primary_id, p.name AS primary_name,
+  COALESCE((SELECT json_agg(json_build_object('id', cp.id, 'displayName', cp.display_name) ORDER BY cp.display_name)
+              FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
+             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL), '[]') AS couples`;
+
+const PRIMARY_JOIN = `
+  LEFT JOIN LATERAL (
+    SELECT ct.staff_user_id, u.name FROM care_team_member ct
+      JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
+     WHERE ct.practice_id = c.practice_id AND ct.client_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
+  ) p ON true`;
+
+function toSummary(row: SummaryRow): ClientSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    preferredName: row.preferred_name,
+    status: row.status,
+    primaryClinician: row.primary_id ? { id: row.primary_id, name: row.primary_name! } : null,
+    couples: row.couples,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+@Injectable()
+export class ClientsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AccessService) private readonly access: AccessService,
+    @Inject(CareTeamService) private readonly careTeams: CareTeamService,
+  ) {}
+
+  /** Admins list the whole practice; clinicians only the clients their care teams reach. */
+  async list(actor: StaffActor, query: ListClientsQuery): Promise<Page<ClientSummary>> {
+    const limit = pageLimit(query.limit);
+    const recent = query.sort === 'recent';
+    const after = decodeCursor(query.cursor, 2);
+    const params: unknown[] = [actor.practiceId];
+    const where = ['c.practice_id = $1'];
+    const add = (value: unknown) => `$${params.push(value)}`;
+
+    if (!isAdmin(actor)) {
+      const me = add(actor.userId);
+      where.push(`(${onClientTeam('c', me)} OR ${onTeamOfClientsCouple('c', me)})`);
+    }
+    if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
+    if (query.clinicianId) {
+      const who = add(query.clinicianId);
+      where.push(`(${onClientTeam('c', who)} OR ${onTeamOfClientsCouple('c', who)})`);
+    }
+    if (query.unassigned) where.push('p.staff_user_id IS NULL');
+    if (query.status) where.push(`c.status = ${add(query.status)}`);
+    if (query.hasCouple) {
+      where.push(
+        `${query.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL)`,
+      );
+    }
+    if (query.q?.trim()) {
+      const pattern = `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+      where.push(`lower(c.name || ' ' || coalesce(c.preferred_name, '')) LIKE ${add(pattern)}`);
+    }
+    if (after) {
+      where.push(
+        recent
+          ? `(c.created_at, c.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`
+          : `(lower(c.name), c.id) > (${add(after[0])}, ${add(after[1])}::uuid)`,
+      );
+    }
+    const order = recent ? 'c.created_at DESC, c.id DESC' : 'lower(c.name), c.id';
+    const rows = (await this.db.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM client c ${PRIMARY_JOIN}
+        WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${add(limit + 1)}`,
+      params,
+    )) as SummaryRow[];
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return {
+      items: rows.slice(0, limit).map(toSummary),
+      nextCursor: last ? encodeCursor(recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
+    };
+  }
+
+  async get(actor: StaffActor, id: string): Promise<ClientDetail> {
+    const access = await this.access.client(actor, id, 'read');
+    return this.detail(this.db, actor.practiceId, id, access);
+  }
+
+  /** Admins create clients; naming a primary clinician puts the client on that caseload at once. */
+  async create(actor: StaffActor, dto: CreateClientDto): Promise<ClientDetail> {
+    this.access.requireAdmin(actor);
+    return this.db.transaction(async (tx) => {
+      const [{ id }] = (await tx.query(
+        `INSERT INTO client (practice_id, name, preferred_name, email, phone, date_of_birth, preferred_language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [actor.practiceId, dto.name, dto.preferredName ?? null, dto.email ?? null, dto.phone ?? null, dto.dateOfBirth ?? null, dto.preferredLanguage ?? 'en'],
+      )) as Array<{ id: string }>;
+      if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
+      return this.detail(tx, actor.practiceId, id, 'admin');
+    });
+  }
+
+  /** Optimistic concurrency: the edit names the version it started from; a stale one gets 409. */
+  async update(actor: StaffActor, id: string, dto: UpdateClientDto): Promise<ClientDetail> {
+    const access = await this.access.client(actor, id, 'edit');
+    const fields: Array<[string, unknown]> = (
+      [
+        ['name', dto.name],
+        ['preferred_name', dto.preferredName],
+        ['email', dto.email],
+        ['phone', dto.phone],
+        ['date_of_birth', dto.dateOfBirth],
+        ['preferred_language', dto.preferredLanguage],
+      ] as Array<[string, unknown]>
+    ).filter(([, v]) => v !== undefined);
+    const params: unknown[] = [actor.practiceId, id, dto.version, ...fields.map(([, v]) => v)];
+    const sets = fields.map(([column], i) => `${column} = $${i + 4}`);
+    const updated = await modify<{ id: string }>(
+      this.db,
+      `UPDATE client SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+        WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
+      params,
+    );
+    if (updated.length === 0) throw this.staleEdit();
+    return this.detail(this.db, actor.practiceId, id, access);
+  }
+
+  async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
+    const access = await this.access.client(actor, id, 'edit');
+    await this.db.query(
+      `UPDATE client SET status = $3,
+              discharged_at = CASE WHEN $3 = 'discharged' THEN COALESCE(discharged_at, now()) ELSE NULL END,
+              version = version + 1, updated_at = now()
+        WHERE practice_id = $1 AND id = $2 AND status <> $3`,
+      [actor.practiceId, id, status],
+    );
+    return this.detail(this.db, actor.practiceId, id, access);
+  }
+
+  async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<ClientDetail> {
+    return this.db.transaction(async (tx) => {
+      const access = await this.access.client(actor, id, 'manage', tx);
+      await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
+      return this.detail(tx, actor.practiceId, id, access);
+    });
+  }
+
+  private staleEdit() {
+    return new ConflictError(
+      'stale_version',
+      'Someone else changed this client since you opened it. Reload to see their changes, then apply yours again.',
+    );
+  }
+
+  private async detail(runner: SqlRunner, practiceId: string, id: string, access: ClientAccess): Promise<ClientDetail> {
+    const [row] = (await runner.query(
+      `SELECT ${SUMMARY_COLUMNS}, c.email, c.phone, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
+              c.preferred_language, c.discharged_at, c.version
+         FROM client c ${PRIMARY_JOIN} WHERE c.practice_id = $1 AND c.id = $2`,
+      [practiceId, id],
+    )) as DetailRow[];
+    if (!row) throw new NotFoundError('client');
+    const history = (await runner.query(
+      `SELECT cp.id, cp.display_name, cm.joined_at, cm.left_at
+         FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
+        WHERE cm.practice_id = $1 AND cm.client_id = $2 ORDER BY cm.joined_at`,
+      [practiceId, id],
+    )) as Array<{ id: string; display_name: string; joined_at: Date; left_at: Date | null }>;
+    const basicOnly = access === 'via-couple';
+    return {
+      ...toSummary(row),
+      email: basicOnly ? null : row.email,
+      phone: basicOnly ? null : row.phone,
+      dateOfBirth: basicOnly ? null : row.date_of_birth,
+      preferredLanguage: row.preferred_language,
+      dischargedAt: row.discharged_at?.toISOString() ?? null,
+      version: row.version,
+      access,
+      careTeam: await this.careTeams.members(runner, practiceId, { clientId: id }),
+      coupleHistory: history.map((h) => ({
+        id: h.id,
+        displayName: h.display_name,
+        joinedAt: h.joined_at.toISOString(),
+        leftAt: h.left_at?.toISOString() ?? null,
+      })),
+    };
+  }
+}

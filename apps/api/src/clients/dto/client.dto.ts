@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { CLIENT_STATUSES, type ClientStatus } from '@tandem/shared';
+import { IsOmittable } from '../../common/omittable.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Blank optional text means "none". */
+const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value }));
+const nullable = () => ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null);
+
+class ClientFields {
+  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @Transform(blankToNull)
+  @nullable()
+  @IsString()
+  @MaxLength(100)
+  preferredName?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 254 })
+  @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim().toLowerCase()) : value))
+  @nullable()
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 40 })
+  @Transform(blankToNull)
+  @nullable()
+  @IsString()
+  @Matches(/^[0-9+()\-.\s]{3,40}$/, { message: 'must be a phone number (digits, spaces, + - . ( ))' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: '1990-04-17' })
+  @Transform(blankToNull)
+  @nullable()
+  @IsISO8601({ strict: true }, { message: 'must be a date like 1990-04-17' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 1990-04-17' })
+  dateOfBirth?: string | null;
+
+  @ApiPropertyOptional({ example: 'en', maxLength: 35 })
+  @IsOmittable()
+  @IsString()
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'must be a language tag like en or es-MX' })
+  @MaxLength(35)
+  preferredLanguage?: string;
+}
+
+export class CreateClientDto extends ClientFields {
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Primary clinician; admins may leave clients unassigned' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a clinician id' })
+  primaryClinicianId?: string;
+}
+
+export class UpdateClientDto extends ClientFields {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @IsOmittable()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(200)
+  name?: string;
+
+  @ApiProperty({ description: 'The version this edit is based on' })
+  @IsInt({ message: 'must be the record’s version number' })
+  @Min(1)
+  version: number;
+}
+
+export class ListClientsQuery {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
+  @IsOmittable()
+  @IsIn(CLIENT_STATUSES, { message: 'must be active or discharged' })
+  status?: ClientStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only clients on this clinician’s care teams (admins)' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a clinician id' })
+  clinicianId?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @IsOmittable()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  hasCouple?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['true'], description: 'Only clients with no primary clinician (admins)' })
+  @IsOmittable()
+  @IsIn(['true'], { message: 'must be true' })
+  unassigned?: 'true';
+
+  @ApiPropertyOptional({ enum: ['name', 'recent'], default: 'name' })
+  @IsOmittable()
+  @IsIn(['name', 'recent'], { message: 'must be name or recent' })
+  sort?: 'name' | 'recent';
+
+  @ApiPropertyOptional()
+  @IsOmittable()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOmittable()
+  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
+  limit?: string;
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { CONJOINT_SAFETY, type ConjointSafety } from '@tandem/shared';
+import { IsOmittable } from '../../common/omittable.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateCoupleDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Alex & Sam' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(200)
+  displayName: string;
+
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 2, maxItems: 8 })
+  @IsArray()
+  @ArrayMinSize(2, { message: 'needs at least two people' })
+  @ArrayMaxSize(8)
+  @ArrayUnique({ message: 'lists someone twice' })
+  @IsUUID('all', { each: true, message: 'must be client ids' })
+  memberIds: string[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a clinician id' })
+  primaryClinicianId?: string;
+}
+
+export class UpdateCoupleDto {
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'is required' })
+  @MaxLength(200)
+  displayName: string;
+
+  @ApiProperty({ description: 'The version this edit is based on' })
+  @IsInt({ message: 'must be the record’s version number' })
+  @Min(1)
+  version: number;
+}
+
+export class AddMemberDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'must be a client id' })
+  clientId: string;
+}
+
+export class SetSafetyDto {
+  @ApiProperty({ enum: CONJOINT_SAFETY })
+  @IsIn(CONJOINT_SAFETY, { message: 'must be unscreened, cleared or concern' })
+  status: ConjointSafety;
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 2000 })
+  @Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value })))
+  @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
+  @IsString()
+  @MaxLength(2000)
+  note?: string | null;
+}
+
+export class ListCouplesQuery {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOmittable()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a clinician id' })
+  clinicianId?: string;
+
+  @ApiPropertyOptional({ enum: CONJOINT_SAFETY })
+  @IsOmittable()
+  @IsIn(CONJOINT_SAFETY, { message: 'must be unscreened, cleared or concern' })
+  safety?: ConjointSafety;
+
+  @ApiPropertyOptional({ enum: ['true'] })
+  @IsOmittable()
+  @IsIn(['true'], { message: 'must be true' })
+  unassigned?: 'true';
+
+  @ApiPropertyOptional()
+  @IsOmittable()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOmittable()
+  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
+  limit?: string;
+}
