@@ -54,3 +54,63 @@ export async function signIn(t: TestApp, staff: { email: string; password: strin
   if (res.status !== 200) throw new Error(`sign-in of ${staff.email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return agent;
 }
+
+export interface TestClient {
+  id: string;
+  practiceId: string;
+  name: string;
+}
+
+/** A client, on the care team of `clinicians` (the first is primary). */
+export async function newClient(
+  db: DataSource,
+  practice: { id: string },
+  options: { name?: string; clinicians?: Array<{ id: string }>; status?: 'active' | 'discharged' } = {},
+): Promise<TestClient> {
+  const name = options.name ?? `Client ${unique()}`;
+  const discharged = options.status === 'discharged';
+  const [row]: Array<{ id: string }> = await db.query(
+    `INSERT INTO client (practice_id, name, status, discharged_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [practice.id, name, discharged ? 'discharged' : 'active', discharged ? new Date() : null],
+  );
+  for (const [i, clinician] of (options.clinicians ?? []).entries()) {
+    await db.query(`INSERT INTO care_team_member (practice_id, client_id, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
+      practice.id,
+      row!.id,
+      clinician.id,
+      i === 0 ? 'primary' : 'secondary',
+    ]);
+  }
+  return { id: row!.id, practiceId: practice.id, name };
+}
+
+export interface TestCouple {
+  id: string;
+  practiceId: string;
+  memberIds: string[];
+}
+
+/** A couple of `members` (new clients unless given), on the care team of `clinicians`. */
+export async function newCouple(
+  db: DataSource,
+  practice: { id: string },
+  options: { members?: Array<{ id: string }>; clinicians?: Array<{ id: string }>; displayName?: string; safety?: 'unscreened' | 'cleared' | 'concern' } = {},
+): Promise<TestCouple> {
+  const members = options.members ?? [await newClient(db, practice), await newClient(db, practice)];
+  const [row]: Array<{ id: string }> = await db.query(
+    `INSERT INTO couple (practice_id, display_name, conjoint_safety) VALUES ($1, $2, $3) RETURNING id`,
+    [practice.id, options.displayName ?? `Couple ${unique()}`, options.safety ?? 'unscreened'],
+  );
+  for (const member of members) {
+    await db.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [practice.id, row!.id, member.id]);
+  }
+  for (const [i, clinician] of (options.clinicians ?? []).entries()) {
+    await db.query(`INSERT INTO care_team_member (practice_id, couple_id, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
+      practice.id,
+      row!.id,
+      clinician.id,
+      i === 0 ? 'primary' : 'secondary',
+    ]);
+  }
+  return { id: row!.id, practiceId: practice.id, memberIds: members.map((m) => m.id) };
+}
