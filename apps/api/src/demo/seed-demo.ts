@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { StaffRole } from '@tandem/shared';
 import { hashPassword } from '../auth/passwords.js';
+import { seedDemoCaseload } from './demo-caseload.js';
 
 export const DEMO_PRACTICE_NAME = 'Riverside Couples Therapy';
 
@@ -46,14 +47,18 @@ export async function seedDemo(db: DataSource): Promise<{ practiceId: string; si
         DEMO_PRACTICE_NAME,
         'America/Chicago',
       ])) as Array<{ id: string }>)[0]!.id;
+    const staffIds: string[] = [];
     for (const [i, s] of signIns.entries()) {
-      await tx.query(
+      const [{ id }] = (await tx.query(
         `INSERT INTO staff_user (practice_id, email, name, roles, password_hash, active)
          VALUES ($1, $2, $3, $4, $5, true)
-         ON CONFLICT (practice_id, email) DO UPDATE SET password_hash = EXCLUDED.password_hash, active = true`,
+         ON CONFLICT (practice_id, email) DO UPDATE SET password_hash = EXCLUDED.password_hash, active = true
+         RETURNING id`,
         [practiceId, s.email, s.name, s.roles, hashes[i]],
-      );
+      )) as Array<{ id: string }>;
+      staffIds.push(id);
     }
+    await seedDemoCaseload(tx, practiceId, { maya: staffIds[1]!, sam: staffIds[2]! });
     return { practiceId, signIns };
   });
 }

@@ -1,0 +1,113 @@
+import type { ConjointSafety } from '@tandem/shared';
+import type { SqlRunner } from '../common/sql.js';
+
+interface DemoClient {
+  key: string;
+  name: string;
+  preferredName?: string;
+  email?: string;
+  language?: string;
+  dateOfBirth?: string;
+  /** Clinician keys: first is primary. */
+  team?: Array<'maya' | 'sam'>;
+  discharged?: boolean;
+}
+
+interface DemoCouple {
+  name: string;
+  members: string[];
+  team: Array<'maya' | 'sam'>;
+  safety: ConjointSafety;
+  note?: string;
+}
+
+const CLIENTS: DemoClient[] = [
+  { key: 'priya', name: 'Priya Raman', email: 'priya.r@example.org', dateOfBirth: '1988-03-14', team: ['maya'] },
+  { key: 'daniel', name: 'Daniel Okoye', preferredName: 'Dan', email: 'dan.okoye@example.org', dateOfBirth: '1986-11-02' },
+  { key: 'marcus', name: 'Marcus Webb', email: 'webb.family@example.org', dateOfBirth: '1979-07-21' },
+  { key: 'elena', name: 'Elena Webb', email: 'webb.family@example.org', dateOfBirth: '1981-01-09', language: 'es' },
+  { key: 'tomas', name: 'Tomás Rivera', preferredName: 'Tom', dateOfBirth: '1992-05-30', language: 'es' },
+  { key: 'jae', name: 'Jae-won Park', preferredName: 'Jae', dateOfBirth: '1993-09-12', team: ['sam'] },
+  { key: 'hannah', name: 'Hannah Berg', dateOfBirth: '1984-02-17' },
+  { key: 'leo', name: 'Leo Marchetti', dateOfBirth: '1983-12-05' },
+  { key: 'ruth', name: 'Ruth Adeyemi', dateOfBirth: '1987-06-23' },
+  { key: 'grace', name: 'Grace Liu', email: 'grace.liu@example.org', dateOfBirth: '1995-04-08', team: ['maya'] },
+  { key: 'owen', name: 'Owen Fitzgerald', dateOfBirth: '1975-10-19', team: ['sam', 'maya'] },
+  { key: 'amara', name: 'Amara Nwosu', dateOfBirth: '1990-08-27', team: ['maya'], discharged: true },
+];
+
+const COUPLES: DemoCouple[] = [
+  {
+    name: 'Priya & Dan',
+    members: ['priya', 'daniel'],
+    team: ['maya'],
+    safety: 'cleared',
+    note: 'Screened separately at intake; no safety concerns reported.',
+  },
+  { name: 'Marcus & Elena', members: ['marcus', 'elena'], team: ['sam'], safety: 'unscreened' },
+  {
+    name: 'Tom & Jae',
+    members: ['tomas', 'jae'],
+    team: ['maya', 'sam'],
+    safety: 'concern',
+    note: 'Jae described feeling afraid during arguments. Individual sessions first; conjoint work on hold.',
+  },
+  {
+    name: 'Hannah, Leo & Ruth',
+    members: ['hannah', 'leo', 'ruth'],
+    team: ['sam', 'maya'],
+    safety: 'cleared',
+    note: 'All three screened individually; no concerns.',
+  },
+];
+
+/** A realistic caseload for the demo practice: twelve clients and four couples across both clinicians. */
+export async function seedDemoCaseload(tx: SqlRunner, practiceId: string, clinicians: { maya: string; sam: string }) {
+  const existing = (await tx.query(`SELECT 1 FROM client WHERE practice_id = $1 LIMIT 1`, [practiceId])) as unknown[];
+  if (existing.length > 0) return;
+  const ids = new Map<string, string>();
+  const addToTeam = async (column: 'client_id' | 'couple_id', id: string, team: Array<'maya' | 'sam'>) => {
+    for (const [i, who] of team.entries()) {
+      await tx.query(`INSERT INTO care_team_member (practice_id, ${column}, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
+        practiceId,
+        id,
+        clinicians[who],
+        i === 0 ? 'primary' : 'secondary',
+      ]);
+    }
+  };
+  for (const c of CLIENTS) {
+    const [{ id }] = (await tx.query(
+      `INSERT INTO client (practice_id, name, preferred_name, email, date_of_birth, preferred_language, status, discharged_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() - interval '60 days') RETURNING id`,
+      [
+        practiceId,
+        c.name,
+        c.preferredName ?? null,
+        c.email ?? null,
+        c.dateOfBirth ?? null,
+        c.language ?? 'en',
+        c.discharged ? 'discharged' : 'active',
+        c.discharged ? new Date(Date.now() - 10 * 86_400_000) : null,
+      ],
+    )) as Array<{ id: string }>;
+    ids.set(c.key, id);
+    await addToTeam('client_id', id, c.team ?? []);
+  }
+  for (const couple of COUPLES) {
+    const screened = couple.safety !== 'unscreened';
+    const [{ id }] = (await tx.query(
+      `INSERT INTO couple (practice_id, display_name, conjoint_safety, safety_note, safety_set_by, safety_set_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now() - interval '60 days') RETURNING id`,
+      [practiceId, couple.name, couple.safety, couple.note ?? null, screened ? clinicians[couple.team[0]!] : null, screened ? new Date(Date.now() - 50 * 86_400_000) : null],
+    )) as Array<{ id: string }>;
+    for (const member of couple.members) {
+      await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id, joined_at) VALUES ($1, $2, $3, now() - interval '60 days')`, [
+        practiceId,
+        id,
+        ids.get(member),
+      ]);
+    }
+    await addToTeam('couple_id', id, couple.team);
+  }
+}
