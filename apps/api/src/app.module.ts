@@ -11,6 +11,7 @@ import { CareTeamsModule } from './care-teams/care-teams.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { CouplesModule } from './couples/couples.module.js';
 import { CaseloadsModule } from './caseloads/caseloads.module.js';
+import { AuditModule } from './audit/audit.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(databaseUrl, config.dbPoolSize),
         AccessModule,
+        AuditModule,
         AuthModule,
         HealthModule,
         StaffModule,

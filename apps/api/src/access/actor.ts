@@ -1,6 +1,12 @@
 import type { StaffRole } from '@tandem/shared';
 
-export interface StaffActor {
+/** Where a request came from: kept with every audit event the request causes. */
+export interface RequestOrigin {
+  requestId: string;
+  ip: string;
+}
+
+export interface StaffActor extends RequestOrigin {
   kind: 'staff';
   userId: string;
   practiceId: string;
@@ -8,7 +14,7 @@ export interface StaffActor {
   sessionId: string;
 }
 
-export interface PortalActor {
+export interface PortalActor extends RequestOrigin {
   kind: 'portal';
   clientId: string;
   practiceId: string;

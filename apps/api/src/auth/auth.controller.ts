@@ -43,7 +43,7 @@ export class AuthController {
   @Post('set-password')
   @HttpCode(204)
   @Allow('public')
-  setPassword(@Body() dto: SetPasswordDto) {
-    return this.auth.setPassword(dto);
+  setPassword(@Body() dto: SetPasswordDto, @Req() req: FastifyRequest) {
+    return this.auth.setPassword(dto, { requestId: req.id, ip: req.ip });
   }
 }

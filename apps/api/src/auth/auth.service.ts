@@ -7,7 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
-import type { StaffActor } from '../access/actor.js';
+import type { RequestOrigin, StaffActor } from '../access/actor.js';
+import { AuditService } from '../audit/audit.service.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { AttemptThrottle } from './login-throttle.js';
 import { SessionService, type SessionTimes } from './session.service.js';
@@ -37,6 +38,7 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(AuditService) private readonly audit: AuditService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.byEmail = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
@@ -64,13 +66,23 @@ export class AuthService {
       }
     }
     if (candidates.length === 0) await verifyPassword(await DUMMY_HASH, dto.password);
+    const origin = { requestId: request.id, ip: request.ip };
     if (!matched) {
       await this.byEmail.fail(emailKey);
       await this.byAddress.fail(addressKey);
+      // Each practice where the email has an account sees the failure in its own log.
+      const practices = candidates.length > 0 ? candidates : [undefined];
+      for (const candidate of practices) {
+        await this.audit.record(
+          { kind: 'anonymous', ...origin, practiceId: candidate?.practice_id ?? null, actorId: candidate?.id ?? null },
+          { action: 'auth.sign_in_failed', recordType: candidate ? 'staff_user' : undefined, recordId: candidate?.id },
+        );
+      }
       throw new UnauthenticatedError('That email and password do not match an active account.', 'invalid_credentials');
     }
     const times = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, request, reply);
-    const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '' };
+    const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '', ...origin };
+    await this.audit.record(actor, { action: 'auth.sign_in', recordType: 'staff_user', recordId: matched.id });
     return this.me(actor, times);
   }
 
@@ -101,8 +113,14 @@ export class AuthService {
     };
   }
 
-  logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    return this.sessions.revokeByToken(request, reply);
+  async logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const ended = await this.sessions.revokeByToken(request, reply);
+    if (ended) {
+      await this.audit.record(
+        { kind: 'anonymous', requestId: request.id, ip: request.ip, practiceId: ended.practiceId, actorId: ended.userId },
+        { action: 'auth.sign_out', recordType: 'staff_user', recordId: ended.userId },
+      );
+    }
   }
 
   /** What the invite link's page shows before a password is chosen. */
@@ -112,7 +130,7 @@ export class AuthService {
   }
 
   /** Consumes a one-time invite link and sets the password it was issued for. */
-  async setPassword(dto: SetPasswordDto): Promise<void> {
+  async setPassword(dto: SetPasswordDto, origin: RequestOrigin): Promise<void> {
     const invite = await this.findOpenInvite(dto.token);
     const problem = passwordProblem(dto.password, invite.email);
     if (problem) throw new ValidationFailedError({ password: problem });
@@ -129,6 +147,11 @@ export class AuthService {
         [passwordHash, invite.staff_user_id, invite.practice_id],
       );
       await this.sessions.revokeAllForUser(invite.practice_id, invite.staff_user_id, tx);
+      await this.audit.record(
+        { kind: 'anonymous', ...origin, practiceId: invite.practice_id, actorId: invite.staff_user_id },
+        { action: 'auth.password_set', recordType: 'staff_user', recordId: invite.staff_user_id },
+        tx,
+      );
     });
   }
 

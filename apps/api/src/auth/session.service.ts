@@ -6,6 +6,7 @@ import type { StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { UnauthenticatedError } from '../common/app-error.js';
+import { modify } from '../common/sql.js';
 import type { StaffActor } from '../access/actor.js';
 
 export const SESSION_COOKIE = 'tandem_session';
@@ -95,17 +96,22 @@ export class SessionService {
       practiceId: row.practice_id,
       roles: row.roles,
       sessionId: row.id,
+      requestId: request.id,
+      ip: request.ip,
     };
   }
 
-  async revokeByToken(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** Ends the session of this request's cookie; returns whose it was, if it was open. */
+  async revokeByToken(request: FastifyRequest, reply: FastifyReply): Promise<{ practiceId: string; userId: string } | null> {
     const token = request.cookies?.[SESSION_COOKIE];
-    if (token && TOKEN_PATTERN.test(token)) {
-      await this.db.query(`UPDATE staff_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, [
-        hashToken(token),
-      ]);
-    }
     this.clearCookie(reply);
+    if (!token || !TOKEN_PATTERN.test(token)) return null;
+    const [ended] = await modify<{ practice_id: string; staff_user_id: string }>(
+      this.db,
+      `UPDATE staff_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING practice_id, staff_user_id`,
+      [hashToken(token)],
+    );
+    return ended ? { practiceId: ended.practice_id, userId: ended.staff_user_id } : null;
   }
 
   /** Ends every open session of a user at once (deactivation, password change). */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, Page } from '@tandem/shared';
+import { AuditService } from '../audit/audit.service.js';
 import { AccessService, onClientTeam, onTeamOfClientsCouple } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
@@ -65,6 +66,7 @@ export class ClientsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   /** Admins list the whole practice; clinicians only the clients their care teams reach. */
@@ -131,6 +133,7 @@ export class ClientsService {
         [actor.practiceId, dto.name, dto.preferredName ?? null, dto.email ?? null, dto.phone ?? null, dto.dateOfBirth ?? null, dto.preferredLanguage ?? 'en'],
       )) as Array<{ id: string }>;
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
+      await this.audit.record(actor, { action: 'client.created', recordType: 'client', recordId: id, subjectId: id }, tx);
       return this.detail(tx, actor.practiceId, id, 'admin');
     });
   }
@@ -157,18 +160,25 @@ export class ClientsService {
       params,
     );
     if (updated.length === 0) throw this.staleEdit();
+    const changed = fields.map(([column]) => column);
+    await this.audit.record(actor, { action: 'client.updated', recordType: 'client', recordId: id, subjectId: id, detail: { fields: changed } });
     return this.detail(this.db, actor.practiceId, id, access);
   }
 
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
-    await this.db.query(
+    const changed = await modify(
+      this.db,
       `UPDATE client SET status = $3,
               discharged_at = CASE WHEN $3 = 'discharged' THEN COALESCE(discharged_at, now()) ELSE NULL END,
               version = version + 1, updated_at = now()
-        WHERE practice_id = $1 AND id = $2 AND status <> $3`,
+        WHERE practice_id = $1 AND id = $2 AND status <> $3 RETURNING id`,
       [actor.practiceId, id, status],
     );
+    if (changed.length > 0) {
+      const action = status === 'discharged' ? 'client.discharged' : 'client.reactivated';
+      await this.audit.record(actor, { action, recordType: 'client', recordId: id, subjectId: id });
+    }
     return this.detail(this.db, actor.practiceId, id, access);
   }
 
@@ -176,6 +186,11 @@ export class ClientsService {
     return this.db.transaction(async (tx) => {
       const access = await this.access.client(actor, id, 'manage', tx);
       await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
+      await this.audit.record(
+        actor,
+        { action: 'client.care_team_changed', recordType: 'client', recordId: id, subjectId: id, detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds } },
+        tx,
+      );
       return this.detail(tx, actor.practiceId, id, access);
     });
   }

@@ -15,6 +15,7 @@ export class AllErrorsFilter implements ExceptionFilter {
     if (mapped.body.statusCode === 404 && (await serveDashboardIndex(request, reply, this.dashboardDir))) return;
     if (mapped.unexpected) request.log.error({ err: error }, 'unexpected error');
     else if (mapped.body.statusCode === 503) request.log.warn({ err: (error as Error)?.message }, 'database unavailable');
-    reply.status(mapped.body.statusCode).headers(mapped.headers).send(mapped.body);
+    // A route may have set another content type (a CSV export) before failing.
+    reply.status(mapped.body.statusCode).headers(mapped.headers).type('application/json; charset=utf-8').send(mapped.body);
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ConjointSafety, CoupleDetail, CoupleSummary, Page } from '@tandem/shared';
+import { AuditService } from '../audit/audit.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
@@ -55,6 +56,7 @@ export class CouplesService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
+    @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async list(actor: StaffActor, query: ListCouplesQuery): Promise<Page<CoupleSummary>> {
@@ -99,6 +101,7 @@ export class CouplesService {
         await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [actor.practiceId, id, clientId]);
       }
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, []);
+      await this.audit.record(actor, { action: 'couple.created', recordType: 'couple', recordId: id, subjectId: id, detail: { members: dto.memberIds } }, tx);
       return this.detail(tx, actor.practiceId, id);
     });
   }
@@ -114,6 +117,7 @@ export class CouplesService {
     if (updated.length === 0) {
       throw new ConflictError('stale_version', 'Someone else changed this couple since you opened it. Reload, then apply your change again.');
     }
+    await this.audit.record(actor, { action: 'couple.updated', recordType: 'couple', recordId: id, subjectId: id, detail: { fields: ['display_name'] } });
     return this.detail(this.db, actor.practiceId, id);
   }
 
@@ -128,6 +132,7 @@ export class CouplesService {
       )) as unknown[];
       if (already.length > 0) throw new RuleViolationError('already_member', 'That person is already a member of this couple.');
       await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [actor.practiceId, id, dto.clientId]);
+      await this.audit.record(actor, { action: 'couple.member_added', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId: dto.clientId } }, tx);
       return this.detail(tx, actor.practiceId, id);
     });
   }
@@ -149,6 +154,7 @@ export class CouplesService {
         `UPDATE couple_member SET left_at = now() WHERE practice_id = $1 AND couple_id = $2 AND client_id = $3 AND left_at IS NULL`,
         [actor.practiceId, id, clientId],
       );
+      await this.audit.record(actor, { action: 'couple.member_removed', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId } }, tx);
       return this.detail(tx, actor.practiceId, id);
     });
   }
@@ -161,6 +167,7 @@ export class CouplesService {
         WHERE practice_id = $1 AND id = $2`,
       [actor.practiceId, id, dto.status, dto.note ?? null, actor.userId],
     );
+    await this.audit.record(actor, { action: 'couple.safety_set', recordType: 'couple', recordId: id, subjectId: id, detail: { status: dto.status } });
     return this.detail(this.db, actor.practiceId, id);
   }
 
@@ -168,6 +175,11 @@ export class CouplesService {
     return this.db.transaction(async (tx) => {
       await this.access.couple(actor, id, 'manage', tx);
       await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
+      await this.audit.record(
+        actor,
+        { action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds } },
+        tx,
+      );
       return this.detail(tx, actor.practiceId, id);
     });
   }

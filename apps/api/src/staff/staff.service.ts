@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
+import { AuditService } from '../audit/audit.service.js';
 import { SessionService } from '../auth/session.service.js';
 import type { StaffActor } from '../access/actor.js';
 import type { InviteStaffDto, ListStaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
@@ -40,6 +41,7 @@ export class StaffService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(AuditService) private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -84,6 +86,7 @@ export class StaffService {
         [actor.practiceId, dto.email, dto.name, dto.roles],
       );
       const link = await this.issueInvite(tx, actor, row!.id, baseUrl);
+      await this.audit.record(actor, { action: 'staff.invited', recordType: 'staff_user', recordId: row!.id, detail: { roles: dto.roles } }, tx);
       return { member: toMember(row!), ...link };
     });
   }
@@ -97,6 +100,7 @@ export class StaffService {
         throw new RuleViolationError('already_joined', 'This person has already set a password and can sign in.');
       }
       const link = await this.issueInvite(tx, actor, id, baseUrl);
+      await this.audit.record(actor, { action: 'staff.invite_reissued', recordType: 'staff_user', recordId: id }, tx);
       return { member: toMember(row), ...link };
     });
   }
@@ -114,6 +118,8 @@ export class StaffService {
           WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
         [actor.practiceId, id, dto.name ?? null, dto.roles ?? null],
       );
+      const detail = { fields: Object.keys(dto).filter((k) => dto[k as keyof UpdateStaffDto] !== undefined), ...(dto.roles ? { rolesBefore: current.roles, rolesAfter: dto.roles } : {}) };
+      await this.audit.record(actor, { action: 'staff.updated', recordType: 'staff_user', recordId: id, detail }, tx);
       return toMember(row!);
     });
   }
@@ -134,6 +140,7 @@ export class StaffService {
       );
       await this.sessions.revokeAllForUser(actor.practiceId, id, tx);
       await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [id]);
+      await this.audit.record(actor, { action: 'staff.deactivated', recordType: 'staff_user', recordId: id }, tx);
       return toMember(row!);
     });
   }
@@ -146,6 +153,7 @@ export class StaffService {
         WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [actor.practiceId, id],
     );
+    await this.audit.record(actor, { action: 'staff.reactivated', recordType: 'staff_user', recordId: id });
     return toMember(row!);
   }
 

@@ -230,4 +230,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
 
   { route: 'GET /api/caseloads', audience: 'admin', expect: adminOwnPractice(200) },
+
+  { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
+  { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },
+  { route: 'GET /api/audit/verify', audience: 'admin', expect: adminOwnPractice(200) },
 ];

@@ -4,3 +4,4 @@ export * from './auth.js';
 export * from './staff.js';
 export * from './pagination.js';
 export * from './clients.js';
+export * from './audit.js';
