@@ -38,6 +38,8 @@ const common = {
 export default {
   rootDir: '.',
   maxWorkers: 2,
+  // Browser journeys take seconds; a hung one still fails in bounded time.
+  testTimeout: 90_000,
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
   projects: [
     {
@@ -51,7 +53,6 @@ export default {
       testMatch: ['<rootDir>/apps/api/**/*.spec.ts', '<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 60000,
     },
     {
       ...common,
@@ -59,7 +60,6 @@ export default {
       testMatch: ['<rootDir>/apps/dashboard/test/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 120000,
     },
   ],
 };

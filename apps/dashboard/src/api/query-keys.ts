@@ -1,0 +1,26 @@
+/**
+ * Every query key the dashboard uses, from one factory. Lists live under
+ * their feature's root key, so a change invalidates exactly the lists it affects.
+ */
+export const keys = {
+  me: () => ['me'] as const,
+  staff: {
+    all: () => ['staff'] as const,
+    list: (q: string) => ['staff', 'list', q] as const,
+  },
+  clients: {
+    all: () => ['clients'] as const,
+    list: (filters: Record<string, string>) => ['clients', 'list', filters] as const,
+    detail: (id: string) => ['clients', 'detail', id] as const,
+  },
+  couples: {
+    all: () => ['couples'] as const,
+    list: (filters: Record<string, string>) => ['couples', 'list', filters] as const,
+    detail: (id: string) => ['couples', 'detail', id] as const,
+  },
+  caseloads: () => ['caseloads'] as const,
+  audit: {
+    all: () => ['audit'] as const,
+    list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,
+  },
+};

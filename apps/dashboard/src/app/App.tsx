@@ -1,0 +1,73 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes, useNavigate } from 'react-router-dom';
+import { ApiError, onSessionEnded } from '../api/client';
+import { Loading } from '../ui/forms';
+import { AppShell } from './AppShell';
+import { RequireStaff } from './RequireStaff';
+import NotFoundPage from './NotFoundPage';
+
+const SignInPage = lazy(() => import('../features/auth/SignInPage'));
+const SetPasswordPage = lazy(() => import('../features/auth/SetPasswordPage'));
+const HomePage = lazy(() => import('../features/home/HomePage'));
+const StaffPage = lazy(() => import('../features/staff/StaffPage'));
+const MyCaseloadPage = lazy(() => import('../features/caseload/MyCaseloadPage'));
+const ClientPage = lazy(() => import('../features/caseload/ClientPage'));
+const CouplePage = lazy(() => import('../features/caseload/CouplePage'));
+const CaseloadBoardPage = lazy(() => import('../features/caseload/CaseloadBoardPage'));
+const AuditPage = lazy(() => import('../features/audit/AuditPage'));
+
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+/** When the server ends the session, drop everything cached and go to sign-in with a message. */
+function SessionWatcher() {
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        client.clear();
+        navigate('/sign-in', { replace: true, state: { notice: 'Your session has ended. Please sign in again.' } });
+      }),
+    [client, navigate],
+  );
+  return null;
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <SessionWatcher />
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/set-password" element={<SetPasswordPage />} />
+            <Route element={<RequireStaff />}>
+              <Route element={<AppShell />}>
+                <Route index element={<HomePage />} />
+                <Route path="caseload" element={<MyCaseloadPage />} />
+                <Route path="clients/:id" element={<ClientPage />} />
+                <Route path="couples/:id" element={<CouplePage />} />
+                <Route element={<RequireStaff role="admin" />}>
+                  <Route path="caseloads" element={<CaseloadBoardPage />} />
+                  <Route path="staff" element={<StaffPage />} />
+                  <Route path="audit" element={<AuditPage />} />
+                </Route>
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Route>
+          </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,66 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import type { MeResponse } from '@tandem/shared';
+import { api } from '../../api/client';
+import { keys } from '../../api/query-keys';
+import { Field, FormAlert, Notice, PageHeading } from '../../ui/forms';
+import { useMe } from './use-me';
+
+export interface SignInState {
+  notice?: string;
+  from?: string;
+}
+
+export default function SignInPage() {
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const state = (location.state ?? {}) as SignInState;
+  const destination = state.from && state.from !== '/sign-in' ? state.from : '/';
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const signIn = useMutation({
+    mutationFn: () => api.post<MeResponse>('/auth/login', { email, password }, { quiet401: true }),
+    onSuccess: (data) => {
+      queryClient.clear();
+      queryClient.setQueryData(keys.me(), data);
+      navigate(destination, { replace: true });
+    },
+  });
+
+  if (me.data && !signIn.isPending) return <Navigate to={destination} replace />;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate();
+  };
+
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <p className="brand">Tandem</p>
+        <PageHeading>Sign in</PageHeading>
+        {state.notice && !signIn.error && <Notice>{state.notice}</Notice>}
+        <FormAlert error={signIn.error ?? undefined} />
+        <form onSubmit={submit} noValidate>
+          <Field label="Email" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Field
+            label="Password"
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <button type="submit" className="button button--primary" disabled={signIn.isPending}>
+            {signIn.isPending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+        <p className="auth-card__foot">New to your practice? Use the invite link your admin sent you.</p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,190 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import type { ClientDetail } from '@tandem/shared';
+import { ApiError } from '../../api/client';
+import { Badge, Field, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
+import NotFoundPage from '../../app/NotFoundPage';
+import { useMe } from '../auth/use-me';
+import { useClient, useSetClientCareTeam, useSetClientStatus, useUpdateClient } from './caseload-api';
+import { CareTeamEditor, CareTeamList } from './CareTeamEditor';
+
+interface EditProps {
+  client: ClientDetail;
+  onDone: () => void;
+  reload: () => Promise<ClientDetail | undefined>;
+}
+
+function EditClientForm({ client, onDone, reload }: EditProps) {
+  const update = useUpdateClient(client.id);
+  const [baseVersion, setBaseVersion] = useState(client.version);
+  const [form, setForm] = useState({
+    name: client.name,
+    preferredName: client.preferredName ?? '',
+    email: client.email ?? '',
+    phone: client.phone ?? '',
+    dateOfBirth: client.dateOfBirth ?? '',
+    preferredLanguage: client.preferredLanguage,
+  });
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const stale = update.error instanceof ApiError && update.error.status === 409;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ ...form, version: baseVersion }, { onSuccess: onDone });
+  };
+  /** Takes the other person's version as the new base and keeps what was typed here. */
+  const reloadKeepingEdits = async () => {
+    const fresh = await reload();
+    if (fresh) setBaseVersion(fresh.version);
+    update.reset();
+  };
+  return (
+    <form onSubmit={submit} noValidate className="form-grid">
+      {stale ? (
+        <FormAlert>
+          Someone else changed this record while you were editing. What you typed is still here. Check their changes on the page, then
+          save again to apply yours on top.
+          <button type="button" className="button" onClick={reloadKeepingEdits}>
+            Load their changes and keep mine
+          </button>
+        </FormAlert>
+      ) : (
+        <FormAlert error={update.error} />
+      )}
+      <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(update.error, 'name')} required />
+      <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(update.error, 'preferredName')} />
+      <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(update.error, 'email')} />
+      <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(update.error, 'phone')} />
+      <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(update.error, 'dateOfBirth')} />
+      <Field
+        label="Preferred language"
+        value={form.preferredLanguage}
+        onChange={set('preferredLanguage')}
+        hint="A language tag such as en or es-MX"
+        error={fieldError(update.error, 'preferredLanguage')}
+      />
+      <div className="actions">
+        <button type="submit" className="button button--primary" disabled={update.isPending}>
+          {update.isPending ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export default function ClientPage() {
+  const { id = '' } = useParams();
+  const me = useMe().data!;
+  const client = useClient(id);
+  const status = useSetClientStatus(id);
+  const careTeam = useSetClientCareTeam();
+  const [editing, setEditing] = useState(false);
+  const [editingTeam, setEditingTeam] = useState(false);
+  if (client.isPending) return <Loading />;
+  if (client.error instanceof ApiError && client.error.status === 404) return <NotFoundPage />;
+  if (client.error) return <FormAlert error={client.error} />;
+  const c = client.data;
+  const isAdmin = me.user.roles.includes('admin');
+  const canEdit = isAdmin || c.access === 'care-team';
+  return (
+    <section>
+      <p className="breadcrumb">
+        <Link to={isAdmin ? '/caseloads' : '/caseload'}>{isAdmin ? 'Caseloads' : 'My caseload'}</Link>
+      </p>
+      <PageHeading>
+        {c.name} {c.preferredName && <span className="muted">“{c.preferredName}”</span>}
+      </PageHeading>
+      <p>
+        {c.status === 'active' ? <Badge tone="good">active</Badge> : <Badge>discharged {c.dischargedAt && new Date(c.dischargedAt).toLocaleDateString()}</Badge>}
+      </p>
+      {c.access === 'via-couple' && (
+        <Notice>You see this person through a couple on your care team: their basic record only, without contact details.</Notice>
+      )}
+      <div className="two-columns">
+        <section className="panel" aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          {editing ? (
+            <EditClientForm
+              client={c}
+              reload={async () => (await client.refetch()).data}
+              onDone={() => {
+                setEditing(false);
+                void client.refetch();
+              }}
+            />
+          ) : (
+            <>
+              <dl className="details">
+                <dt>Email</dt>
+                <dd>{c.email ?? '—'}</dd>
+                <dt>Phone</dt>
+                <dd>{c.phone ?? '—'}</dd>
+                <dt>Date of birth</dt>
+                <dd>{c.dateOfBirth ?? '—'}</dd>
+                <dt>Preferred language</dt>
+                <dd>{c.preferredLanguage}</dd>
+              </dl>
+              {canEdit && (
+                <div className="actions">
+                  <button type="button" className="button" onClick={() => setEditing(true)}>
+                    Edit details
+                  </button>
+                  {c.status === 'active' ? (
+                    <button type="button" className="button" onClick={() => status.mutate('discharge')}>
+                      Discharge
+                    </button>
+                  ) : (
+                    <button type="button" className="button" onClick={() => status.mutate('reactivate')}>
+                      Reactivate
+                    </button>
+                  )}
+                </div>
+              )}
+              <FormAlert error={status.error ?? undefined} />
+            </>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="team-heading">
+          <h2 id="team-heading">Care team</h2>
+          {editingTeam ? (
+            <CareTeamEditor
+              team={c.careTeam}
+              pending={careTeam.isPending}
+              error={careTeam.error}
+              onSave={(primaryClinicianId, otherClinicianIds) =>
+                careTeam.mutate({ id, primaryClinicianId, otherClinicianIds }, { onSuccess: () => setEditingTeam(false) })
+              }
+            />
+          ) : (
+            <>
+              <CareTeamList team={c.careTeam} />
+              {isAdmin && (
+                <button type="button" className="button" onClick={() => setEditingTeam(true)}>
+                  Change care team
+                </button>
+              )}
+            </>
+          )}
+          <h2>Couples</h2>
+          {c.coupleHistory.length === 0 ? (
+            <p className="muted">Not part of a couple in Tandem.</p>
+          ) : (
+            <ul className="plain-list">
+              {c.coupleHistory.map((h) => (
+                <li key={`${h.id}-${h.joinedAt}`}>
+                  <Link to={`/couples/${h.id}`}>{h.displayName}</Link>{' '}
+                  <span className="muted">
+                    since {new Date(h.joinedAt).toLocaleDateString()}
+                    {h.leftAt && `, left ${new Date(h.leftAt).toLocaleDateString()}`}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}

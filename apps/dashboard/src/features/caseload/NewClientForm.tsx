@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import type { ClientDetail } from '@tandem/shared';
+import { Field, FormAlert, SelectField, fieldError } from '../../ui/forms';
+import { useClinicians, useCreateClient } from './caseload-api';
+
+const EMPTY = { name: '', preferredName: '', email: '', phone: '', dateOfBirth: '', primaryClinicianId: '' };
+
+export function NewClientForm() {
+  const create = useCreateClient();
+  const clinicians = useClinicians();
+  const [form, setForm] = useState(EMPTY);
+  const [created, setCreated] = useState<ClientDetail | null>(null);
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const { primaryClinicianId, ...rest } = form;
+    create.mutate(
+      { ...rest, ...(primaryClinicianId ? { primaryClinicianId } : {}) },
+      {
+        onSuccess: (client) => {
+          setCreated(client);
+          setForm(EMPTY);
+        },
+      },
+    );
+  };
+  return (
+    <section className="panel" aria-labelledby="new-client-heading">
+      <h2 id="new-client-heading">Add a client</h2>
+      <FormAlert error={create.error} />
+      {created && (
+        <p role="status" className="alert alert--info">
+          <Link to={`/clients/${created.id}`}>{created.name}</Link> was added
+          {created.primaryClinician ? ` to ${created.primaryClinician.name}’s caseload` : ' without a clinician'}.
+        </p>
+      )}
+      <form onSubmit={submit} noValidate className="form-grid">
+        <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name')} required />
+        <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(create.error, 'preferredName')} />
+        <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email')} />
+        <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone')} />
+        <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth')} />
+        <SelectField label="Primary clinician" value={form.primaryClinicianId} onChange={set('primaryClinicianId')}>
+          <option value="">Assign later</option>
+          {clinicians.data?.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </SelectField>
+        <div>
+          <button type="submit" className="button button--primary" disabled={create.isPending}>
+            {create.isPending ? 'Adding…' : 'Add client'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import type { CoupleDetail } from '@tandem/shared';
+import { Field, FormAlert, SelectField, fieldError } from '../../ui/forms';
+import { useClinicians, useCreateCouple } from './caseload-api';
+import { ClientPicker } from './ClientPicker';
+
+export function NewCoupleForm() {
+  const create = useCreateCouple();
+  const clinicians = useClinicians();
+  const [displayName, setDisplayName] = useState('');
+  const [members, setMembers] = useState<Array<{ id: string; name: string }>>([]);
+  const [primaryClinicianId, setPrimary] = useState('');
+  const [created, setCreated] = useState<CoupleDetail | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate(
+      { displayName, memberIds: members.map((m) => m.id), ...(primaryClinicianId ? { primaryClinicianId } : {}) },
+      {
+        onSuccess: (couple) => {
+          setCreated(couple);
+          setDisplayName('');
+          setMembers([]);
+          setPrimary('');
+        },
+      },
+    );
+  };
+  return (
+    <section className="panel" aria-labelledby="new-couple-heading">
+      <h2 id="new-couple-heading">Add a couple</h2>
+      <p className="muted">A couple is two or more clients in one relationship. Add each person as a client first.</p>
+      <FormAlert error={create.error && !fieldError(create.error, 'displayName') ? create.error : undefined} />
+      {created && (
+        <p role="status" className="alert alert--info">
+          <Link to={`/couples/${created.id}`}>{created.displayName}</Link> was added.
+        </p>
+      )}
+      <form onSubmit={submit} noValidate className="form-grid">
+        <Field label="Couple’s name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={fieldError(create.error, 'displayName')} required />
+        <div className="field">
+          <span className="field__label">Members</span>
+          {members.length === 0 && <p className="muted">Nobody yet.</p>}
+          <ul className="plain-list">
+            {members.map((m) => (
+              <li key={m.id}>
+                {m.name}{' '}
+                <button type="button" className="button button--quiet" onClick={() => setMembers(members.filter((x) => x.id !== m.id))}>
+                  Remove {m.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {fieldError(create.error, 'memberIds') && <p className="field__error">{fieldError(create.error, 'memberIds')}</p>}
+        </div>
+        <ClientPicker label="Find a client to add" exclude={members.map((m) => m.id)} onPick={(id, name) => setMembers([...members, { id, name }])} />
+        <SelectField label="Primary clinician for the couple" value={primaryClinicianId} onChange={(e) => setPrimary(e.target.value)}>
+          <option value="">Assign later</option>
+          {clinicians.data?.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </SelectField>
+        <div>
+          <button type="submit" className="button button--primary" disabled={create.isPending}>
+            {create.isPending ? 'Adding…' : 'Add couple'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

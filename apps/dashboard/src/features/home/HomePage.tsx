@@ -1,0 +1,51 @@
+import { Link } from 'react-router-dom';
+import { PageHeading } from '../../ui/forms';
+import { useMe } from '../auth/use-me';
+
+export default function HomePage() {
+  const me = useMe().data!;
+  const isAdmin = me.user.roles.includes('admin');
+  const isClinician = me.user.roles.includes('clinician');
+  return (
+    <section>
+      <PageHeading>Welcome, {me.user.name}</PageHeading>
+      <p className="lead">
+        {me.practice.name} · signed in as {me.user.roles.join(' and ')}
+      </p>
+      <div className="cards">
+        {isClinician && (
+          <article className="card">
+            <h2>
+              <Link to="/caseload">My caseload</Link>
+            </h2>
+            <p>The clients and couples on your care teams: open one to see their record, their care team and their safety screening.</p>
+          </article>
+        )}
+        {isAdmin && (
+          <article className="card">
+            <h2>
+              <Link to="/caseloads">Caseloads</Link>
+            </h2>
+            <p>Each clinician’s load, who has no clinician yet, and adding clients and couples to the practice.</p>
+          </article>
+        )}
+        {isAdmin && (
+          <article className="card">
+            <h2>
+              <Link to="/staff">Staff</Link>
+            </h2>
+            <p>Invite clinicians and admins, change their roles, or deactivate someone who has left.</p>
+          </article>
+        )}
+        {isAdmin && (
+          <article className="card">
+            <h2>
+              <Link to="/audit">Audit</Link>
+            </h2>
+            <p>Who signed in, and who changed what, with filters and a CSV export.</p>
+          </article>
+        )}
+      </div>
+    </section>
+  );
+}
