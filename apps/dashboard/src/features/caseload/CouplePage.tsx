@@ -21,7 +21,7 @@ function SafetyForm({ coupleId, current, note }: { coupleId: string; current: Co
     save.mutate({ status, note: text.trim() || null });
   };
   return (
-    <form onSubmit={submit} className="form-grid">
+    <form onSubmit={submit} className="stacked-form">
       <FormAlert error={save.error} />
       <SelectField label="Screening result" value={status} onChange={(e) => setStatus(e.target.value as ConjointSafety)}>
         {CONJOINT_SAFETY.map((s) => (

@@ -14,6 +14,7 @@ export function NewClientForm() {
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setCreated(null);
     const { primaryClinicianId, ...rest } = form;
     create.mutate(
       { ...rest, ...(primaryClinicianId ? { primaryClinicianId } : {}) },

@@ -14,6 +14,7 @@ export function NewCoupleForm() {
   const [created, setCreated] = useState<CoupleDetail | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setCreated(null);
     create.mutate(
       { displayName, memberIds: members.map((m) => m.id), ...(primaryClinicianId ? { primaryClinicianId } : {}) },
       {
