@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './1764000000000-foundation.js';
 import { ClientsCouplesCareTeams1764000100000 } from './1764000100000-clients-couples-care-teams.js';
 import { PracticeExercises1764000200000 } from './1764000200000-practice-exercises.js';
 import { AuditLog1764000300000 } from './1764000300000-audit-log.js';
+import { SessionNotes1764000400000 } from './1764000400000-session-notes.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
-export const MIGRATIONS = [Foundation1764000000000, ClientsCouplesCareTeams1764000100000, PracticeExercises1764000200000, AuditLog1764000300000];
+export const MIGRATIONS = [Foundation1764000000000, ClientsCouplesCareTeams1764000100000, PracticeExercises1764000200000, AuditLog1764000300000, SessionNotes1764000400000];

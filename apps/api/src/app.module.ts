@@ -12,6 +12,8 @@ import { ClientsModule } from './clients/clients.module.js';
 import { CouplesModule } from './couples/couples.module.js';
 import { CaseloadsModule } from './caseloads/caseloads.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { EncryptionModule } from './encryption/encryption.module.js';
+import { NotesModule } from './notes/notes.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +24,7 @@ export class AppModule {
       global: true,
       imports: [
         DatabaseModule.forRoot(databaseUrl, config.dbPoolSize),
+        EncryptionModule.forRoot(config),
         AccessModule,
         AuditModule,
         AuthModule,
@@ -31,6 +34,7 @@ export class AppModule {
         ClientsModule,
         CouplesModule,
         CaseloadsModule,
+        NotesModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -95,6 +95,30 @@ export class AccessService {
     }
   }
 
+  /**
+   * For clinical records about a client or couple (notes, homework): whether
+   * the actor is an admin, and whether they are a clinician on that client's
+   * or couple's own care team. Neither: 404.
+   */
+  async subjectTeam(
+    actor: StaffActor,
+    subject: { clientId: string } | { coupleId: string },
+    runner: SqlRunner = this.db,
+  ): Promise<{ admin: boolean; onTeam: boolean }> {
+    const isClient = 'clientId' in subject;
+    const [row] = (await runner.query(
+      `SELECT ${isClient ? onClientTeam('c', '$3') : onCoupleTeam('c', '$3')} AS on_team
+         FROM ${isClient ? 'client' : 'couple'} c WHERE c.practice_id = $1 AND c.id = $2`,
+      [actor.practiceId, isClient ? subject.clientId : subject.coupleId, actor.userId],
+    )) as Array<{ on_team: boolean }>;
+    const what = isClient ? 'client' : 'couple';
+    if (!row) throw new NotFoundError(what);
+    const admin = isAdmin(actor);
+    const onTeam = isClinician(actor) && row.on_team;
+    if (!admin && !onTeam) throw new NotFoundError(what);
+    return { admin, onTeam };
+  }
+
   /** Ids named inside a body must be records of the actor's practice, or the request is a 404. */
   async assertClinicians(actor: StaffActor, staffIds: string[], runner: SqlRunner = this.db): Promise<void> {
     const unique = [...new Set(staffIds)];

@@ -18,6 +18,12 @@ export interface AppConfig {
   trustProxy: boolean;
   seedDemo: boolean;
   dbPoolSize: number;
+  /** Base64 data keys, current first (TANDEM_DATA_KEY). */
+  dataKeys?: string;
+  /** File holding the data keys; with the embedded database it defaults to <data dir>/keys/data-key.json. */
+  dataKeyFile?: string;
+  /** Generate the key file on first start (embedded database only). */
+  createDataKeyFile: boolean;
 }
 
 const bool = z
@@ -46,6 +52,11 @@ const schema = z.object({
   TANDEM_TRUST_PROXY: bool.default(false),
   TANDEM_SEED_DEMO: bool.default(true),
   TANDEM_DB_POOL_SIZE: positiveInt(20),
+  TANDEM_DATA_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9+/=]{43,44})*$/, 'must be base64 of 32 random bytes (several separated by commas, current first)')
+    .optional(),
+  TANDEM_DATA_KEY_FILE: z.string().min(1).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -75,6 +86,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TANDEM_TRUST_PROXY,
     seedDemo: e.TANDEM_SEED_DEMO,
     dbPoolSize: e.TANDEM_DB_POOL_SIZE,
+    dataKeys: e.TANDEM_DATA_KEY,
+    dataKeyFile: e.TANDEM_DATA_KEY_FILE
+      ? path.resolve(e.TANDEM_DATA_KEY_FILE)
+      : e.DATABASE_URL
+        ? undefined
+        : path.join(path.resolve(e.TANDEM_DATA_DIR), 'keys', 'data-key.json'),
+    createDataKeyFile: !e.DATABASE_URL && !e.TANDEM_DATA_KEY_FILE,
   };
 }
 

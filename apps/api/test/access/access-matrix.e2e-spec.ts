@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { newAdmin, newClinician, newPractice, signIn, type TestStaff } from '../support/factories.js';
 import { ACCESS_MATRIX, ACTOR_KINDS, type ActorKind, type MatrixContext } from './access-matrix.js';
+import { FIELD_CIPHER } from '../../src/encryption/encryption.service.js';
 
 describe('access matrix', () => {
   let t: TestApp;
@@ -13,7 +14,7 @@ describe('access matrix', () => {
     const home = await newPractice(t.db);
     const other = await newPractice(t.db);
     const homeClinician = await newClinician(t.db, home);
-    ctx = { db: t.db, home, homeClinicianId: homeClinician.id };
+    ctx = { db: t.db, home, homeClinicianId: homeClinician.id, cipher: t.app.get(FIELD_CIPHER) };
     actors.set('anonymous', null);
     actors.set('homeAdmin', await newAdmin(t.db, home));
     actors.set('homeClinician', homeClinician);
@@ -32,7 +33,7 @@ describe('access matrix', () => {
     const params = c.row.params ? await c.row.params(ctx) : {};
     const [method, template] = c.row.route.split(' ') as [string, string];
     const path = template.replace(/:(\w+)/g, (_m, name: string) => params[name] ?? `missing-${name}`);
-    const call = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](path);
+    const call = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](path).query(c.row.query?.(params) ?? {});
     const body = c.row.bodyFromParams ? c.row.bodyFromParams(params) : c.row.body?.(ctx);
     const res = body ? await call.send(body) : await call;
     expect({ status: res.status, code: res.body?.code }).toEqual(

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Audience } from '../../src/access/allow.decorator.js';
+import { aadFor, type FieldCipher } from '../../src/encryption/field-cipher.js';
 
 /**
  * Who may call each route, as the tests check it. Every registered route must
@@ -20,6 +21,7 @@ export interface MatrixContext {
   home: { id: string };
   /** The clinician on the care teams of the records the builders make. */
   homeClinicianId: string;
+  cipher: FieldCipher;
 }
 
 export interface MatrixRow {
@@ -31,6 +33,8 @@ export interface MatrixRow {
   body?: (ctx: MatrixContext) => object;
   /** For bodies that name the records the params builder made. */
   bodyFromParams?: (params: Record<string, string>) => object;
+  /** Query string, from the records the params builder made. */
+  query?: (params: Record<string, string>) => Record<string, string>;
   expect: Record<ActorKind, number>;
 }
 
@@ -127,6 +131,19 @@ async function coupleOnTeam(ctx: MatrixContext, members = 2): Promise<Record<str
 }
 
 const someToken = () => crypto.randomBytes(32).toString('base64url');
+
+/** A progress note by the home clinician about a client on their team. */
+async function noteOnTeam(ctx: MatrixContext, status: 'draft' | 'signed' = 'draft'): Promise<Record<string, string>> {
+  const { id: clientId } = await clientOnTeam(ctx);
+  const id = crypto.randomUUID();
+  const sealed = ctx.cipher.encrypt(JSON.stringify({ subjective: 'Said things.', objective: '', assessment: '', plan: '' }), aadFor('session_note', ctx.home.id, id, 'sections'));
+  await ctx.db.query(
+    `INSERT INTO session_note (practice_id, id, client_id, author_id, session_date, format, kind, key_id, sections_enc, status, signed_at, signed_by)
+     VALUES ($1, $2, $3, $4, '2026-11-20', 'SOAP', 'progress', $5, $6, $7, $8, $9)`,
+    [ctx.home.id, id, clientId, ctx.homeClinicianId, sealed.keyId, sealed.ciphertext, status, status === 'signed' ? new Date() : null, status === 'signed' ? ctx.homeClinicianId : null],
+  );
+  return { id };
+}
 
 export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'GET /api/health', audience: 'public', expect: everyone(200) },
@@ -230,6 +247,38 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
 
   { route: 'GET /api/caseloads', audience: 'admin', expect: adminOwnPractice(200) },
+
+  {
+    route: 'GET /api/notes',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: careTeamRecord(200),
+  },
+  {
+    route: 'POST /api/notes',
+    audience: 'clinician',
+    params: clientOnTeam,
+    bodyFromParams: (params) => ({ clientId: params.id, sessionDate: '2026-11-20', format: 'SOAP', kind: 'progress' }),
+    expect: careTeamClinicianOnly(201),
+  },
+  { route: 'GET /api/notes/:id', audience: 'staff', params: (ctx) => noteOnTeam(ctx), expect: careTeamRecord(200) },
+  {
+    route: 'PATCH /api/notes/:id',
+    audience: 'clinician',
+    params: (ctx) => noteOnTeam(ctx),
+    body: () => ({ sections: { subjective: 'Updated.' }, version: 1 }),
+    expect: careTeamClinicianOnly(200),
+  },
+  {
+    route: 'POST /api/notes/:id/sign',
+    audience: 'clinician',
+    params: (ctx) => noteOnTeam(ctx),
+    body: () => ({ version: 1 }),
+    expect: careTeamClinicianOnly(200),
+  },
+  { route: 'POST /api/notes/:id/addenda', audience: 'clinician', params: (ctx) => noteOnTeam(ctx, 'signed'), expect: careTeamClinicianOnly(201) },
+  { route: 'DELETE /api/notes/:id', audience: 'clinician', params: (ctx) => noteOnTeam(ctx), expect: careTeamClinicianOnly(204) },
 
   { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },

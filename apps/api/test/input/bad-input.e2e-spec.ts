@@ -13,7 +13,7 @@ interface Operation {
 const WRONG_VALUES: Array<[string, unknown, string[]?]> = [
   ['a number', 12345, ['number', 'integer']],
   ['a boolean', true, ['boolean']],
-  ['an object', { nested: { deeper: [1, 2, 3] } }],
+  ['an object', { nested: { deeper: [1, 2, 3] } }, ['object']],
   ['an array', ['a', 'b']],
   ['null', null],
   ['an oversized string', 'x'.repeat(100_000)],

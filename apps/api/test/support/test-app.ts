@@ -11,6 +11,9 @@ import { createApp } from '../../src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
 
+/** One data key per test process: notes and answers are always encrypted, in tests too. */
+const TEST_DATA_KEY = crypto.randomBytes(32).toString('base64');
+
 export interface LogLine {
   level: number;
   msg: string;
@@ -74,6 +77,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     TANDEM_DATA_DIR: path.join(os.tmpdir(), 'tandem-test-data'),
     TANDEM_SEED_DEMO: 'false',
     TANDEM_DB_POOL_SIZE: '5',
+    TANDEM_DATA_KEY: TEST_DATA_KEY,
     ...env,
   });
   const rawLogs: string[] = [];

@@ -5,3 +5,4 @@ export * from './staff.js';
 export * from './pagination.js';
 export * from './clients.js';
 export * from './audit.js';
+export * from './notes.js';

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsObject, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { NOTE_FORMATS, NOTE_KINDS, type NoteFormat, type NoteKind } from '@tandem/shared';
+import { IsOmittable } from '../../common/omittable.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CreateNoteDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The client the session was with (or give coupleId)' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a client id' })
+  clientId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The couple the session was with (or give clientId)' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a couple id' })
+  coupleId?: string;
+
+  @ApiProperty({ example: '2026-11-20' })
+  @IsISO8601({ strict: true }, { message: 'must be a date like 2026-11-20' })
+  @Matches(DATE, { message: 'must be a date like 2026-11-20' })
+  sessionDate: string;
+
+  @ApiProperty({ enum: NOTE_FORMATS })
+  @IsIn(NOTE_FORMATS, { message: 'must be SOAP, DAP, BIRP or free' })
+  format: NoteFormat;
+
+  @ApiProperty({ enum: NOTE_KINDS })
+  @IsIn(NOTE_KINDS, { message: 'must be progress or psychotherapy' })
+  kind: NoteKind;
+}
+
+export class UpdateNoteDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: 20000 } })
+  @IsOmittable()
+  @IsObject({ message: 'must map each section to its text' })
+  sections?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: '2026-11-20' })
+  @IsOmittable()
+  @IsISO8601({ strict: true }, { message: 'must be a date like 2026-11-20' })
+  @Matches(DATE, { message: 'must be a date like 2026-11-20' })
+  sessionDate?: string;
+
+  @ApiProperty({ description: 'The version this edit is based on' })
+  @IsInt({ message: 'must be the note’s version number' })
+  @Min(1)
+  version: number;
+}
+
+export class SignNoteDto {
+  @ApiProperty({ description: 'The version being signed, as the author last saw it' })
+  @IsInt({ message: 'must be the note’s version number' })
+  @Min(1)
+  version: number;
+}
+
+export class ListNotesQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a client id' })
+  clientId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a couple id' })
+  coupleId?: string;
+
+  @ApiPropertyOptional()
+  @IsOmittable()
+  @MaxLength(300)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOmittable()
+  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
+  limit?: string;
+}

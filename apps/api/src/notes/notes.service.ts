@@ -1,0 +1,266 @@
+import crypto from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  NOTE_SECTION_MAX_LENGTH,
+  NOTE_TEMPLATES,
+  type NoteDetail,
+  type NoteFormat,
+  type NoteKind,
+  type NoteSummary,
+  type Page,
+} from '@tandem/shared';
+import { AccessService } from '../access/access.service.js';
+import type { StaffActor } from '../access/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { modify, type SqlRunner } from '../common/sql.js';
+import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
+import { FIELD_CIPHER } from '../encryption/encryption.service.js';
+import type { CreateNoteDto, ListNotesQuery, SignNoteDto, UpdateNoteDto } from './dto/note.dto.js';
+
+interface NoteRow {
+  id: string;
+  practice_id: string;
+  client_id: string | null;
+  couple_id: string | null;
+  subject_name: string;
+  author_id: string;
+  author_name: string;
+  session_date: string;
+  format: NoteFormat;
+  kind: NoteKind;
+  status: 'draft' | 'signed';
+  addendum_of: string | null;
+  version: number;
+  key_id: string;
+  sections_enc: Buffer;
+  signed_at: Date | null;
+  signed_by: string | null;
+  signed_by_name: string | null;
+  created_at: Date;
+  updated_at: Date;
+  addenda_count: number;
+}
+
+const SELECT = `
+  SELECT n.id, n.practice_id, n.client_id, n.couple_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+         n.author_id, au.name AS author_name, to_char(n.session_date, 'YYYY-MM-DD') AS session_date, n.format, n.kind,
+         n.status, n.addendum_of, n.version, n.key_id, n.sections_enc, n.signed_at, n.signed_by, sb.name AS signed_by_name,
+         n.created_at, n.updated_at,
+         (SELECT count(*) FROM session_note a WHERE a.practice_id = n.practice_id AND a.addendum_of = n.id)::int AS addenda_count
+    FROM session_note n
+    JOIN staff_user au ON au.practice_id = n.practice_id AND au.id = n.author_id
+    LEFT JOIN staff_user sb ON sb.practice_id = n.practice_id AND sb.id = n.signed_by
+    LEFT JOIN client cl ON cl.practice_id = n.practice_id AND cl.id = n.client_id
+    LEFT JOIN couple cp ON cp.practice_id = n.practice_id AND cp.id = n.couple_id`;
+
+const subjectOf = (row: { client_id: string | null; couple_id: string | null }) =>
+  row.client_id ? { clientId: row.client_id } : { coupleId: row.couple_id! };
+
+function toSummary(row: NoteRow): NoteSummary {
+  return {
+    id: row.id,
+    subject: row.client_id ? { kind: 'client', id: row.client_id, name: row.subject_name } : { kind: 'couple', id: row.couple_id!, name: row.subject_name },
+    sessionDate: row.session_date,
+    format: row.format,
+    kind: row.kind,
+    status: row.status,
+    author: { id: row.author_id, name: row.author_name },
+    signedAt: row.signed_at?.toISOString() ?? null,
+    addendumOf: row.addendum_of,
+    addendaCount: row.addenda_count,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}
+
+/**
+ * Session notes. Progress notes are read by the care team; psychotherapy
+ * notes by their author only; admins see that a note exists (date, author,
+ * kind, signed) and never what it says. Every read of content is audited.
+ */
+@Injectable()
+export class NotesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AccessService) private readonly access: AccessService,
+    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+  ) {}
+
+  async list(actor: StaffActor, query: ListNotesQuery): Promise<Page<NoteSummary>> {
+    const subject = this.subjectFromQuery(query);
+    const team = await this.access.subjectTeam(actor, subject);
+    const limit = pageLimit(query.limit);
+    const after = decodeCursor(query.cursor, 2);
+    const params: unknown[] = [actor.practiceId, 'clientId' in subject ? subject.clientId : subject.coupleId];
+    const add = (v: unknown) => `$${params.push(v)}`;
+    const where = [`n.practice_id = $1`, `n.${'clientId' in subject ? 'client_id' : 'couple_id'} = $2`, 'n.addendum_of IS NULL'];
+    // Admins see every note's metadata; the care team sees progress notes and their own psychotherapy notes.
+    if (!team.admin) where.push(`(n.kind = 'progress' OR n.author_id = ${add(actor.userId)})`);
+    if (after) where.push(`(n.session_date, n.id) < (${add(after[0])}::date, ${add(after[1])}::uuid)`);
+    const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY n.session_date DESC, n.id DESC LIMIT ${add(limit + 1)}`, params)) as NoteRow[];
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? encodeCursor([last.session_date, last.id]) : null };
+  }
+
+  async get(actor: StaffActor, id: string): Promise<NoteDetail> {
+    const row = await this.find(this.db, actor.practiceId, id);
+    const { readable } = await this.visibility(actor, row);
+    if (readable) await this.audit.record(actor, { action: 'note.read', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    return this.detail(actor, row, readable);
+  }
+
+  async create(actor: StaffActor, dto: CreateNoteDto): Promise<NoteDetail> {
+    if (!dto.clientId === !dto.coupleId) {
+      throw new ValidationFailedError({ clientId: 'give either a client or a couple, not both', coupleId: 'give either a client or a couple, not both' });
+    }
+    const subject = dto.clientId ? { clientId: dto.clientId } : { coupleId: dto.coupleId! };
+    const team = await this.access.subjectTeam(actor, subject);
+    if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team writes session notes.');
+    const id = crypto.randomUUID();
+    const sections = Object.fromEntries(NOTE_TEMPLATES[dto.format].map((s) => [s.key, '']));
+    const sealed = this.seal(actor.practiceId, id, sections);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, key_id, sections_enc)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [actor.practiceId, id, dto.clientId ?? null, dto.coupleId ?? null, actor.userId, dto.sessionDate, dto.format, dto.kind, sealed.keyId, sealed.ciphertext],
+      );
+      await this.audit.record(actor, { action: 'note.created', recordType: 'session_note', recordId: id, subjectId: dto.clientId ?? dto.coupleId, detail: { kind: dto.kind, format: dto.format } }, tx);
+    });
+    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+  }
+
+  /** Autosave: the edit names the version it was based on; a stale one is a 409 and changes nothing. */
+  async update(actor: StaffActor, id: string, dto: UpdateNoteDto): Promise<NoteDetail> {
+    const row = await this.find(this.db, actor.practiceId, id);
+    await this.assertAuthorOnTeam(actor, row);
+    const current = JSON.parse(this.open(row)) as Record<string, string>;
+    const sections = dto.sections ? { ...current, ...this.checkSections(row.format, dto.sections) } : current;
+    const sealed = this.seal(actor.practiceId, id, sections);
+    const updated = await modify(
+      this.db,
+      `UPDATE session_note SET sections_enc = $4, key_id = $5, session_date = COALESCE($6::date, session_date), version = version + 1, updated_at = now()
+        WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
+      [actor.practiceId, id, dto.version, sealed.ciphertext, sealed.keyId, dto.sessionDate ?? null],
+    );
+    if (updated.length === 0) throw this.refusedWrite(row);
+    await this.audit.record(actor, { action: 'note.updated', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+  }
+
+  async sign(actor: StaffActor, id: string, dto: SignNoteDto): Promise<NoteDetail> {
+    const row = await this.find(this.db, actor.practiceId, id);
+    await this.assertAuthorOnTeam(actor, row);
+    const sections = JSON.parse(this.open(row)) as Record<string, string>;
+    if (Object.values(sections).every((text) => text.trim() === '')) {
+      throw new RuleViolationError('empty_note', 'This note is empty. Write at least one section before signing it.');
+    }
+    const signed = await modify(
+      this.db,
+      `UPDATE session_note SET status = 'signed', signed_at = now(), signed_by = $4, version = version + 1, updated_at = now()
+        WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
+      [actor.practiceId, id, dto.version, actor.userId],
+    );
+    if (signed.length === 0) throw this.refusedWrite(row);
+    await this.audit.record(actor, { action: 'note.signed', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+  }
+
+  /** Corrections to a signed note: a new note of its own, attached to it, written and signed the same way. */
+  async addAddendum(actor: StaffActor, parentId: string): Promise<NoteDetail> {
+    const parent = await this.find(this.db, actor.practiceId, parentId);
+    const { readable } = await this.visibility(actor, parent);
+    if (!readable) throw new ForbiddenError('Only clinicians who can read this note add addenda to it.');
+    if (parent.status !== 'signed') throw new RuleViolationError('not_signed', 'This note is still a draft: change it directly instead of adding an addendum.');
+    if (parent.addendum_of) throw new RuleViolationError('addendum_of_addendum', 'Add the addendum to the original note.');
+    const id = crypto.randomUUID();
+    const sealed = this.seal(actor.practiceId, id, { note: '' });
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, addendum_of, key_id, sections_enc)
+         VALUES ($1, $2, $3, $4, $5, current_date, 'free', $6, $7, $8, $9)`,
+        [actor.practiceId, id, parent.client_id, parent.couple_id, actor.userId, parent.kind, parentId, sealed.keyId, sealed.ciphertext],
+      );
+      await this.audit.record(actor, { action: 'note.addendum_created', recordType: 'session_note', recordId: id, subjectId: parent.client_id ?? parent.couple_id!, detail: { addendumOf: parentId } }, tx);
+    });
+    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+  }
+
+  /** Drafts can be thrown away by their author; signed notes never (the database refuses too). */
+  async discard(actor: StaffActor, id: string): Promise<void> {
+    const row = await this.find(this.db, actor.practiceId, id);
+    await this.assertAuthorOnTeam(actor, row);
+    const deleted = await modify(this.db, `DELETE FROM session_note WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING id`, [actor.practiceId, id]);
+    if (deleted.length === 0) throw this.refusedWrite(row);
+    await this.audit.record(actor, { action: 'note.discarded', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+  }
+
+  private subjectFromQuery(query: ListNotesQuery) {
+    if (!query.clientId === !query.coupleId) {
+      throw new ValidationFailedError({ clientId: 'give either a client or a couple', coupleId: 'give either a client or a couple' });
+    }
+    return query.clientId ? { clientId: query.clientId } : { coupleId: query.coupleId! };
+  }
+
+  /** Whether the actor may know the note exists, and read it. Not even that: 404. */
+  private async visibility(actor: StaffActor, row: NoteRow): Promise<{ readable: boolean }> {
+    const team = await this.access.subjectTeam(actor, subjectOf(row));
+    const readable = team.onTeam && (row.kind === 'progress' || row.author_id === actor.userId);
+    if (!readable && !team.admin) throw new NotFoundError('note');
+    return { readable };
+  }
+
+  private async assertAuthorOnTeam(actor: StaffActor, row: NoteRow) {
+    const { readable } = await this.visibility(actor, row);
+    if (!readable || row.author_id !== actor.userId) throw new ForbiddenError('Only the note’s author can change it.');
+  }
+
+  private refusedWrite(row: NoteRow) {
+    return row.status === 'signed'
+      ? new ConflictError('note_signed', 'This note is signed and can no longer change. Add an addendum to correct it.')
+      : new ConflictError('stale_version', 'This note changed in another tab or window since you opened it. Reload it; your text stays in the editor.');
+  }
+
+  private checkSections(format: NoteFormat, sections: Record<string, unknown>): Record<string, string> {
+    const allowed = new Set(NOTE_TEMPLATES[format].map((s) => s.key));
+    const fields: Record<string, string> = {};
+    for (const [key, value] of Object.entries(sections)) {
+      if (!allowed.has(key)) fields[`sections.${key}`] = `is not a section of a ${format} note`;
+      else if (typeof value !== 'string') fields[`sections.${key}`] = 'must be text';
+      else if (value.length > NOTE_SECTION_MAX_LENGTH) fields[`sections.${key}`] = `must be at most ${NOTE_SECTION_MAX_LENGTH} characters`;
+    }
+    if (Object.keys(fields).length > 0) throw new ValidationFailedError(fields);
+    return sections as Record<string, string>;
+  }
+
+  private seal(practiceId: string, id: string, sections: Record<string, string>) {
+    return this.cipher.encrypt(JSON.stringify(sections), aadFor('session_note', practiceId, id, 'sections'));
+  }
+
+  private open(row: NoteRow): string {
+    return this.cipher.decrypt(row.sections_enc, row.key_id, aadFor('session_note', row.practice_id, row.id, 'sections'));
+  }
+
+  private async find(runner: SqlRunner, practiceId: string, id: string): Promise<NoteRow> {
+    const [row] = (await runner.query(`${SELECT} WHERE n.practice_id = $1 AND n.id = $2`, [practiceId, id])) as NoteRow[];
+    if (!row) throw new NotFoundError('note');
+    return row;
+  }
+
+  private async detail(actor: StaffActor, row: NoteRow, readable: boolean): Promise<NoteDetail> {
+    const addenda = (await this.db.query(`${SELECT} WHERE n.practice_id = $1 AND n.addendum_of = $2 ORDER BY n.created_at`, [row.practice_id, row.id])) as NoteRow[];
+    return {
+      ...toSummary(row),
+      sections: readable ? (JSON.parse(this.open(row)) as Record<string, string>) : null,
+      signedBy: row.signed_by ? { id: row.signed_by, name: row.signed_by_name! } : null,
+      addenda: addenda.map(toSummary),
+      canEdit: readable && row.status === 'draft' && row.author_id === actor.userId,
+    };
+  }
+}
