@@ -32,6 +32,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     logger: new NestPinoLogger(logger),
+    // Start-up failures (a wrong data key, an unreachable database) are thrown to the caller, which explains them.
+    abortOnError: false,
   });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createApp } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/common/logger.js';
+import { FIELD_CIPHER } from '../../src/encryption/encryption.service.js';
+import { aadFor, dataKey, FieldCipher } from '../../src/encryption/field-cipher.js';
+import { rotateToCurrentKey } from '../../src/encryption/rotate.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { newClient, newClinician, newPractice, signIn } from '../support/factories.js';
+
+describe('encryption at rest', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('binds each ciphertext to its row: moved elsewhere it does not decrypt', () => {
+    const cipher = new FieldCipher(dataKey(crypto.randomBytes(32)));
+    const sealed = cipher.encrypt('secret', aadFor('session_note', 'p1', 'note-a', 'sections'));
+    expect(cipher.decrypt(sealed.ciphertext, sealed.keyId, aadFor('session_note', 'p1', 'note-a', 'sections'))).toBe('secret');
+    expect(() => cipher.decrypt(sealed.ciphertext, sealed.keyId, aadFor('session_note', 'p1', 'note-b', 'sections'))).toThrow(/does not belong/);
+    expect(() => cipher.decrypt(sealed.ciphertext, sealed.keyId, aadFor('session_note', 'p2', 'note-a', 'sections'))).toThrow(/does not belong/);
+    const flipped = Buffer.from(sealed.ciphertext);
+    flipped[flipped.length - 1]! ^= 1;
+    expect(() => cipher.decrypt(flipped, sealed.keyId, aadFor('session_note', 'p1', 'note-a', 'sections'))).toThrow();
+    const other = new FieldCipher(dataKey(crypto.randomBytes(32)));
+    expect(() => other.decrypt(sealed.ciphertext, sealed.keyId, aadFor('session_note', 'p1', 'note-a', 'sections'))).toThrow(/no data key/);
+  });
+
+  it('refuses to start with a wrong or missing key, naming what to do', async () => {
+    const logger = createLogger('silent');
+    const wrong = loadConfig({ TANDEM_DATA_KEY: crypto.randomBytes(32).toString('base64'), TANDEM_SEED_DEMO: 'false', LOG_LEVEL: 'silent' });
+    await expect(createApp(wrong, t.databaseUrl, logger)).rejects.toThrow(/not configured/);
+    const none = loadConfig({ DATABASE_URL: t.databaseUrl, TANDEM_SEED_DEMO: 'false', LOG_LEVEL: 'silent' });
+    await expect(createApp(none, t.databaseUrl, logger)).rejects.toThrow(/TANDEM_DATA_KEY/);
+  });
+
+  it('rotates every note, signed ones included, to a new key; resumable; the old key is then no longer needed', async () => {
+    const practice = await newPractice(t.db);
+    const clinician = await newClinician(t.db, practice);
+    const client = await newClient(t.db, practice, { clinicians: [clinician] });
+    const agent = await signIn(t, clinician);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const note = await agent.post('/api/notes').send({ clientId: client.id, sessionDate: `2026-11-1${i}`, format: 'free', kind: 'progress' });
+      await agent.patch(`/api/notes/${note.body.id}`).send({ sections: { note: `Session ${i}` }, version: 1 });
+      if (i === 0) await agent.post(`/api/notes/${note.body.id}/sign`).send({ version: 2 });
+      ids.push(note.body.id);
+    }
+    const oldCipher = t.app.get<FieldCipher>(FIELD_CIPHER);
+    const fresh = dataKey(crypto.randomBytes(32));
+    const rotating = new FieldCipher(fresh, [dataKey(Buffer.from(t.config.dataKeys!, 'base64'))]);
+
+    // Interrupted after one batch of one...
+    const partial = await rotateToCurrentKey(t.db, rotating, { batchSize: 1, maxBatches: 1 });
+    expect(partial[0]!.reencrypted).toBe(1);
+    // ...and resumed.
+    await rotateToCurrentKey(t.db, rotating, { batchSize: 2 });
+    const keys = (await t.db.query(`SELECT DISTINCT key_id FROM session_note`)) as Array<{ key_id: string }>;
+    expect(keys).toEqual([{ key_id: fresh.id }]);
+    expect((await t.db.query(`SELECT key_id FROM data_key_check`)) as unknown[]).toEqual([{ key_id: fresh.id }]);
+    expect(oldCipher.currentKeyId).not.toBe(fresh.id);
+
+    // A new process with only the new key reads everything.
+    const onlyNew = loadConfig({ TANDEM_DATA_KEY: fresh.key.toString('base64'), TANDEM_SEED_DEMO: 'false', LOG_LEVEL: 'silent' });
+    const app = await createApp(onlyNew, t.databaseUrl, createLogger('silent'));
+    try {
+      const supertest = (await import('supertest')).default;
+      const login = supertest.agent(app.getHttpServer());
+      await login.post('/api/auth/login').send({ email: clinician.email, password: clinician.password }).expect(200);
+      for (const [i, id] of ids.entries()) expect((await login.get(`/api/notes/${id}`)).body.sections.note).toBe(`Session ${i}`);
+    } finally {
+      await app.close();
+    }
+  });
+});
