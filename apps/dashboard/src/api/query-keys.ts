@@ -19,6 +19,11 @@ export const keys = {
     detail: (id: string) => ['couples', 'detail', id] as const,
   },
   caseloads: () => ['caseloads'] as const,
+  notes: {
+    lists: () => ['notes', 'list'] as const,
+    list: (subject: object) => ['notes', 'list', subject] as const,
+    detail: (id: string) => ['notes', 'detail', id] as const,
+  },
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

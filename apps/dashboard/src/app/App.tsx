@@ -16,6 +16,7 @@ const ClientPage = lazy(() => import('../features/caseload/ClientPage'));
 const CouplePage = lazy(() => import('../features/caseload/CouplePage'));
 const CaseloadBoardPage = lazy(() => import('../features/caseload/CaseloadBoardPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
+const NoteEditorPage = lazy(() => import('../features/notes/NoteEditorPage'));
 
 
 const queryClient = new QueryClient({
@@ -57,6 +58,7 @@ export function App() {
                 <Route path="caseload" element={<MyCaseloadPage />} />
                 <Route path="clients/:id" element={<ClientPage />} />
                 <Route path="couples/:id" element={<CouplePage />} />
+                <Route path="notes/:id" element={<NoteEditorPage />} />
                 <Route element={<RequireStaff role="admin" />}>
                   <Route path="caseloads" element={<CaseloadBoardPage />} />
                   <Route path="staff" element={<StaffPage />} />

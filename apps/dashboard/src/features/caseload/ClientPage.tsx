@@ -7,6 +7,7 @@ import NotFoundPage from '../../app/NotFoundPage';
 import { useMe } from '../auth/use-me';
 import { useClient, useSetClientCareTeam, useSetClientStatus, useUpdateClient } from './caseload-api';
 import { CareTeamEditor, CareTeamList } from './CareTeamEditor';
+import { NotesPanel } from '../notes/NotesPanel';
 
 interface EditProps {
   client: ClientDetail;
@@ -185,6 +186,7 @@ export default function ClientPage() {
           )}
         </section>
       </div>
+      {(c.access !== 'via-couple' || isAdmin) && <NotesPanel subject={{ clientId: c.id }} canWrite={c.careTeam.some((m) => m.staffId === me.user.id) && me.user.roles.includes('clinician')} />}
     </section>
   );
 }

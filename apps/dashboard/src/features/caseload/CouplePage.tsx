@@ -9,6 +9,7 @@ import { useAddMember, useCouple, useRemoveMember, useSetCoupleCareTeam, useSetS
 import { CareTeamEditor, CareTeamList } from './CareTeamEditor';
 import { ClientPicker } from './ClientPicker';
 import { SafetyBadge } from './SafetyBadge';
+import { NotesPanel } from '../notes/NotesPanel';
 
 const SAFETY_LABEL: Record<ConjointSafety, string> = { unscreened: 'Not screened yet', cleared: 'Cleared for conjoint work', concern: 'Safety concern' };
 
@@ -137,6 +138,7 @@ export default function CouplePage() {
           )}
         </section>
       </div>
+      {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={c.careTeam.some((m) => m.staffId === me.user.id) && me.user.roles.includes('clinician')} />}
     </section>
   );
 }

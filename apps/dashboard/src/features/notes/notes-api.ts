@@ -1,0 +1,35 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CreateNoteRequest, NoteDetail, NoteSummary, Page, UpdateNoteRequest } from '@tandem/shared';
+import { api, queryString } from '../../api/client';
+import { keys } from '../../api/query-keys';
+
+export type NoteSubject = { clientId: string } | { coupleId: string };
+
+export function useNotes(subject: NoteSubject) {
+  return useInfiniteQuery({
+    queryKey: keys.notes.list(subject),
+    queryFn: ({ pageParam }) => api.get<Page<NoteSummary>>(`/notes${queryString({ ...subject, cursor: pageParam })}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export const useNote = (id: string) =>
+  useQuery({ queryKey: keys.notes.detail(id), queryFn: () => api.get<NoteDetail>(`/notes/${id}`), refetchOnWindowFocus: false });
+
+function useNoteMutation<TArgs>(fn: (args: TArgs) => Promise<NoteDetail>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (note) => {
+      queryClient.setQueryData(keys.notes.detail(note.id), note);
+      void queryClient.invalidateQueries({ queryKey: keys.notes.lists() });
+      if (note.addendumOf) void queryClient.invalidateQueries({ queryKey: keys.notes.detail(note.addendumOf) });
+    },
+  });
+}
+
+export const useCreateNote = () => useNoteMutation((body: CreateNoteRequest) => api.post<NoteDetail>('/notes', body));
+export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch<NoteDetail>(`/notes/${id}`, body));
+export const useSignNote = (id: string) => useNoteMutation((version: number) => api.post<NoteDetail>(`/notes/${id}/sign`, { version }));
+export const useAddAddendum = (id: string) => useNoteMutation(() => api.post<NoteDetail>(`/notes/${id}/addenda`));

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
+import { newAdmin, newClient, newPractice, newStaff } from '../../api/test/support/factories.js';
+import { launchBrowser, snapshot, watchForPageErrors } from './support/browser.js';
+
+async function signInAs(browser: Browser, baseUrl: string, who: { email: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+  return page;
+}
+
+describe('session notes in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    baseUrl = await t.listen();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('a clinician writes a SOAP note that autosaves, signs it, adds an addendum; an admin sees metadata only and the reads in the audit log', async () => {
+    const practice = await newPractice(t.db);
+    const clinician = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
+    const adminUser = await newAdmin(t.db, practice);
+    const client = await newClient(t.db, practice, { name: 'Grace Liu', clinicians: [clinician] });
+
+    const page = await signInAs(browser, baseUrl, clinician);
+    const errors = watchForPageErrors(page);
+    await page.goto(`${baseUrl}/clients/${client.id}`);
+    const start = page.getByRole('form', { name: 'Start a session note' });
+    await start.getByLabel('Session date').fill('2026-11-20');
+    await start.getByRole('button', { name: 'Start note' }).click();
+    await page.getByRole('heading', { name: /Session note, 2026-11-20/ }).waitFor();
+
+    await page.getByLabel('Subjective').fill('Grace reports fewer arguments after the repair exercise.');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+    await page.getByLabel('Plan').fill('Continue weekly; assign the small acts of care exercise.');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+    await page.reload();
+    expect(await page.getByLabel('Subjective').inputValue()).toBe('Grace reports fewer arguments after the repair exercise.');
+
+    await page.getByRole('button', { name: 'Sign note' }).click();
+    await page.getByRole('button', { name: 'Yes, sign it' }).click();
+    await page.getByText(/signed by Maya Okafor/).waitFor();
+    expect(await page.getByRole('textbox').count()).toBe(0);
+    await snapshot(page, 'notes-signed');
+
+    await page.getByRole('button', { name: 'Add an addendum' }).click();
+    await page.getByRole('heading', { name: /Addendum/ }).waitFor();
+    await page.getByLabel('Note').fill('Correction: the exercise was assigned last week, not this week.');
+    await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
+    await page.getByRole('button', { name: 'Sign note' }).click();
+    await page.getByRole('button', { name: 'Yes, sign it' }).click();
+    await page.getByText(/signed by Maya Okafor/).waitFor();
+    await page.getByRole('link', { name: 'original note' }).click();
+    await page.getByRole('link', { name: 'Addendum by Maya Okafor' }).waitFor();
+
+    const admin = await signInAs(browser, baseUrl, adminUser);
+    await admin.goto(`${baseUrl}/clients/${client.id}`);
+    await admin.getByRole('link', { name: /2026-11-20/ }).click();
+    await admin.getByText(/As an admin you see that this note exists/).waitFor();
+    expect(await admin.getByText('Grace reports fewer arguments').count()).toBe(0);
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+    await admin.getByLabel('What happened').selectOption({ label: 'Everything' });
+    await admin.getByRole('cell', { name: /note · read/ }).first().waitFor();
+    await snapshot(admin, 'notes-admin-audit');
+    expect(errors).toEqual([]);
+  });
+});
