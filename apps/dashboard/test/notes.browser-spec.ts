@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
 import { newAdmin, newClient, newPractice, newStaff } from '../../api/test/support/factories.js';
-import { launchBrowser, snapshot, watchForPageErrors } from './support/browser.js';
-
-async function signInAs(browser: Browser, baseUrl: string, who: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
-  return page;
-}
+import { launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
 
 describe('session notes in a real browser', () => {
   let t: TestApp;

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { CLIENT_STATUSES, type ClientStatus } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
+import { PageQuery } from '../../common/page-query.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Blank optional text means "none". */
@@ -75,7 +76,7 @@ export class UpdateClientDto extends ClientFields {
   version: number;
 }
 
-export class ListClientsQuery {
+export class ListClientsQuery extends PageQuery {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOmittable()
   @IsString()
@@ -106,15 +107,4 @@ export class ListClientsQuery {
   @IsOmittable()
   @IsIn(['name', 'recent'], { message: 'must be name or recent' })
   sort?: 'name' | 'recent';
-
-  @ApiPropertyOptional()
-  @IsOmittable()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOmittable()
-  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
-  limit?: string;
 }

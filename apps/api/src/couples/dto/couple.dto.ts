@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { CONJOINT_SAFETY, type ConjointSafety } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
+import { PageQuery } from '../../common/page-query.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -61,7 +62,7 @@ export class SetSafetyDto {
   note?: string | null;
 }
 
-export class ListCouplesQuery {
+export class ListCouplesQuery extends PageQuery {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOmittable()
   @IsString()
@@ -82,15 +83,4 @@ export class ListCouplesQuery {
   @IsOmittable()
   @IsIn(['true'], { message: 'must be true' })
   unassigned?: 'true';
-
-  @ApiPropertyOptional()
-  @IsOmittable()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOmittable()
-  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
-  limit?: string;
 }

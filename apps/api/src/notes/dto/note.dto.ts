@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsObject, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsObject, IsUUID, Matches, Min } from 'class-validator';
 import { NOTE_FORMATS, NOTE_KINDS, type NoteFormat, type NoteKind } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
+import { PageQuery } from '../../common/page-query.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -55,7 +56,7 @@ export class SignNoteDto {
   version: number;
 }
 
-export class ListNotesQuery {
+export class ListNotesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOmittable()
   @IsUUID('all', { message: 'must be a client id' })
@@ -65,14 +66,4 @@ export class ListNotesQuery {
   @IsOmittable()
   @IsUUID('all', { message: 'must be a couple id' })
   coupleId?: string;
-
-  @ApiPropertyOptional()
-  @IsOmittable()
-  @MaxLength(300)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOmittable()
-  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
-  limit?: string;
 }

@@ -8,12 +8,12 @@ import {
   IsEmail,
   IsIn,
   IsString,
-  Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
+import { PageQuery } from '../../common/page-query.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -59,21 +59,10 @@ export class UpdateStaffDto {
   roles?: StaffRole[];
 }
 
-export class ListStaffQuery {
+export class ListStaffQuery extends PageQuery {
   @ApiPropertyOptional({ maxLength: 200, description: 'Search by name or email' })
   @IsOmittable()
   @IsString()
   @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ description: 'Cursor from the previous page' })
-  @IsOmittable()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOmittable()
-  @Matches(/^([1-9]|[1-9][0-9]|100)$/, { message: 'must be a whole number from 1 to 100' })
-  limit?: string;
 }

@@ -64,3 +64,29 @@ export function CareTeamList({ team }: { team: CareTeamMember[] }) {
     </ul>
   );
 }
+
+interface SectionProps {
+  team: CareTeamMember[];
+  canChange: boolean;
+  pending: boolean;
+  error: unknown;
+  save: (primaryClinicianId: string, otherClinicianIds: string[], done: () => void) => void;
+}
+
+/** The care team as read by everyone who sees the record, with the admin's editor behind a button. */
+export function CareTeamSection({ team, canChange, pending, error, save }: SectionProps) {
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    return <CareTeamEditor team={team} pending={pending} error={error} onSave={(primary, others) => save(primary, others, () => setEditing(false))} />;
+  }
+  return (
+    <>
+      <CareTeamList team={team} />
+      {canChange && (
+        <button type="button" className="button" onClick={() => setEditing(true)}>
+          Change care team
+        </button>
+      )}
+    </>
+  );
+}

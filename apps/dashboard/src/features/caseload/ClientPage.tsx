@@ -6,7 +6,7 @@ import { Badge, Field, FormAlert, Loading, Notice, PageHeading, fieldError } fro
 import NotFoundPage from '../../app/NotFoundPage';
 import { useMe } from '../auth/use-me';
 import { useClient, useSetClientCareTeam, useSetClientStatus, useUpdateClient } from './caseload-api';
-import { CareTeamEditor, CareTeamList } from './CareTeamEditor';
+import { CareTeamSection } from './CareTeamEditor';
 import { NotesPanel } from '../notes/NotesPanel';
 
 interface EditProps {
@@ -82,7 +82,6 @@ export default function ClientPage() {
   const status = useSetClientStatus(id);
   const careTeam = useSetClientCareTeam();
   const [editing, setEditing] = useState(false);
-  const [editingTeam, setEditingTeam] = useState(false);
   if (client.isPending) return <Loading />;
   if (client.error instanceof ApiError && client.error.status === 404) return <NotFoundPage />;
   if (client.error) return <FormAlert error={client.error} />;
@@ -149,25 +148,13 @@ export default function ClientPage() {
         </section>
         <section className="panel" aria-labelledby="team-heading">
           <h2 id="team-heading">Care team</h2>
-          {editingTeam ? (
-            <CareTeamEditor
-              team={c.careTeam}
-              pending={careTeam.isPending}
-              error={careTeam.error}
-              onSave={(primaryClinicianId, otherClinicianIds) =>
-                careTeam.mutate({ id, primaryClinicianId, otherClinicianIds }, { onSuccess: () => setEditingTeam(false) })
-              }
-            />
-          ) : (
-            <>
-              <CareTeamList team={c.careTeam} />
-              {isAdmin && (
-                <button type="button" className="button" onClick={() => setEditingTeam(true)}>
-                  Change care team
-                </button>
-              )}
-            </>
-          )}
+          <CareTeamSection
+            team={c.careTeam}
+            canChange={isAdmin}
+            pending={careTeam.isPending}
+            error={careTeam.error}
+            save={(primaryClinicianId, otherClinicianIds, done) => careTeam.mutate({ id, primaryClinicianId, otherClinicianIds }, { onSuccess: done })}
+          />
           <h2>Couples</h2>
           {c.coupleHistory.length === 0 ? (
             <p className="muted">Not part of a couple in Tandem.</p>

@@ -6,7 +6,7 @@ import { FormAlert, Loading, PageHeading, SelectField } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
 import { useMe } from '../auth/use-me';
 import { useAddMember, useCouple, useRemoveMember, useSetCoupleCareTeam, useSetSafety } from './caseload-api';
-import { CareTeamEditor, CareTeamList } from './CareTeamEditor';
+import { CareTeamSection } from './CareTeamEditor';
 import { ClientPicker } from './ClientPicker';
 import { SafetyBadge } from './SafetyBadge';
 import { NotesPanel } from '../notes/NotesPanel';
@@ -51,7 +51,6 @@ export default function CouplePage() {
   const addMember = useAddMember(id);
   const removeMember = useRemoveMember(id);
   const careTeam = useSetCoupleCareTeam();
-  const [editingTeam, setEditingTeam] = useState(false);
   if (couple.isPending) return <Loading />;
   if (couple.error instanceof ApiError && couple.error.status === 404) return <NotFoundPage />;
   if (couple.error) return <FormAlert error={couple.error} />;
@@ -117,25 +116,13 @@ export default function CouplePage() {
           )}
           {isAdmin && <ClientPicker label="Add a member" exclude={current.map((m) => m.clientId)} onPick={(clientId) => addMember.mutate(clientId)} />}
           <h2>Care team</h2>
-          {editingTeam ? (
-            <CareTeamEditor
-              team={c.careTeam}
-              pending={careTeam.isPending}
-              error={careTeam.error}
-              onSave={(primaryClinicianId, otherClinicianIds) =>
-                careTeam.mutate({ id, primaryClinicianId, otherClinicianIds }, { onSuccess: () => setEditingTeam(false) })
-              }
-            />
-          ) : (
-            <>
-              <CareTeamList team={c.careTeam} />
-              {isAdmin && (
-                <button type="button" className="button" onClick={() => setEditingTeam(true)}>
-                  Change care team
-                </button>
-              )}
-            </>
-          )}
+          <CareTeamSection
+            team={c.careTeam}
+            canChange={isAdmin}
+            pending={careTeam.isPending}
+            error={careTeam.error}
+            save={(primaryClinicianId, otherClinicianIds, done) => careTeam.mutate({ id, primaryClinicianId, otherClinicianIds }, { onSuccess: done })}
+          />
         </section>
       </div>
       {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={c.careTeam.some((m) => m.staffId === me.user.id) && me.user.roles.includes('clinician')} />}
