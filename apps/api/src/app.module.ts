@@ -14,6 +14,7 @@ import { CaseloadsModule } from './caseloads/caseloads.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { EncryptionModule } from './encryption/encryption.module.js';
 import { NotesModule } from './notes/notes.module.js';
+import { ExercisesModule } from './exercises/exercises.module.js';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         CouplesModule,
         CaseloadsModule,
         NotesModule,
+        ExercisesModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

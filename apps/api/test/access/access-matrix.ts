@@ -132,6 +132,54 @@ async function coupleOnTeam(ctx: MatrixContext, members = 2): Promise<Record<str
 
 const someToken = () => crypto.randomBytes(32).toString('base64url');
 
+/** A valid practice exercise definition with a slug of its own. */
+export function exerciseDefinition(slug = `matrix-${unique()}`) {
+  return {
+    slug,
+    title: 'Matrix exercise',
+    summary: 'An exercise made for the access matrix.',
+    theme: 'connection',
+    audience: 'either',
+    minutes: 5,
+    source: null,
+    safety: { requiresScreening: false },
+    recurrence: ['once'],
+    steps: [
+      { id: 'intro', kind: 'info', prompt: 'Read this first.' },
+      { id: 'rate', kind: 'scale', prompt: 'How close do you feel?', required: true, min: 0, max: 10, minLabel: 'Far', maxLabel: 'Close' },
+    ],
+  };
+}
+
+/** A practice exercise written by the home clinician. */
+async function practiceExercise(ctx: MatrixContext): Promise<Record<string, string>> {
+  const definition = { ...exerciseDefinition(), version: 1 };
+  const [row]: Array<{ id: string }> = await ctx.db.query(
+    `INSERT INTO exercise (practice_id, slug, author_id, title, theme, audience, recurring) VALUES ($1, $2, $3, $4, 'connection', 'either', false) RETURNING id`,
+    [ctx.home.id, definition.slug, ctx.homeClinicianId, definition.title],
+  );
+  await ctx.db.query(`INSERT INTO exercise_version (practice_id, exercise_id, version, definition, created_by) VALUES ($1, $2, 1, $3, $4)`, [
+    ctx.home.id,
+    row!.id,
+    JSON.stringify(definition),
+    ctx.homeClinicianId,
+  ]);
+  return { id: row!.id, version: '1' };
+}
+
+/** The practice's library: everyone on its staff reads it; other practices see nothing. */
+const practiceLibrary = (status: number): Record<ActorKind, number> => ({
+  anonymous: 401,
+  homeAdmin: status,
+  homeClinician: status,
+  homeOutsider: status,
+  otherAdmin: 404,
+  otherClinician: 404,
+});
+
+/** Changes to a practice exercise: its author (homeClinician) or an admin. */
+const authorOrAdmin = (status: number): Record<ActorKind, number> => ({ ...practiceLibrary(status), homeOutsider: 403 });
+
 /** A progress note by the home clinician about a client on their team. */
 async function noteOnTeam(ctx: MatrixContext, status: 'draft' | 'signed' = 'draft'): Promise<Record<string, string>> {
   const { id: clientId } = await clientOnTeam(ctx);
@@ -279,6 +327,25 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { route: 'POST /api/notes/:id/addenda', audience: 'clinician', params: (ctx) => noteOnTeam(ctx, 'signed'), expect: careTeamClinicianOnly(201) },
   { route: 'DELETE /api/notes/:id', audience: 'clinician', params: (ctx) => noteOnTeam(ctx), expect: careTeamClinicianOnly(204) },
+
+  { route: 'GET /api/exercises', audience: 'staff', expect: signedIn(200) },
+  {
+    route: 'POST /api/exercises',
+    audience: 'clinician',
+    body: () => ({ definition: exerciseDefinition() }),
+    expect: { anonymous: 401, homeAdmin: 403, homeClinician: 201, homeOutsider: 201, otherAdmin: 403, otherClinician: 201 },
+  },
+  { route: 'GET /api/exercises/:id', audience: 'staff', params: practiceExercise, expect: practiceLibrary(200) },
+  { route: 'GET /api/exercises/:id/versions/:version', audience: 'staff', params: practiceExercise, expect: practiceLibrary(200) },
+  {
+    route: 'PUT /api/exercises/:id',
+    audience: 'staff',
+    params: practiceExercise,
+    body: () => ({ definition: exerciseDefinition(), baseVersion: 1 }),
+    expect: authorOrAdmin(200),
+  },
+  { route: 'POST /api/exercises/:id/archive', audience: 'staff', params: practiceExercise, expect: authorOrAdmin(200) },
+  { route: 'POST /api/exercises/:id/restore', audience: 'staff', params: practiceExercise, expect: authorOrAdmin(200) },
 
   { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },

@@ -6,3 +6,4 @@ export * from './pagination.js';
 export * from './clients.js';
 export * from './audit.js';
 export * from './notes.js';
+export * from './library.js';

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Allow } from '../access/allow.decorator.js';
+import { CurrentActor } from '../access/actor.decorator.js';
+import type { StaffActor } from '../access/actor.js';
+import { NotFoundError } from '../common/app-error.js';
+import { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
+import { ExerciseIdPipe } from './exercise-id.pipe.js';
+import { ExercisesService } from './exercises.service.js';
+
+@ApiTags('exercises')
+@Controller('exercises')
+@Allow('staff')
+export class ExercisesController {
+  constructor(@Inject(ExercisesService) private readonly exercises: ExercisesService) {}
+
+  @Get()
+  list(@CurrentActor() actor: StaffActor, @Query() query: ListExercisesQuery) {
+    return this.exercises.list(actor, query);
+  }
+
+  @Post()
+  @Allow('clinician')
+  create(@CurrentActor() actor: StaffActor, @Body() dto: CreateExerciseDto) {
+    return this.exercises.create(actor, dto);
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: StaffActor, @Param('id', ExerciseIdPipe) id: string) {
+    return this.exercises.get(actor, id);
+  }
+
+  @Get(':id/versions/:version')
+  version(
+    @CurrentActor() actor: StaffActor,
+    @Param('id', ExerciseIdPipe) id: string,
+    @Param('version', new ParseIntPipe({ exceptionFactory: () => new NotFoundError('version') })) version: number,
+  ) {
+    return this.exercises.get(actor, id, version);
+  }
+
+  @Put(':id')
+  update(@CurrentActor() actor: StaffActor, @Param('id', ExerciseIdPipe) id: string, @Body() dto: UpdateExerciseDto) {
+    return this.exercises.update(actor, id, dto);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  archive(@CurrentActor() actor: StaffActor, @Param('id', ExerciseIdPipe) id: string) {
+    return this.exercises.setArchived(actor, id, true);
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  restore(@CurrentActor() actor: StaffActor, @Param('id', ExerciseIdPipe) id: string) {
+    return this.exercises.setArchived(actor, id, false);
+  }
+}

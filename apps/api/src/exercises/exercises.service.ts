@@ -1,0 +1,261 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  BUILT_IN_EXERCISES,
+  findBuiltInExercise,
+  validateExerciseDefinition,
+  type Exercise,
+  type ExerciseVersionInfo,
+  type LibraryItem,
+  type LibraryItemDetail,
+  type Page,
+} from '@tandem/shared';
+import { isAdmin, type StaffActor } from '../access/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { modify, type SqlRunner } from '../common/sql.js';
+import type { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
+
+interface PracticeRow {
+  id: string;
+  slug: string;
+  current_version: number;
+  author_id: string;
+  author_name: string;
+  copied_from: string | null;
+  archived_at: Date | null;
+  definition: Exercise;
+}
+
+const BUILTIN = 'builtin:';
+
+function item(exercise: Exercise, extra: Pick<LibraryItem, 'id' | 'origin' | 'archived' | 'author' | 'copiedFrom'>): LibraryItem {
+  return {
+    ...extra,
+    slug: exercise.slug,
+    version: exercise.version,
+    title: exercise.title,
+    summary: exercise.summary,
+    theme: exercise.theme,
+    audience: exercise.audience,
+    minutes: exercise.minutes,
+    source: exercise.source,
+    requiresScreening: exercise.safety.requiresScreening,
+    screeningReason: exercise.safety.reason ?? null,
+    recurrence: exercise.recurrence,
+  };
+}
+
+const builtInItem = (e: Exercise) => item(e, { id: `${BUILTIN}${e.slug}`, origin: 'builtin', archived: false, author: null, copiedFrom: null });
+
+const practiceItem = (row: PracticeRow) =>
+  item(row.definition, {
+    id: row.id,
+    origin: 'practice',
+    archived: row.archived_at !== null,
+    author: { id: row.author_id, name: row.author_name },
+    copiedFrom: row.copied_from,
+  });
+
+const sortKey = (i: LibraryItem) => [i.title.toLowerCase(), i.id] as const;
+const after = (i: LibraryItem, cursor: readonly unknown[] | null) => {
+  if (!cursor) return true;
+  const [title, id] = sortKey(i);
+  return title > String(cursor[0]) || (title === String(cursor[0]) && id > String(cursor[1]));
+};
+
+/**
+ * The exercise library: built-in exercises from code, and the practice's
+ * own, versioned (an edit appends a version; assignments keep theirs).
+ * Any clinician may write one; its author or an admin may edit or archive it.
+ */
+@Injectable()
+export class ExercisesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: StaffActor, query: ListExercisesQuery): Promise<Page<LibraryItem>> {
+    const limit = pageLimit(query.limit);
+    const cursor = decodeCursor(query.cursor, 2);
+    const q = query.q?.trim().toLowerCase();
+    const matches = (i: LibraryItem) =>
+      (!query.theme || i.theme === query.theme) &&
+      (!query.audience || i.audience === query.audience || (i.audience === 'either' && query.audience !== 'either')) &&
+      (!query.source || i.source?.seedFile === query.source) &&
+      (!query.recurring || i.recurrence.some((r) => r !== 'once') === (query.recurring === 'true')) &&
+      (!q || i.title.toLowerCase().includes(q) || i.summary.toLowerCase().includes(q));
+
+    const builtIns = query.origin === 'practice' ? [] : BUILT_IN_EXERCISES.map(builtInItem).filter((i) => matches(i) && after(i, cursor));
+    let practice: LibraryItem[] = [];
+    if (query.origin !== 'builtin') {
+      const params: unknown[] = [actor.practiceId];
+      const add = (v: unknown) => `$${params.push(v)}`;
+      const where = ['e.practice_id = $1'];
+      if (!query.includeArchived) where.push('e.archived_at IS NULL');
+      if (query.theme) where.push(`e.theme = ${add(query.theme)}`);
+      if (query.source) where.push(`e.source_seed = ${add(query.source)}`);
+      if (query.recurring) where.push(`e.recurring = ${add(query.recurring === 'true')}`);
+      if (query.audience && query.audience !== 'either') where.push(`e.audience IN (${add(query.audience)}, 'either')`);
+      else if (query.audience) where.push(`e.audience = 'either'`);
+      if (q) {
+        const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+        where.push(`(lower(e.title) LIKE ${add(pattern)} OR lower(v.definition->>'summary') LIKE ${add(pattern)})`);
+      }
+      if (cursor) where.push(`(lower(e.title), e.id::text) > (${add(cursor[0])}, ${add(cursor[1])})`);
+      const rows = (await this.db.query(
+        `${this.selectRows()} WHERE ${where.join(' AND ')} ORDER BY lower(e.title), e.id::text LIMIT ${add(limit + 1)}`,
+        params,
+      )) as PracticeRow[];
+      practice = rows.map(practiceItem);
+    }
+    const merged = [...builtIns, ...practice].sort((a, b) => {
+      const [ta, ia] = sortKey(a);
+      const [tb, ib] = sortKey(b);
+      return ta < tb ? -1 : ta > tb ? 1 : ia < ib ? -1 : ia > ib ? 1 : 0;
+    });
+    const items = merged.slice(0, limit);
+    const last = merged.length > limit ? items[items.length - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor([...sortKey(last)]) : null };
+  }
+
+  async get(actor: StaffActor, id: string, version?: number): Promise<LibraryItemDetail> {
+    if (id.startsWith(BUILTIN)) {
+      const exercise = findBuiltInExercise(id.slice(BUILTIN.length));
+      if (!exercise || (version !== undefined && version !== exercise.version)) throw new NotFoundError('exercise');
+      return { ...builtInItem(exercise), exercise, versions: [], canEdit: false };
+    }
+    const row = await this.find(this.db, actor.practiceId, id, version);
+    const versions = (await this.db.query(
+      `SELECT v.version, v.created_at, u.id AS by_id, u.name AS by_name FROM exercise_version v
+         JOIN staff_user u ON u.practice_id = v.practice_id AND u.id = v.created_by
+        WHERE v.practice_id = $1 AND v.exercise_id = $2 ORDER BY v.version DESC`,
+      [actor.practiceId, id],
+    )) as Array<{ version: number; created_at: Date; by_id: string; by_name: string }>;
+    const history: ExerciseVersionInfo[] = versions.map((v) => ({ version: v.version, createdAt: v.created_at.toISOString(), createdBy: { id: v.by_id, name: v.by_name } }));
+    return { ...practiceItem(row), exercise: row.definition, versions: history, canEdit: this.mayEdit(actor, row) && row.archived_at === null };
+  }
+
+  async create(actor: StaffActor, dto: CreateExerciseDto): Promise<LibraryItemDetail> {
+    if (dto.copiedFrom) await this.get(actor, dto.copiedFrom);
+    const definition = this.checked(dto.definition, 1);
+    const id = await this.db.transaction(async (tx) => {
+      const taken = (await tx.query(`SELECT 1 FROM exercise WHERE practice_id = $1 AND slug = $2`, [actor.practiceId, definition.slug])) as unknown[];
+      if (taken.length > 0 || findBuiltInExercise(definition.slug)) {
+        throw new ValidationFailedError({ 'definition.slug': 'is already used by another exercise in your library' });
+      }
+      const [{ id: newId }] = (await tx.query(
+        `INSERT INTO exercise (practice_id, slug, author_id, copied_from, title, theme, audience, recurring, source_seed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [actor.practiceId, definition.slug, actor.userId, dto.copiedFrom ?? null, ...this.listedColumns(definition)],
+      )) as Array<{ id: string }>;
+      await tx.query(`INSERT INTO exercise_version (practice_id, exercise_id, version, definition, created_by) VALUES ($1, $2, 1, $3, $4)`, [
+        actor.practiceId,
+        newId,
+        JSON.stringify(definition),
+        actor.userId,
+      ]);
+      await this.audit.record(actor, { action: 'exercise.created', recordType: 'exercise', recordId: newId, detail: { copiedFrom: dto.copiedFrom ?? null } }, tx);
+      return newId;
+    });
+    return this.get(actor, id);
+  }
+
+  /** An edit appends a version; the version it started from must still be the current one. */
+  async update(actor: StaffActor, id: string, dto: UpdateExerciseDto): Promise<LibraryItemDetail> {
+    this.refuseBuiltIn(id);
+    const current = await this.find(this.db, actor.practiceId, id);
+    this.assertMayEdit(actor, current);
+    if (current.archived_at) throw new ConflictError('archived', 'This exercise is archived. Restore it before editing.');
+    const next = dto.baseVersion + 1;
+    const definition = this.checked({ ...dto.definition, slug: current.slug }, next);
+    await this.db.transaction(async (tx) => {
+      const moved = await modify(
+        tx,
+        `UPDATE exercise SET current_version = $4, title = $5, theme = $6, audience = $7, recurring = $8, source_seed = $9, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND current_version = $3 RETURNING id`,
+        [actor.practiceId, id, dto.baseVersion, next, ...this.listedColumns(definition)],
+      );
+      if (moved.length === 0) {
+        throw new ConflictError('stale_version', 'Someone saved a newer version of this exercise while you were editing. Reload it, then apply your changes again.');
+      }
+      await tx.query(`INSERT INTO exercise_version (practice_id, exercise_id, version, definition, created_by) VALUES ($1, $2, $3, $4, $5)`, [
+        actor.practiceId,
+        id,
+        next,
+        JSON.stringify(definition),
+        actor.userId,
+      ]);
+      await this.audit.record(actor, { action: 'exercise.updated', recordType: 'exercise', recordId: id, detail: { version: next } }, tx);
+    });
+    return this.get(actor, id);
+  }
+
+  /** Archived exercises leave the library list but stay readable, with every version, for assignments that use them. */
+  async setArchived(actor: StaffActor, id: string, archived: boolean): Promise<LibraryItemDetail> {
+    this.refuseBuiltIn(id);
+    const row = await this.find(this.db, actor.practiceId, id);
+    this.assertMayEdit(actor, row);
+    await this.db.query(
+      `UPDATE exercise SET archived_at = ${archived ? 'COALESCE(archived_at, now())' : 'NULL'}, updated_at = now() WHERE practice_id = $1 AND id = $2`,
+      [actor.practiceId, id],
+    );
+    await this.audit.record(actor, { action: archived ? 'exercise.archived' : 'exercise.restored', recordType: 'exercise', recordId: id });
+    return this.get(actor, id);
+  }
+
+  private selectRows() {
+    return `SELECT e.id, e.slug, e.current_version, e.author_id, u.name AS author_name, e.copied_from, e.archived_at, v.definition
+              FROM exercise e
+              JOIN exercise_version v ON v.practice_id = e.practice_id AND v.exercise_id = e.id AND v.version = e.current_version
+              JOIN staff_user u ON u.practice_id = e.practice_id AND u.id = e.author_id`;
+  }
+
+  private async find(runner: SqlRunner, practiceId: string, id: string, version?: number): Promise<PracticeRow> {
+    if (id.startsWith(BUILTIN)) throw new NotFoundError('exercise');
+    const [row] = (await runner.query(
+      version === undefined
+        ? `${this.selectRows()} WHERE e.practice_id = $1 AND e.id = $2`
+        : `SELECT e.id, e.slug, e.current_version, e.author_id, u.name AS author_name, e.copied_from, e.archived_at, v.definition
+             FROM exercise e
+             JOIN exercise_version v ON v.practice_id = e.practice_id AND v.exercise_id = e.id AND v.version = $3
+             JOIN staff_user u ON u.practice_id = e.practice_id AND u.id = e.author_id
+            WHERE e.practice_id = $1 AND e.id = $2`,
+      version === undefined ? [practiceId, id] : [practiceId, id, version],
+    )) as PracticeRow[];
+    if (!row) throw new NotFoundError('exercise');
+    return row;
+  }
+
+  private mayEdit(actor: StaffActor, row: PracticeRow) {
+    return isAdmin(actor) || row.author_id === actor.userId;
+  }
+
+  private assertMayEdit(actor: StaffActor, row: PracticeRow) {
+    if (!this.mayEdit(actor, row)) throw new ForbiddenError('Only the exercise’s author or an admin can change it.');
+  }
+
+  private refuseBuiltIn(id: string) {
+    if (id.startsWith(BUILTIN)) {
+      if (!findBuiltInExercise(id.slice(BUILTIN.length))) throw new NotFoundError('exercise');
+      throw new ForbiddenError('Built-in exercises are read-only. Make a copy to adapt one.');
+    }
+  }
+
+  /** The shared definition check, with its problems reported under `definition.`. */
+  private checked(definition: unknown, version: number): Exercise {
+    const withVersion = { ...(definition as object), version };
+    const problems = validateExerciseDefinition(withVersion);
+    if (Object.keys(problems).length > 0) {
+      throw new ValidationFailedError(Object.fromEntries(Object.entries(problems).map(([k, v]) => [`definition.${k}`, v])), 'The exercise has problems to fix.');
+    }
+    return withVersion as Exercise;
+  }
+
+  private listedColumns(e: Exercise) {
+    return [e.title, e.theme, e.audience, e.recurrence.some((r) => r !== 'once'), e.source?.seedFile ?? null];
+  }
+}

@@ -1,0 +1,47 @@
+import type { Audience, Exercise, ExerciseSource, Recurrence, Theme } from '../exercises/steps.js';
+
+export type ExerciseOrigin = 'builtin' | 'practice';
+
+export interface LibraryItem {
+  /** `builtin:<slug>` for built-in exercises, a uuid for the practice's own. */
+  id: string;
+  origin: ExerciseOrigin;
+  slug: string;
+  version: number;
+  title: string;
+  summary: string;
+  theme: Theme;
+  audience: Audience;
+  minutes: number;
+  source: ExerciseSource | null;
+  requiresScreening: boolean;
+  screeningReason: string | null;
+  recurrence: Recurrence[];
+  archived: boolean;
+  author: { id: string; name: string } | null;
+  copiedFrom: string | null;
+}
+
+export interface ExerciseVersionInfo {
+  version: number;
+  createdAt: string;
+  createdBy: { id: string; name: string };
+}
+
+export interface LibraryItemDetail extends LibraryItem {
+  exercise: Exercise;
+  versions: ExerciseVersionInfo[];
+  canEdit: boolean;
+}
+
+export interface SaveExerciseRequest {
+  definition: Omit<Exercise, 'version'>;
+  /** For a copy: the library id it was copied from. */
+  copiedFrom?: string;
+}
+
+export interface UpdateExerciseRequest {
+  definition: Omit<Exercise, 'version'>;
+  /** The version the edit started from; a stale one gets 409. */
+  baseVersion: number;
+}
