@@ -19,6 +19,11 @@ export const keys = {
     detail: (id: string) => ['couples', 'detail', id] as const,
   },
   caseloads: () => ['caseloads'] as const,
+  library: {
+    all: () => ['library'] as const,
+    list: (filters: Record<string, string>) => ['library', 'list', filters] as const,
+    detail: (id: string, version?: number) => ['library', 'detail', id, version ?? 'current'] as const,
+  },
   notes: {
     lists: () => ['notes', 'list'] as const,
     list: (subject: object) => ['notes', 'list', subject] as const,

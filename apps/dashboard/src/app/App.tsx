@@ -17,6 +17,9 @@ const CouplePage = lazy(() => import('../features/caseload/CouplePage'));
 const CaseloadBoardPage = lazy(() => import('../features/caseload/CaseloadBoardPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
 const NoteEditorPage = lazy(() => import('../features/notes/NoteEditorPage'));
+const LibraryPage = lazy(() => import('../features/exercises/LibraryPage'));
+const ExercisePage = lazy(() => import('../features/exercises/ExercisePage'));
+const ExerciseBuilderPage = lazy(() => import('../features/exercises/ExerciseBuilderPage'));
 
 
 const queryClient = new QueryClient({
@@ -59,6 +62,10 @@ export function App() {
                 <Route path="clients/:id" element={<ClientPage />} />
                 <Route path="couples/:id" element={<CouplePage />} />
                 <Route path="notes/:id" element={<NoteEditorPage />} />
+                <Route path="library" element={<LibraryPage />} />
+                <Route path="library/new" element={<ExerciseBuilderPage />} />
+                <Route path="library/:id" element={<ExercisePage />} />
+                <Route path="library/:id/edit" element={<ExerciseBuilderPage />} />
                 <Route element={<RequireStaff role="admin" />}>
                   <Route path="caseloads" element={<CaseloadBoardPage />} />
                   <Route path="staff" element={<StaffPage />} />

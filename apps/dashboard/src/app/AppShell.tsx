@@ -31,6 +31,7 @@ export function AppShell() {
             Home
           </NavLink>
           {isClinician && <NavLink to="/caseload">My caseload</NavLink>}
+          <NavLink to="/library">Library</NavLink>
           {isAdmin && <NavLink to="/caseloads">Caseloads</NavLink>}
           {isAdmin && <NavLink to="/staff">Staff</NavLink>}
           {isAdmin && <NavLink to="/audit">Audit</NavLink>}

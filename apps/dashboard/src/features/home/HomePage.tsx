@@ -21,6 +21,12 @@ export default function HomePage() {
             <p>The clients and couples on your care teams: open one to see their record, their care team and their safety screening.</p>
           </article>
         )}
+        <article className="card">
+          <h2>
+            <Link to="/library">Exercise library</Link>
+          </h2>
+          <p>Twenty exercises drawn from articles on emotional intimacy, and your practice’s own: preview each as a client will see it.</p>
+        </article>
         {isAdmin && (
           <article className="card">
             <h2>
