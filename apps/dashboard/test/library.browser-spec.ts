@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
 import { newPractice, newStaff } from '../../api/test/support/factories.js';
-import { launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
+import { expectCount, launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
 
 describe('the exercise library in a real browser', () => {
   let t: TestApp;
@@ -27,12 +27,12 @@ describe('the exercise library in a real browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
     await page.getByRole('heading', { name: 'Exercise library' }).waitFor();
     await page.getByRole('link', { name: 'My vulnerability ladder' }).waitFor();
-    expect(await page.getByRole('article').count()).toBe(20);
+    await expectCount(page.getByRole('article'), 20);
 
     const filters = page.getByRole('form', { name: 'Filter the library' });
     await filters.getByLabel('Source article').selectOption({ label: "You Can't Get There From Here: Pathways to Emotional Intimacy in Relationship" });
     await page.getByRole('link', { name: 'My vulnerability ladder' }).waitFor({ state: 'detached' });
-    expect(await page.getByRole('article').count()).toBe(7);
+    await expectCount(page.getByRole('article'), 7);
     await filters.getByLabel('For').selectOption({ label: 'Couple' });
     await page.getByRole('link', { name: 'Honouring who my partner is' }).waitFor({ state: 'detached' });
     await snapshot(page, 'library-filtered');

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from '@jest/globals';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts');
 
@@ -35,4 +36,15 @@ export async function signInAs(browser: Browser, baseUrl: string, who: { email: 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
   return page;
+}
+
+/** Waits until the locator matches exactly `expected` elements (lists re-render after a filter), then asserts it. */
+export async function expectCount(locator: Locator, expected: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let count = await locator.count();
+  while (count !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    count = await locator.count();
+  }
+  expect(count).toBe(expected);
 }
