@@ -15,6 +15,8 @@ import { AuditModule } from './audit/audit.module.js';
 import { EncryptionModule } from './encryption/encryption.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
+import { AssignmentsModule } from './assignments/assignments.module.js';
+import { PortalModule } from './portal/portal.module.js';
 
 @Module({})
 export class AppModule {
@@ -37,6 +39,8 @@ export class AppModule {
         CaseloadsModule,
         NotesModule,
         ExercisesModule,
+        AssignmentsModule,
+        PortalModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

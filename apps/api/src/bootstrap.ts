@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,8 +13,12 @@ import type { AppConfig } from './config/config.js';
 import { AllErrorsFilter } from './common/all-errors.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
+import { isPortalPage } from './common/dashboard-fallback.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Routes outside the /api prefix: the portal link (`/p/<token>`) is the address clients are sent. */
+export const ROUTES_OUTSIDE_API = [{ path: 'p/:token', method: RequestMethod.GET }];
 
 /** Builds the whole application, ready to listen: used by `main.ts` and by every e2e test. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestFastifyApplication> {
@@ -35,7 +40,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     // Start-up failures (a wrong data key, an unreachable database) are thrown to the caller, which explains them.
     abortOnError: false,
   });
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ROUTES_OUTSIDE_API });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllErrorsFilter(config.dashboardDir));
 
@@ -59,6 +64,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
+    // Portal pages: nothing cached, and no address sent on to another site.
+    if (isPortalPage(request.url)) reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   });
   // One access line per request: never a body, a query string, a token or a cookie.
   fastify.addHook('onResponse', async (request, reply) => {

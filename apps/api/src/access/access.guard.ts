@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../common/app-error.js';
 import { SessionService } from '../auth/session.service.js';
+import { PortalSessionService } from '../portal/portal-session.service.js';
 import { ALLOW_KEY, type Audience } from './allow.decorator.js';
 
 /**
@@ -14,6 +15,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(PortalSessionService) private readonly portalSessions: PortalSessionService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +30,10 @@ export class AccessGuard implements CanActivate {
 
     if (audience === 'public') return true;
     if (audience === 'portal') {
-      throw new UnauthenticatedError('Please open your portal link again.');
+      const client = await this.portalSessions.authenticate(request);
+      if (!client) throw new UnauthenticatedError('Please open the link your clinician sent you again.', 'portal_session_missing');
+      request.actor = client;
+      return true;
     }
     const actor = await this.sessions.authenticateStaff(request, reply);
     if (!actor) throw new UnauthenticatedError();

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CaseloadBoard } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
+import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import type { StaffActor } from '../access/actor.js';
 
 /** The admin's board: each clinician's load, and who has nobody yet. */
@@ -11,6 +12,7 @@ export class CaseloadsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
+    @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
   ) {}
 
   async board(actor: StaffActor): Promise<CaseloadBoard> {
@@ -35,8 +37,10 @@ export class CaseloadsService {
             SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.couple_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS couples`,
       [actor.practiceId],
     )) as Array<{ clients: number; couples: number }>;
+    const overdue = await this.homework.overdueByClinician(actor.practiceId);
     return {
       clinicians: clinicians.map((c) => ({
+        overdue: overdue.get(c.id) ?? 0,
         clinician: { id: c.id, name: c.name, active: c.active },
         activeClients: c.active_clients,
         couples: c.couples,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, Page } from '@tandem/shared';
+import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, HomeworkStats, Page } from '@tandem/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { AccessService, onClientTeam, onTeamOfClientsCouple } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { CareTeamService } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
+import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
 interface SummaryRow {
@@ -22,6 +23,7 @@ interface SummaryRow {
   primary_id: string | null;
   primary_name: string | null;
   couples: Array<{ id: string; displayName: string }>;
+  sees_homework?: boolean;
 }
 
 interface DetailRow extends SummaryRow {
@@ -48,7 +50,7 @@ const PRIMARY_JOIN = `
      WHERE ct.practice_id = c.practice_id AND ct.client_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
   ) p ON true`;
 
-function toSummary(row: SummaryRow): ClientSummary {
+function toSummary(row: SummaryRow, homework: HomeworkStats | null): ClientSummary {
   return {
     id: row.id,
     name: row.name,
@@ -57,6 +59,7 @@ function toSummary(row: SummaryRow): ClientSummary {
     primaryClinician: row.primary_id ? { id: row.primary_id, name: row.primary_name! } : null,
     couples: row.couples,
     createdAt: row.created_at.toISOString(),
+    homework,
   };
 }
 
@@ -67,6 +70,7 @@ export class ClientsService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
   ) {}
 
   /** Admins list the whole practice; clinicians only the clients their care teams reach. */
@@ -78,9 +82,12 @@ export class ClientsService {
     const where = ['c.practice_id = $1'];
     const add = (value: unknown) => `$${params.push(value)}`;
 
+    // Homework status is the client's own care team's (and admins') to see, not a couple clinician's.
+    let seesHomework = 'true';
     if (!isAdmin(actor)) {
       const me = add(actor.userId);
       where.push(`(${onClientTeam('c', me)} OR ${onTeamOfClientsCouple('c', me)})`);
+      seesHomework = onClientTeam('c', me);
     }
     if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
     if (query.clinicianId) {
@@ -107,13 +114,15 @@ export class ClientsService {
     }
     const order = recent ? 'c.created_at DESC, c.id DESC' : 'lower(c.name), c.id';
     const rows = (await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM client c ${PRIMARY_JOIN}
+      `SELECT ${SUMMARY_COLUMNS}, ${seesHomework} AS sees_homework FROM client c ${PRIMARY_JOIN}
         WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${add(limit + 1)}`,
       params,
     )) as SummaryRow[];
     const last = rows.length > limit ? rows[limit - 1] : undefined;
+    const page = rows.slice(0, limit);
+    const stats = await this.homework.forSubjects(actor.practiceId, 'client', page.filter((r) => r.sees_homework).map((r) => r.id));
     return {
-      items: rows.slice(0, limit).map(toSummary),
+      items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)),
       nextCursor: last ? encodeCursor(recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
     };
   }
@@ -217,8 +226,9 @@ export class ClientsService {
       [practiceId, id],
     )) as Array<{ id: string; display_name: string; joined_at: Date; left_at: Date | null }>;
     const basicOnly = access === 'via-couple';
+    const stats = basicOnly ? new Map<string, HomeworkStats>() : await this.homework.forSubjects(practiceId, 'client', [id]);
     return {
-      ...toSummary(row),
+      ...toSummary(row, stats.get(id) ?? null),
       email: basicOnly ? null : row.email,
       phone: basicOnly ? null : row.phone,
       dateOfBirth: basicOnly ? null : row.date_of_birth,

@@ -11,3 +11,12 @@ export class RecordIdPipe implements PipeTransform<string, string> {
     return value.toLowerCase();
   }
 }
+
+/** A path sequence number (an occurrence of an assignment): anything but a small positive integer names nothing. */
+@Injectable()
+export class SequenceParamPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new NotFoundError();
+    return Number.parseInt(value, 10);
+  }
+}

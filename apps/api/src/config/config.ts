@@ -14,6 +14,8 @@ export interface AppConfig {
   session: { idleMinutes: number; absoluteHours: number };
   login: { maxAttempts: number; windowSeconds: number };
   inviteHours: number;
+  /** Portal links: days until a link expires; hours a portal session lasts (never past its link); failed look-ups allowed per window. */
+  portal: { linkDays: number; sessionHours: number; maxFailedLookups: number; lookupWindowSeconds: number };
   bodyLimitBytes: number;
   trustProxy: boolean;
   seedDemo: boolean;
@@ -48,6 +50,10 @@ const schema = z.object({
   TANDEM_LOGIN_MAX_ATTEMPTS: positiveInt(10),
   TANDEM_LOGIN_WINDOW_SECONDS: positiveInt(300),
   TANDEM_INVITE_HOURS: positiveInt(72),
+  TANDEM_PORTAL_LINK_DAYS: positiveInt(30),
+  TANDEM_PORTAL_SESSION_HOURS: positiveInt(24),
+  TANDEM_PORTAL_MAX_FAILED_LOOKUPS: positiveInt(20),
+  TANDEM_PORTAL_LOOKUP_WINDOW_SECONDS: positiveInt(600),
   TANDEM_BODY_LIMIT_BYTES: positiveInt(1_048_576),
   TANDEM_TRUST_PROXY: bool.default(false),
   TANDEM_SEED_DEMO: bool.default(true),
@@ -82,6 +88,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     session: { idleMinutes: e.TANDEM_SESSION_IDLE_MINUTES, absoluteHours: e.TANDEM_SESSION_ABSOLUTE_HOURS },
     login: { maxAttempts: e.TANDEM_LOGIN_MAX_ATTEMPTS, windowSeconds: e.TANDEM_LOGIN_WINDOW_SECONDS },
     inviteHours: e.TANDEM_INVITE_HOURS,
+    portal: {
+      linkDays: e.TANDEM_PORTAL_LINK_DAYS,
+      sessionHours: e.TANDEM_PORTAL_SESSION_HOURS,
+      maxFailedLookups: e.TANDEM_PORTAL_MAX_FAILED_LOOKUPS,
+      lookupWindowSeconds: e.TANDEM_PORTAL_LOOKUP_WINDOW_SECONDS,
+    },
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
     trustProxy: e.TANDEM_TRUST_PROXY,
     seedDemo: e.TANDEM_SEED_DEMO,

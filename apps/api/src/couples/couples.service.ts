@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ConjointSafety, CoupleDetail, CoupleSummary, Page } from '@tandem/shared';
+import type { ConjointSafety, CoupleDetail, CoupleSummary, HomeworkStats, Page } from '@tandem/shared';
 import { AuditService } from '../audit/audit.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
+import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
@@ -39,7 +40,7 @@ const PRIMARY_JOIN = `
 
 const MIN_MEMBERS = 2;
 
-function toSummary(row: SummaryRow): CoupleSummary {
+function toSummary(row: SummaryRow, homework: HomeworkStats | null): CoupleSummary {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -47,6 +48,7 @@ function toSummary(row: SummaryRow): CoupleSummary {
     members: row.members,
     primaryClinician: row.primary_id ? { id: row.primary_id, name: row.primary_name! } : null,
     createdAt: row.created_at.toISOString(),
+    homework,
   };
 }
 
@@ -57,6 +59,7 @@ export class CouplesService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
   ) {}
 
   async list(actor: StaffActor, query: ListCouplesQuery): Promise<Page<CoupleSummary>> {
@@ -81,7 +84,9 @@ export class CouplesService {
       params,
     )) as SummaryRow[];
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? encodeCursor([last.sort_name, last.id]) : null };
+    const page = rows.slice(0, limit);
+    const stats = await this.homework.forSubjects(actor.practiceId, 'couple', page.map((r) => r.id));
+    return { items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor: last ? encodeCursor([last.sort_name, last.id]) : null };
   }
 
   async get(actor: StaffActor, id: string): Promise<CoupleDetail> {
@@ -204,7 +209,7 @@ export class CouplesService {
       [practiceId, id],
     )) as Array<{ id: string; name: string; preferred_name: string | null; joined_at: Date; left_at: Date | null }>;
     return {
-      ...toSummary(row),
+      ...toSummary(row, (await this.homework.forSubjects(practiceId, 'couple', [id])).get(id) ?? null),
       safety: {
         status: row.conjoint_safety,
         note: row.safety_note,

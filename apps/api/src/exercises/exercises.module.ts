@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { ExercisesController } from './exercises.controller.js';
 import { ExercisesService } from './exercises.service.js';
 
-@Module({ controllers: [ExercisesController], providers: [ExercisesService] })
+@Module({ controllers: [ExercisesController], providers: [ExercisesService], exports: [ExercisesService] })
 export class ExercisesModule {}

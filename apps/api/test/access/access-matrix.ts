@@ -13,7 +13,15 @@ import { aadFor, type FieldCipher } from '../../src/encryption/field-cipher.js';
  * not; "other*" actors are signed-in staff of another practice. For both, a
  * record they may not see must read as missing (404), never as forbidden.
  */
-export const ACTOR_KINDS = ['anonymous', 'homeAdmin', 'homeClinician', 'homeOutsider', 'otherAdmin', 'otherClinician'] as const;
+export const STAFF_ACTOR_KINDS = ['anonymous', 'homeAdmin', 'homeClinician', 'homeOutsider', 'otherAdmin', 'otherClinician'] as const;
+/**
+ * Clients holding a portal session: homePortal is the client whose homework
+ * the builders make; otherPortal is another client of the same practice.
+ */
+export const PORTAL_ACTOR_KINDS = ['homePortal', 'otherPortal'] as const;
+export const ACTOR_KINDS = [...STAFF_ACTOR_KINDS, ...PORTAL_ACTOR_KINDS] as const;
+export type StaffActorKind = (typeof STAFF_ACTOR_KINDS)[number];
+export type PortalActorKind = (typeof PORTAL_ACTOR_KINDS)[number];
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 export interface MatrixContext {
@@ -21,6 +29,8 @@ export interface MatrixContext {
   home: { id: string };
   /** The clinician on the care teams of the records the builders make. */
   homeClinicianId: string;
+  /** The client signed in as homePortal: on homeClinician's care team. */
+  portalClientId: string;
   cipher: FieldCipher;
 }
 
@@ -35,7 +45,14 @@ export interface MatrixRow {
   bodyFromParams?: (params: Record<string, string>) => object;
   /** Query string, from the records the params builder made. */
   query?: (params: Record<string, string>) => Record<string, string>;
-  expect: Record<ActorKind, number>;
+  /** Portal actors, when not named, get what anonymous gets on public routes and 401 elsewhere (no staff session). */
+  expect: Record<StaffActorKind, number> & Partial<Record<PortalActorKind, number>>;
+}
+
+export function expectedStatus(row: MatrixRow, actor: ActorKind): number {
+  const given = row.expect[actor];
+  if (given !== undefined) return given;
+  return row.audience === 'public' ? row.expect.anonymous : 401;
 }
 
 const unique = () => crypto.randomBytes(4).toString('hex');
@@ -49,6 +66,8 @@ async function invitedStaff(ctx: MatrixContext): Promise<Record<string, string>>
 }
 
 const everyone = (status: number): Record<ActorKind, number> => ({
+  homePortal: status,
+  otherPortal: status,
   anonymous: status,
   homeAdmin: status,
   homeClinician: status,
@@ -57,10 +76,10 @@ const everyone = (status: number): Record<ActorKind, number> => ({
   otherClinician: status,
 });
 
-const signedIn = (status: number): Record<ActorKind, number> => ({ ...everyone(status), anonymous: 401 });
+const signedIn = (status: number): MatrixRow['expect'] => ({ ...everyone(status), anonymous: 401, homePortal: 401, otherPortal: 401 });
 
 /** Admin-only route on a home record: other practices' admins see nothing there. */
-const adminRecord = (status: number): Record<ActorKind, number> => ({
+const adminRecord = (status: number): Record<StaffActorKind, number> => ({
   anonymous: 401,
   homeAdmin: status,
   homeClinician: 403,
@@ -70,7 +89,7 @@ const adminRecord = (status: number): Record<ActorKind, number> => ({
 });
 
 /** Admin-only route scoped to the caller's own practice (lists, creation). */
-const adminOwnPractice = (status: number): Record<ActorKind, number> => ({
+const adminOwnPractice = (status: number): Record<StaffActorKind, number> => ({
   anonymous: 401,
   homeAdmin: status,
   homeClinician: 403,
@@ -80,7 +99,7 @@ const adminOwnPractice = (status: number): Record<ActorKind, number> => ({
 });
 
 /** A clinical record: its admins and care team reach it; everyone else finds nothing. */
-const careTeamRecord = (status: number): Record<ActorKind, number> => ({
+const careTeamRecord = (status: number): Record<StaffActorKind, number> => ({
   anonymous: 401,
   homeAdmin: status,
   homeClinician: status,
@@ -90,7 +109,7 @@ const careTeamRecord = (status: number): Record<ActorKind, number> => ({
 });
 
 /** Only a clinician on the care team (not an admin as such). */
-const careTeamClinicianOnly = (status: number): Record<ActorKind, number> => ({
+const careTeamClinicianOnly = (status: number): Record<StaffActorKind, number> => ({
   anonymous: 401,
   homeAdmin: 403,
   homeClinician: status,
@@ -168,7 +187,7 @@ async function practiceExercise(ctx: MatrixContext): Promise<Record<string, stri
 }
 
 /** The practice's library: everyone on its staff reads it; other practices see nothing. */
-const practiceLibrary = (status: number): Record<ActorKind, number> => ({
+const practiceLibrary = (status: number): Record<StaffActorKind, number> => ({
   anonymous: 401,
   homeAdmin: status,
   homeClinician: status,
@@ -178,7 +197,7 @@ const practiceLibrary = (status: number): Record<ActorKind, number> => ({
 });
 
 /** Changes to a practice exercise: its author (homeClinician) or an admin. */
-const authorOrAdmin = (status: number): Record<ActorKind, number> => ({ ...practiceLibrary(status), homeOutsider: 403 });
+const authorOrAdmin = (status: number): Record<StaffActorKind, number> => ({ ...practiceLibrary(status), homeOutsider: 403 });
 
 /** A progress note by the home clinician about a client on their team. */
 async function noteOnTeam(ctx: MatrixContext, status: 'draft' | 'signed' = 'draft'): Promise<Record<string, string>> {
@@ -192,6 +211,45 @@ async function noteOnTeam(ctx: MatrixContext, status: 'draft' | 'signed' = 'draf
   );
   return { id };
 }
+
+/** A once-off assignment of a small exercise to the portal client, by homeClinician, open today. */
+async function assignmentForPortalClient(ctx: MatrixContext): Promise<Record<string, string>> {
+  const [row]: Array<{ id: string }> = await ctx.db.query(
+    `INSERT INTO assignment (practice_id, client_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, assigned_by)
+     VALUES ($1, $2, 'builtin:matrix', 1, $3, 'Try this.', 'once', 1, $4) RETURNING id`,
+    [ctx.home.id, ctx.portalClientId, JSON.stringify({ ...exerciseDefinition(), version: 1 }), ctx.homeClinicianId],
+  );
+  await ctx.db.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [ctx.home.id, row!.id, ctx.portalClientId]);
+  await ctx.db.query(
+    `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, opens_on, due_on, pending) VALUES ($1, $2, 1, $3, current_date - 1, current_date + 3, 1)`,
+    [ctx.home.id, row!.id, ctx.portalClientId],
+  );
+  return { id: row!.id, assignmentId: row!.id, seq: '1', clientId: ctx.portalClientId };
+}
+
+/** A working portal link for the portal client. */
+async function portalLinkToken(ctx: MatrixContext): Promise<Record<string, string>> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  await ctx.db.query(`INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, now() + interval '1 day')`, [
+    ctx.home.id,
+    ctx.portalClientId,
+    crypto.createHash('sha256').update(token).digest(),
+    ctx.homeClinicianId,
+  ]);
+  return { token };
+}
+
+/** A built-in exercise any client may be given once, without screening. */
+const ONCE_OFF_BUILTIN = 'builtin:longing-and-fear';
+
+const inThreeDays = () => new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+
+/** Portal routes: only a portal session gets in; staff sessions are not portal sessions. */
+const portalOnly = (home: number, other: number): MatrixRow['expect'] => ({
+  ...everyone(401),
+  homePortal: home,
+  otherPortal: other,
+});
 
 export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'GET /api/health', audience: 'public', expect: everyone(200) },
@@ -346,6 +404,73 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { route: 'POST /api/exercises/:id/archive', audience: 'staff', params: practiceExercise, expect: authorOrAdmin(200) },
   { route: 'POST /api/exercises/:id/restore', audience: 'staff', params: practiceExercise, expect: authorOrAdmin(200) },
+
+  {
+    route: 'GET /api/assignments',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: careTeamRecord(200),
+  },
+  {
+    route: 'POST /api/assignments',
+    audience: 'clinician',
+    params: clientOnTeam,
+    bodyFromParams: (params) => ({ clientId: params.id, exerciseId: ONCE_OFF_BUILTIN, instructions: 'Before next week.', dueOn: inThreeDays(), recurrence: 'once' }),
+    expect: careTeamClinicianOnly(201),
+  },
+  {
+    route: 'GET /api/assignments/trends',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: careTeamRecord(200),
+  },
+  { route: 'GET /api/assignments/:id', audience: 'staff', params: assignmentForPortalClient, expect: careTeamRecord(200) },
+  {
+    route: 'PATCH /api/assignments/:id',
+    audience: 'clinician',
+    params: assignmentForPortalClient,
+    body: () => ({ dueOn: inThreeDays(), version: 1 }),
+    expect: careTeamClinicianOnly(200),
+  },
+  {
+    route: 'POST /api/assignments/:id/cancel',
+    audience: 'clinician',
+    params: assignmentForPortalClient,
+    body: () => ({ version: 1 }),
+    expect: careTeamClinicianOnly(200),
+  },
+
+  { route: 'GET /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
+  { route: 'POST /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(201) },
+  { route: 'DELETE /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(204) },
+
+  { route: 'GET /p/:token', audience: 'public', params: portalLinkToken, expect: everyone(303) },
+  { route: 'GET /api/portal/me', audience: 'portal', expect: portalOnly(200, 200) },
+  { route: 'GET /api/portal/home', audience: 'portal', expect: portalOnly(200, 200) },
+  { route: 'GET /api/portal/history', audience: 'portal', expect: portalOnly(200, 200) },
+  {
+    route: 'GET /api/portal/assignments/:assignmentId/occurrences/:seq',
+    audience: 'portal',
+    params: assignmentForPortalClient,
+    expect: portalOnly(200, 404),
+  },
+  {
+    route: 'PUT /api/portal/assignments/:assignmentId/occurrences/:seq/draft',
+    audience: 'portal',
+    params: assignmentForPortalClient,
+    body: () => ({ answers: { rate: 4 }, version: 0 }),
+    expect: portalOnly(200, 404),
+  },
+  {
+    route: 'POST /api/portal/assignments/:assignmentId/occurrences/:seq/submit',
+    audience: 'portal',
+    params: assignmentForPortalClient,
+    body: () => ({ answers: { rate: 7 }, submissionId: crypto.randomUUID() }),
+    expect: portalOnly(200, 404),
+  },
+  { route: 'POST /api/portal/sign-out', audience: 'public', expect: everyone(204) },
 
   { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },

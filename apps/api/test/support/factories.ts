@@ -114,3 +114,29 @@ export async function newCouple(
   }
   return { id: row!.id, practiceId: practice.id, memberIds: members.map((m) => m.id) };
 }
+
+/** A portal link for the client, straight into the database; returns the token. */
+export async function newPortalLink(db: DataSource, client: { id: string; practiceId: string }, createdBy: { id: string }, options: { expiresAt?: Date } = {}): Promise<string> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  await db.query(`INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+    client.practiceId,
+    client.id,
+    crypto.createHash('sha256').update(token).digest(),
+    createdBy.id,
+    options.expiresAt ?? new Date(Date.now() + 86_400_000),
+  ]);
+  return token;
+}
+
+/** A supertest agent holding a portal session opened with `token`, the way a client's browser gets one. */
+export async function openPortal(t: TestApp, token: string) {
+  const agent = t.request();
+  const res = await agent.get(`/p/${token}`);
+  if (res.status !== 303 || res.headers.location !== '/portal') throw new Error(`portal link did not open: ${res.status} ${res.headers.location}`);
+  return agent;
+}
+
+/** Signs a client into the portal through a fresh link. */
+export async function portalAs(t: TestApp, client: { id: string; practiceId: string }, issuer: { id: string }) {
+  return openPortal(t, await newPortalLink(t.db, client, issuer));
+}

@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { ALLOW_KEY, type Audience } from '../../src/access/allow.decorator.js';
+import { ROUTES_OUTSIDE_API } from '../../src/bootstrap.js';
 
 export interface RegisteredRoute {
   /** e.g. `PATCH /api/staff/:id` */
@@ -36,7 +37,8 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
           | Audience
           | undefined;
         for (const path of paths) {
-          routes.push({ key: `${RequestMethod[method]} ${join('api', base, path)}`, audience });
+          const outside = ROUTES_OUTSIDE_API.some((r) => r.method === method && join(r.path) === join(base, path));
+          routes.push({ key: `${RequestMethod[method]} ${outside ? join(base, path) : join('api', base, path)}`, audience });
         }
       }
     }

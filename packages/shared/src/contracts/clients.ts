@@ -1,3 +1,5 @@
+import type { HomeworkStats } from './homework.js';
+
 export const CLIENT_STATUSES = ['active', 'discharged'] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
@@ -27,6 +29,8 @@ export interface ClientSummary {
   primaryClinician: PersonRef | null;
   couples: Array<{ id: string; displayName: string }>;
   createdAt: string;
+  /** The client's own homework; null where the reader does not see it (a couple's clinician, in a list). */
+  homework: HomeworkStats | null;
 }
 
 /**
@@ -78,6 +82,7 @@ export interface CoupleSummary {
   members: Array<{ id: string; name: string; preferredName: string | null }>;
   primaryClinician: PersonRef | null;
   createdAt: string;
+  homework: HomeworkStats | null;
 }
 
 export interface CoupleDetail extends CoupleSummary {
@@ -102,6 +107,8 @@ export interface CaseloadRow {
   clinician: PersonRef & { active: boolean };
   activeClients: number;
   couples: number;
+  /** Overdue occurrences of homework given to the clients and couples on this clinician's teams. */
+  overdue: number;
 }
 
 export interface CaseloadBoard {

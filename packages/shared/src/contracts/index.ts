@@ -7,3 +7,4 @@ export * from './clients.js';
 export * from './audit.js';
 export * from './notes.js';
 export * from './library.js';
+export * from './homework.js';

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Allow } from '../access/allow.decorator.js';
+import { CurrentActor } from '../access/actor.decorator.js';
+import type { StaffActor } from '../access/actor.js';
+import { RecordIdPipe } from '../common/uuid-param.js';
+import { AssignmentsService } from './assignments.service.js';
+import { CancelAssignmentDto, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
+
+@ApiTags('homework')
+@Controller('assignments')
+@Allow('clinician')
+export class AssignmentsController {
+  constructor(@Inject(AssignmentsService) private readonly assignments: AssignmentsService) {}
+
+  @Get()
+  @Allow('staff')
+  list(@CurrentActor() actor: StaffActor, @Query() query: ListAssignmentsQuery) {
+    return this.assignments.list(actor, query);
+  }
+
+  @Post()
+  create(@CurrentActor() actor: StaffActor, @Body() dto: CreateAssignmentDto) {
+    return this.assignments.create(actor, dto);
+  }
+
+  @Get('trends')
+  @Allow('staff')
+  trends(@CurrentActor() actor: StaffActor, @Query() query: SubjectQuery) {
+    return this.assignments.trends(actor, query);
+  }
+
+  @Get(':id')
+  @Allow('staff')
+  get(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.assignments.get(actor, id);
+  }
+
+  @Patch(':id')
+  reschedule(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: RescheduleAssignmentDto) {
+    return this.assignments.reschedule(actor, id, dto);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: CancelAssignmentDto) {
+    return this.assignments.cancel(actor, id, dto.version);
+  }
+}

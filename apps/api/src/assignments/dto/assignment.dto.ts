@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, RECURRENCES, SHARING_MODES, type Recurrence, type SharingMode } from '@tandem/shared';
+import { IsOmittable } from '../../common/omittable.js';
+import { PageQuery } from '../../common/page-query.js';
+import { EXERCISE_ID } from '../../exercises/dto/exercise.dto.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = 'must be a date like 2026-11-20';
+
+export class CreateAssignmentDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The client to give it to (or give coupleId)' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a client id' })
+  clientId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The couple to give it to (or give clientId)' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a couple id' })
+  coupleId?: string;
+
+  @ApiProperty({ description: 'Library id: builtin:<slug> or a practice exercise id' })
+  @IsString()
+  @Matches(EXERCISE_ID, { message: 'must be an exercise from the library' })
+  exerciseId: string;
+
+  @ApiPropertyOptional({ description: 'Defaults to the current version' })
+  @IsOmittable()
+  @IsInt({ message: 'must be a version number' })
+  @Min(1, { message: 'must be a version number' })
+  @Max(100_000, { message: 'must be a version number' })
+  exerciseVersion?: number;
+
+  @ApiProperty({ maxLength: INSTRUCTIONS_MAX_LENGTH, description: 'What the clinician asks, in their own words' })
+  @IsString({ message: 'must be text' })
+  @MaxLength(INSTRUCTIONS_MAX_LENGTH, { message: `must be at most ${INSTRUCTIONS_MAX_LENGTH} characters` })
+  instructions: string;
+
+  @ApiProperty({ example: '2026-11-27' })
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @Matches(DATE, { message: DATE_MESSAGE })
+  dueOn: string;
+
+  @ApiProperty({ enum: RECURRENCES })
+  @IsIn(RECURRENCES, { message: 'must be once, daily or weekly' })
+  recurrence: Recurrence;
+
+  @ApiPropertyOptional({ example: '2026-12-25', description: 'Recurring: the last day an occurrence may fall on' })
+  @IsOmittable()
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @Matches(DATE, { message: DATE_MESSAGE })
+  endsOn?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_OCCURRENCES, description: 'Recurring: how many occurrences' })
+  @IsOmittable()
+  @IsInt({ message: `must be a whole number from 1 to ${MAX_OCCURRENCES}` })
+  @Min(1, { message: `must be a whole number from 1 to ${MAX_OCCURRENCES}` })
+  @Max(MAX_OCCURRENCES, { message: `must be a whole number from 1 to ${MAX_OCCURRENCES}` })
+  count?: number;
+
+  @ApiPropertyOptional({ enum: SHARING_MODES, description: 'Couples only; private by default' })
+  @IsOmittable()
+  @IsIn(SHARING_MODES, { message: 'must be private or reveal-when-both-done' })
+  sharing?: SharingMode;
+}
+
+export class RescheduleAssignmentDto {
+  @ApiProperty({ example: '2026-11-27', description: 'New due date of the next open occurrence' })
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @Matches(DATE, { message: DATE_MESSAGE })
+  dueOn: string;
+
+  @ApiProperty()
+  @IsInt({ message: 'must be the assignment’s version number' })
+  @Min(1)
+  version: number;
+}
+
+export class CancelAssignmentDto {
+  @ApiProperty()
+  @IsInt({ message: 'must be the assignment’s version number' })
+  @Min(1)
+  version: number;
+}
+
+export class SubjectQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a client id' })
+  clientId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a couple id' })
+  coupleId?: string;
+}
+
+export class ListAssignmentsQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a client id' })
+  clientId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOmittable()
+  @IsUUID('all', { message: 'must be a couple id' })
+  coupleId?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'Only assignments given or due on or after this date' })
+  @IsOmittable()
+  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
+  @Matches(DATE, { message: DATE_MESSAGE })
+  since?: string;
+}

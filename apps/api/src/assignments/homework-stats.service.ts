@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { HomeworkStats } from '@tandem/shared';
+import { practiceToday } from './practice-today.js';
+
+/**
+ * Homework counts for caseload rows: open occurrences due within the coming
+ * week, overdue ones, and the last time a member touched a response. Each is
+ * an indexed range per client or couple, so a page of rows costs the same at
+ * any table size.
+ */
+@Injectable()
+export class HomeworkStatsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async forSubjects(practiceId: string, kind: 'client' | 'couple', ids: string[]): Promise<Map<string, HomeworkStats>> {
+    if (ids.length === 0) return new Map();
+    const today = await practiceToday(this.db, practiceId);
+    const column = kind === 'client' ? 'client_id' : 'couple_id';
+    const ownResponses = kind === 'client' ? 'r.client_id = x.id AND r.couple_id IS NULL' : 'r.couple_id = x.id';
+    const rows = (await this.db.query(
+      `SELECT x.id,
+              (SELECT count(*) FROM assignment_occurrence o
+                WHERE o.practice_id = $1 AND o.${column} = x.id AND o.pending > 0 AND NOT o.cancelled
+                  AND o.due_on >= $3::date AND o.due_on < $3::date + 7)::int AS due_week,
+              (SELECT count(*) FROM assignment_occurrence o
+                WHERE o.practice_id = $1 AND o.${column} = x.id AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $3::date)::int AS overdue,
+              (SELECT max(r.updated_at) FROM response r WHERE r.practice_id = $1 AND ${ownResponses}) AS last_activity
+         FROM unnest($2::uuid[]) AS x(id)`,
+      [practiceId, ids, today],
+    )) as Array<{ id: string; due_week: number; overdue: number; last_activity: Date | null }>;
+    return new Map(rows.map((r) => [r.id, { dueThisWeek: r.due_week, overdue: r.overdue, lastActivityAt: r.last_activity?.toISOString() ?? null }]));
+  }
+
+  /** Overdue occurrences across the clients and couples on each clinician's teams. */
+  async overdueByClinician(practiceId: string): Promise<Map<string, number>> {
+    const today = await practiceToday(this.db, practiceId);
+    const rows = (await this.db.query(
+      `SELECT ct.staff_user_id, count(*)::int AS overdue
+         FROM care_team_member ct
+         JOIN assignment_occurrence o ON o.practice_id = ct.practice_id
+          AND ((ct.client_id IS NOT NULL AND o.client_id = ct.client_id) OR (ct.couple_id IS NOT NULL AND o.couple_id = ct.couple_id))
+        WHERE ct.practice_id = $1 AND ct.removed_at IS NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date
+        GROUP BY ct.staff_user_id`,
+      [practiceId, today],
+    )) as Array<{ staff_user_id: string; overdue: number }>;
+    return new Map(rows.map((r) => [r.staff_user_id, r.overdue]));
+  }
+}

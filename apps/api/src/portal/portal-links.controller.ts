@@ -1,0 +1,32 @@
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Allow } from '../access/allow.decorator.js';
+import { CurrentActor } from '../access/actor.decorator.js';
+import type { StaffActor } from '../access/actor.js';
+import { requestBaseUrl } from '../common/base-url.js';
+import { RecordIdPipe } from '../common/uuid-param.js';
+import { PortalLinksService } from './portal-links.service.js';
+
+@ApiTags('portal links')
+@Controller('clients/:id/portal-link')
+@Allow('staff')
+export class PortalLinksController {
+  constructor(@Inject(PortalLinksService) private readonly links: PortalLinksService) {}
+
+  @Get()
+  status(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.links.status(actor, id);
+  }
+
+  @Post()
+  issue(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Req() request: FastifyRequest) {
+    return this.links.issue(actor, id, requestBaseUrl(request));
+  }
+
+  @Delete()
+  @HttpCode(204)
+  revoke(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.links.revoke(actor, id);
+  }
+}

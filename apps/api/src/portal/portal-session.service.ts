@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import type { PortalActor } from '../access/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AttemptThrottle } from '../auth/login-throttle.js';
+import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
+import { modify } from '../common/sql.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+export const PORTAL_COOKIE = 'tandem_portal';
+const COOKIE_PATH = '/api/portal';
+
+export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
+
+/**
+ * Portal sessions: a client's link is exchanged for one, behind an HttpOnly
+ * cookie scoped to the portal API. A session lives no longer than its link,
+ * and ends with it (revocation, expiry, discharge).
+ */
+@Injectable()
+export class PortalSessionService {
+  private readonly throttle: AttemptThrottle;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {
+    this.throttle = new AttemptThrottle(config.portal.maxFailedLookups, config.portal.lookupWindowSeconds);
+  }
+
+  /**
+   * Exchanges a link token for a portal session cookie. Failed look-ups count
+   * against the caller's address; past the limit, 429 with Retry-After.
+   */
+  async exchange(token: string, request: FastifyRequest, reply: FastifyReply): Promise<ExchangeResult> {
+    const throttleKeys = [`portal:${request.ip}`];
+    await this.throttle.check(throttleKeys);
+    const link = TOKEN_PATTERN.test(token)
+      ? ((await this.db.query(
+          `SELECT l.practice_id, l.id, l.client_id, l.expires_at FROM portal_link l
+             JOIN client c ON c.practice_id = l.practice_id AND c.id = l.client_id
+            WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND l.expires_at > now() AND c.status = 'active'`,
+          [hashToken(token)],
+        )) as Array<{ practice_id: string; id: string; client_id: string; expires_at: Date }>)[0]
+      : undefined;
+    if (!link) {
+      await this.throttle.fail(throttleKeys);
+      this.clearCookie(reply);
+      return { ok: false, reason: 'invalid' };
+    }
+    const sessionToken = newToken();
+    const expiresAt = new Date(Math.min(link.expires_at.getTime(), Date.now() + this.config.portal.sessionHours * 3_600_000));
+    await this.db.transaction(async (tx) => {
+      const [session] = (await tx.query(
+        `INSERT INTO portal_session (practice_id, client_id, link_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [link.practice_id, link.client_id, link.id, hashToken(sessionToken), expiresAt],
+      )) as Array<{ id: string }>;
+      await tx.query(`UPDATE portal_link SET last_used_at = now() WHERE practice_id = $1 AND id = $2`, [link.practice_id, link.id]);
+      const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: request.id, ip: request.ip };
+      await this.audit.record(actor, { action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, tx);
+    });
+    reply.setCookie(PORTAL_COOKIE, sessionToken, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      expires: expiresAt,
+    });
+    return { ok: true };
+  }
+
+  /** The client of this request's portal session, or null. */
+  async authenticate(request: FastifyRequest): Promise<PortalActor | null> {
+    const token = request.cookies?.[PORTAL_COOKIE];
+    if (!token || !TOKEN_PATTERN.test(token)) return null;
+    const [row] = (await this.db.query(
+      `SELECT s.id, s.practice_id, s.client_id FROM portal_session s
+         JOIN portal_link l ON l.practice_id = s.practice_id AND l.id = s.link_id
+         JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND l.revoked_at IS NULL AND l.expires_at > now() AND c.status = 'active'`,
+      [hashToken(token)],
+    )) as Array<{ id: string; practice_id: string; client_id: string }>;
+    if (!row) return null;
+    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, requestId: request.id, ip: request.ip };
+  }
+
+  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = request.cookies?.[PORTAL_COOKIE];
+    this.clearCookie(reply);
+    if (!token || !TOKEN_PATTERN.test(token)) return;
+    await modify(this.db, `UPDATE portal_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id`, [hashToken(token)]);
+  }
+
+  private clearCookie(reply: FastifyReply) {
+    reply.clearCookie(PORTAL_COOKIE, { path: COOKIE_PATH });
+  }
+}
