@@ -3,7 +3,10 @@ import { aadFor, FieldCipher } from './field-cipher.js';
 import { assertKeysMatchDatabase } from './encryption.service.js';
 
 /** Every encrypted column: where it lives and how its associated data is formed. */
-const ENCRYPTED_COLUMNS = [{ table: 'session_note', column: 'sections_enc', field: 'sections' }] as const;
+const ENCRYPTED_COLUMNS = [
+  { table: 'session_note', column: 'sections_enc', field: 'sections' },
+  { table: 'response', column: 'answers_enc', field: 'answers' },
+] as const;
 
 export interface RotationProgress {
   table: string;

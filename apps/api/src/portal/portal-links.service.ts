@@ -56,7 +56,9 @@ export class PortalLinksService {
         name: string;
       }>;
       if (client!.status !== 'active') throw new RuleViolationError('client_discharged', `${client!.name} is discharged, so a portal link would not open. Reactivate the client first.`);
-      await this.revokeActive(tx, actor, clientId);
+      for (const revoked of await this.revokeActive(tx, actor, clientId)) {
+        await this.audit.record(actor, { action: 'portal_link.revoked', recordType: 'portal_link', recordId: revoked, subjectId: clientId, detail: { reissued: true } }, tx);
+      }
       const [link] = (await tx.query(
         `INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [actor.practiceId, clientId, hashToken(token), actor.userId, expiresAt],

@@ -197,6 +197,7 @@ export class PortalService {
             WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING version, updated_at`,
           [actor.practiceId, row.response_id, sealed.ciphertext, sealed.keyId],
         );
+        if (saved.length === 0) throw this.staleDraft();
       }
       await this.audit.record(
         actor,
@@ -261,7 +262,8 @@ export class PortalService {
         { action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } },
         tx,
       );
-      const result = saved[0]!;
+      const result = saved[0];
+      if (!result) throw new ConflictError('already_submitted', 'You have already submitted this one. Your answers are with your clinician.');
       return { version: result.version, status: 'submitted', savedAt: result.updated_at.toISOString(), submittedAt: result.submitted_at.toISOString() };
     });
   }
@@ -335,6 +337,14 @@ export class PortalService {
 
   /** The occurrence as this client sees it: a member, and open. `lock` takes the response row for a write. */
   private async find(runner: SqlRunner, actor: PortalActor, assignmentId: string, seq: number, today: string, lock = false): Promise<OccurrenceRow> {
+    if (lock) {
+      // Writes to one occurrence take turns; the read below then starts after any earlier write committed.
+      await runner.query(`SELECT 1 FROM assignment_occurrence WHERE practice_id = $1 AND assignment_id = $2 AND seq = $3 FOR UPDATE`, [
+        actor.practiceId,
+        assignmentId,
+        seq,
+      ]);
+    }
     const [row] = (await runner.query(
       `SELECT a.id AS assignment_id, a.practice_id, a.exercise, a.instructions, a.sharing, a.couple_id, a.cancelled_at IS NOT NULL AS assignment_cancelled,
               o.seq, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on, to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.cancelled,
@@ -343,8 +353,7 @@ export class PortalService {
          JOIN assignment a ON a.practice_id = am.practice_id AND a.id = am.assignment_id
          JOIN assignment_occurrence o ON o.practice_id = am.practice_id AND o.assignment_id = am.assignment_id AND o.seq = $4
          LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.client_id = $2 AND am.assignment_id = $3 AND o.opens_on <= $5::date
-        ${lock ? 'FOR UPDATE OF o' : ''}`,
+        WHERE am.practice_id = $1 AND am.client_id = $2 AND am.assignment_id = $3 AND o.opens_on <= $5::date`,
       [actor.practiceId, actor.clientId, assignmentId, seq, today],
     )) as OccurrenceRow[];
     if (!row) throw new NotFoundError('exercise');

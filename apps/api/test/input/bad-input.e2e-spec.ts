@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { newPractice, newStaff, signIn } from '../support/factories.js';
+import { newClient, newPractice, newStaff, portalAs, signIn } from '../support/factories.js';
 
 interface Operation {
   method: string;
   path: string;
   schema?: { properties?: Record<string, { nullable?: boolean; type?: string }>; required?: string[] };
   queryParams: string[];
+  audience?: string;
 }
 
 /** Values of the wrong kind for a field; each names the schema types it would be right for. */
@@ -34,9 +35,15 @@ describe('bad input on every route with a body', () => {
     t = await startTestApp({ TANDEM_BODY_LIMIT_BYTES: '262144', TANDEM_LOGIN_MAX_ATTEMPTS: '1000' });
     const practice = await newPractice(t.db);
     // Admin and clinician at once: passes every staff route's role check, so the body is what gets judged.
-    agents.admin = await signIn(t, await newStaff(t.db, practice, { roles: ['admin', 'clinician'] }));
+    const staff = await newStaff(t.db, practice, { roles: ['admin', 'clinician'] });
+    agents.admin = await signIn(t, staff);
+    // Portal routes are judged with a client's portal session.
+    agents.portal = await portalAs(t, await newClient(t.db, practice, { clinicians: [staff] }), staff);
     const doc = (await t.request().get('/api/openapi.json')).body as {
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; parameters?: Array<{ in: string; name: string }> }>>;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; parameters?: Array<{ in: string; name: string }>; 'x-audience'?: string }>
+      >;
       components: { schemas: Record<string, Operation['schema']> };
     };
     operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -44,7 +51,8 @@ describe('bad input on every route with a body', () => {
         const ref = op.requestBody?.content['application/json']?.schema.$ref;
         return {
           method,
-          path: path.replace(/\{\w+\}/g, '3f1b2a9c-1d2e-4f50-8a6b-7c8d9e0f1a2b'),
+          path: path.replace('{seq}', '1').replace(/\{\w+\}/g, '3f1b2a9c-1d2e-4f50-8a6b-7c8d9e0f1a2b'),
+          audience: op['x-audience'],
           schema: ref ? doc.components.schemas[ref.split('/').pop()!] : undefined,
           queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
         };
@@ -53,7 +61,7 @@ describe('bad input on every route with a body', () => {
   });
   afterAll(() => t.close());
 
-  const send = (op: Operation) => agents.admin![op.method as 'post'](op.path);
+  const send = (op: Operation) => agents[op.audience === 'portal' ? 'portal' : 'admin']![op.method as 'post'](op.path);
 
   it('found routes with bodies to test', () => {
     expect(operations.filter((op) => op.schema).length).toBeGreaterThanOrEqual(5);

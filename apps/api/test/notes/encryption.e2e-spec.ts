@@ -7,7 +7,8 @@ import { FIELD_CIPHER } from '../../src/encryption/encryption.service.js';
 import { aadFor, dataKey, FieldCipher } from '../../src/encryption/field-cipher.js';
 import { rotateToCurrentKey } from '../../src/encryption/rotate.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { newClient, newClinician, newPractice, signIn } from '../support/factories.js';
+import { newClient, newClinician, newPractice, portalAs, signIn } from '../support/factories.js';
+import { day, smallActsAnswers } from '../homework/homework-helpers.js';
 
 describe('encryption at rest', () => {
   let t: TestApp;
@@ -37,7 +38,7 @@ describe('encryption at rest', () => {
     await expect(createApp(none, t.databaseUrl, logger)).rejects.toThrow(/TANDEM_DATA_KEY/);
   });
 
-  it('rotates every note, signed ones included, to a new key; resumable; the old key is then no longer needed', async () => {
+  it('rotates every note and answer, signed and submitted ones included, to a new key; resumable; the old key is then no longer needed', async () => {
     const practice = await newPractice(t.db);
     const clinician = await newClinician(t.db, practice);
     const client = await newClient(t.db, practice, { clinicians: [clinician] });
@@ -49,6 +50,11 @@ describe('encryption at rest', () => {
       if (i === 0) await agent.post(`/api/notes/${note.body.id}/sign`).send({ version: 2 });
       ids.push(note.body.id);
     }
+    const assignment = await agent
+      .post('/api/assignments')
+      .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'Daily.', dueOn: day(0), recurrence: 'daily', count: 2 });
+    const portal = await portalAs(t, client, clinician);
+    await portal.post(`/api/portal/assignments/${assignment.body.id}/occurrences/1/submit`).send({ answers: smallActsAnswers(9, 'rotated tea'), submissionId: crypto.randomUUID() });
     const oldCipher = t.app.get<FieldCipher>(FIELD_CIPHER);
     const fresh = dataKey(crypto.randomBytes(32));
     const rotating = new FieldCipher(fresh, [dataKey(Buffer.from(t.config.dataKeys!, 'base64'))]);
@@ -58,7 +64,7 @@ describe('encryption at rest', () => {
     expect(partial[0]!.reencrypted).toBe(1);
     // ...and resumed.
     await rotateToCurrentKey(t.db, rotating, { batchSize: 2 });
-    const keys = (await t.db.query(`SELECT DISTINCT key_id FROM session_note`)) as Array<{ key_id: string }>;
+    const keys = (await t.db.query(`SELECT DISTINCT key_id FROM session_note UNION SELECT DISTINCT key_id FROM response`)) as Array<{ key_id: string }>;
     expect(keys).toEqual([{ key_id: fresh.id }]);
     expect((await t.db.query(`SELECT key_id FROM data_key_check`)) as unknown[]).toEqual([{ key_id: fresh.id }]);
     expect(oldCipher.currentKeyId).not.toBe(fresh.id);
@@ -71,6 +77,8 @@ describe('encryption at rest', () => {
       const login = supertest.agent(app.getHttpServer());
       await login.post('/api/auth/login').send({ email: clinician.email, password: clinician.password }).expect(200);
       for (const [i, id] of ids.entries()) expect((await login.get(`/api/notes/${id}`)).body.sections.note).toBe(`Session ${i}`);
+      const homework = (await login.get(`/api/assignments/${assignment.body.id}`)).body;
+      expect(homework.occurrences[0].members[0].answers.detail).toBe('I rotated tea without being asked.');
     } finally {
       await app.close();
     }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { newAdmin, newClient, newClinician, newCouple, newPractice, signIn } from '../support/factories.js';
+import { newAdmin, newClient, newClinician, newCouple, newPractice, portalAs, signIn } from '../support/factories.js';
+import { day, smallActsAnswers } from '../homework/homework-helpers.js';
 
 describe('session notes', () => {
   let t: TestApp;
@@ -135,12 +136,21 @@ describe('session notes', () => {
     expect((await asAuthor.get('/api/notes')).status).toBe(400);
   });
 
-  it('keeps note text out of the database in readable form and out of the logs', async () => {
-    const { client, asAuthor } = await setting();
+  it('keeps note text and homework answers out of the database in readable form and out of the logs', async () => {
+    const { client, author, asAuthor } = await setting();
     const marker = `MARKER-${crypto.randomBytes(6).toString('hex')}`;
     const note = await asAuthor.post('/api/notes').send({ clientId: client.id, sessionDate: '2026-11-20', format: 'SOAP', kind: 'progress' });
     await asAuthor.patch(`/api/notes/${note.body.id}`).send({ sections: { subjective: `${marker} disclosed an affair`, plan: marker }, version: 1 });
     expect((await asAuthor.get(`/api/notes/${note.body.id}`)).body.sections.subjective).toContain(marker);
+
+    const assignment = await asAuthor
+      .post('/api/assignments')
+      .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'Weekly.', dueOn: day(1), recurrence: 'weekly', count: 2 });
+    const portal = await portalAs(t, client, author);
+    const occurrence = `/api/portal/assignments/${assignment.body.id}/occurrences/1`;
+    await portal.put(`${occurrence}/draft`).send({ answers: { detail: `${marker} in a draft` }, version: 0 });
+    expect((await portal.post(`${occurrence}/submit`).send({ answers: smallActsAnswers(4, marker), submissionId: crypto.randomUUID() })).status).toBe(200);
+    expect(JSON.stringify((await asAuthor.get(`/api/assignments/${assignment.body.id}`)).body)).toContain(marker);
 
     // Every column of every table, as text: what a stolen dump would show.
     const tables = (await t.db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)) as Array<{ tablename: string }>;
