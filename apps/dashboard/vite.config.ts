@@ -7,6 +7,17 @@ export default defineConfig({
   resolve: {
     alias: { '@tandem/shared': fileURLToPath(new URL('../../packages/shared/src/index.ts', import.meta.url)) },
   },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    // Two entries: the dashboard, and the client portal with its own small bundle.
+    rollupOptions: {
+      input: {
+        dashboard: fileURLToPath(new URL('./index.html', import.meta.url)),
+        portal: fileURLToPath(new URL('./portal.html', import.meta.url)),
+      },
+    },
+  },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });

@@ -29,6 +29,13 @@ export const keys = {
     list: (subject: object) => ['notes', 'list', subject] as const,
     detail: (id: string) => ['notes', 'detail', id] as const,
   },
+  homework: {
+    all: () => ['homework'] as const,
+    list: (subject: object) => ['homework', 'list', subject] as const,
+    detail: (id: string) => ['homework', 'detail', id] as const,
+    trends: (subject: object) => ['homework', 'trends', subject] as const,
+  },
+  portalLink: (clientId: string) => ['portal-link', clientId] as const,
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

@@ -74,6 +74,7 @@ export default function CaseloadBoardPage() {
                 <th scope="col">Clinician</th>
                 <th scope="col">Active clients</th>
                 <th scope="col">Couples</th>
+                <th scope="col">Overdue homework</th>
               </tr>
             </thead>
             <tbody>
@@ -85,6 +86,7 @@ export default function CaseloadBoardPage() {
                   </th>
                   <td>{row.activeClients}</td>
                   <td>{row.couples}</td>
+                  <td>{row.overdue > 0 ? <strong>{row.overdue}</strong> : 0}</td>
                 </tr>
               ))}
             </tbody>

@@ -8,6 +8,8 @@ import { useMe } from '../auth/use-me';
 import { useClient, useSetClientCareTeam, useSetClientStatus, useUpdateClient } from './caseload-api';
 import { CareTeamSection } from './CareTeamEditor';
 import { NotesPanel } from '../notes/NotesPanel';
+import { HomeworkSection } from '../homework/HomeworkSection';
+import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 
 interface EditProps {
   client: ClientDetail;
@@ -88,6 +90,7 @@ export default function ClientPage() {
   const c = client.data;
   const isAdmin = me.user.roles.includes('admin');
   const canEdit = isAdmin || c.access === 'care-team';
+  const onTeam = c.careTeam.some((m) => m.staffId === me.user.id) && me.user.roles.includes('clinician');
   return (
     <section>
       <p className="breadcrumb">
@@ -173,7 +176,17 @@ export default function ClientPage() {
           )}
         </section>
       </div>
-      {(c.access !== 'via-couple' || isAdmin) && <NotesPanel subject={{ clientId: c.id }} canWrite={c.careTeam.some((m) => m.staffId === me.user.id) && me.user.roles.includes('clinician')} />}
+      {c.status === 'active' && (
+        <section className="panel" aria-labelledby="portal-heading">
+          <h2 id="portal-heading">Portal link</h2>
+          <p className="muted">{c.preferredName ?? c.name.split(' ')[0]} does homework on a phone through a private link: no account or password.</p>
+          <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
+        </section>
+      )}
+      {(c.access !== 'via-couple' || isAdmin) && (
+        <HomeworkSection subject={{ clientId: c.id }} canAssign={onTeam && c.status === 'active'} showAnswers={onTeam} />
+      )}
+      {(c.access !== 'via-couple' || isAdmin) && <NotesPanel subject={{ clientId: c.id }} canWrite={onTeam} />}
     </section>
   );
 }

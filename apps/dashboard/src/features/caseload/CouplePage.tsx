@@ -10,6 +10,8 @@ import { CareTeamSection } from './CareTeamEditor';
 import { ClientPicker } from './ClientPicker';
 import { SafetyBadge } from './SafetyBadge';
 import { NotesPanel } from '../notes/NotesPanel';
+import { HomeworkSection } from '../homework/HomeworkSection';
+import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 
 const SAFETY_LABEL: Record<ConjointSafety, string> = { unscreened: 'Not screened yet', cleared: 'Cleared for conjoint work', concern: 'Safety concern' };
 
@@ -125,7 +127,15 @@ export default function CouplePage() {
           />
         </section>
       </div>
-      {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={c.careTeam.some((m) => m.staffId === me.user.id) && me.user.roles.includes('clinician')} />}
+      <section className="panel" aria-labelledby="links-heading">
+        <h2 id="links-heading">Portal links</h2>
+        <p className="muted">Each partner answers on their own phone, through a private link of their own.</p>
+        {current.map((m) => (
+          <PortalLinkPanel key={m.clientId} clientId={m.clientId} name={m.preferredName ?? m.name.split(' ')[0]!} />
+        ))}
+      </section>
+      {(onTeam || isAdmin) && <HomeworkSection subject={{ coupleId: c.id }} canAssign={onTeam} showAnswers={onTeam} safety={c.safety.status} />}
+      {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={onTeam} />}
     </section>
   );
 }

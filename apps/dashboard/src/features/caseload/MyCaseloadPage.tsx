@@ -4,6 +4,7 @@ import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading, SelectField 
 import { useMe } from '../auth/use-me';
 import { useClients, useCouples } from './caseload-api';
 import { SafetyBadge } from './SafetyBadge';
+import { HomeworkStatsLine } from '../homework/HomeworkStatsLine';
 
 /** A clinician's own people: the clients and couples on their care teams. */
 export default function MyCaseloadPage() {
@@ -43,6 +44,7 @@ export default function MyCaseloadPage() {
                 <Link to={`/couples/${c.id}`}>{c.displayName}</Link>
                 <SafetyBadge status={c.conjointSafety} />
                 <span className="muted">{c.members.map((m) => m.preferredName ?? m.name).join(', ')}</span>
+                <HomeworkStatsLine stats={c.homework} />
               </li>
             ))}
           </ul>
@@ -68,6 +70,7 @@ export default function MyCaseloadPage() {
                 {c.preferredName && <span className="muted">“{c.preferredName}”</span>}
                 {c.status === 'discharged' && <Badge>discharged</Badge>}
                 {c.couples.length > 0 && <span className="muted">in {c.couples.map((x) => x.displayName).join(', ')}</span>}
+                <HomeworkStatsLine stats={c.homework} />
               </li>
             ))}
           </ul>

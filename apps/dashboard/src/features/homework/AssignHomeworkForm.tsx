@@ -1,0 +1,129 @@
+import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { SHARING_EXPLAINED, type ConjointSafety, type LibraryItem, type Page, type Recurrence, type SharingMode } from '@tandem/shared';
+import { api, queryString } from '../../api/client';
+import { keys } from '../../api/query-keys';
+import { Field, FormAlert, Notice, SelectField, fieldError } from '../../ui/forms';
+import { dayFromToday, useAssign, type HomeworkSubject } from './homework-api';
+
+const RECURRENCE_LABEL: Record<Recurrence, string> = { once: 'Once', daily: 'Every day', weekly: 'Every week' };
+
+/**
+ * Assigning an exercise to a client or couple. For a couple not cleared for
+ * conjoint work, exercises that need screening are listed but cannot be
+ * chosen, and the form says why before anyone tries.
+ */
+export function AssignHomeworkForm({ subject, safety, onDone }: { subject: HomeworkSubject; safety?: ConjointSafety; onDone?: () => void }) {
+  const isCouple = 'coupleId' in subject;
+  const audience = isCouple ? 'couple' : 'individual';
+  const library = useQuery({
+    queryKey: keys.library.list({ audience, limit: '100', purpose: 'assign' }),
+    queryFn: () => api.get<Page<LibraryItem>>(`/exercises${queryString({ audience, limit: '100' })}`),
+  });
+  const assign = useAssign();
+  const [exerciseId, setExerciseId] = useState('');
+  const [instructions, setInstructions] = useState('');
+  const [dueOn, setDueOn] = useState(dayFromToday(7));
+  const [recurrence, setRecurrence] = useState<Recurrence>('once');
+  const [ends, setEnds] = useState<'count' | 'date'>('count');
+  const [count, setCount] = useState('4');
+  const [endsOn, setEndsOn] = useState(dayFromToday(35));
+  const [sharing, setSharing] = useState<SharingMode>('private');
+  const [done, setDone] = useState<string | null>(null);
+
+  const gatedBlocked = isCouple && safety !== 'cleared';
+  const chosen = library.data?.items.find((i) => i.id === exerciseId);
+  const recurrences = chosen?.recurrence ?? (['once'] as Recurrence[]);
+
+  const pick = (id: string) => {
+    setExerciseId(id);
+    const item = library.data?.items.find((i) => i.id === id);
+    if (item && !item.recurrence.includes(recurrence)) setRecurrence(item.recurrence[0]!);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setDone(null);
+    assign.mutate(
+      {
+        ...subject,
+        exerciseId,
+        instructions,
+        dueOn,
+        recurrence,
+        ...(recurrence === 'once' ? {} : ends === 'count' ? { count: Number(count) } : { endsOn }),
+        ...(isCouple ? { sharing } : {}),
+      },
+      {
+        onSuccess: (a) => {
+          setDone(`Assigned “${a.exercise.title}”: ${a.occurrenceCount === 1 ? `due ${a.firstDueOn}` : `${a.occurrenceCount} times, first due ${a.firstDueOn}`}.`);
+          setExerciseId('');
+          setInstructions('');
+          onDone?.();
+        },
+      },
+    );
+  };
+
+  const error = assign.error;
+  return (
+    <form onSubmit={submit} className="stacked-form" aria-label="Assign homework">
+      {gatedBlocked && (
+        <Notice>
+          Exercises marked “needs screening” cannot be given to this couple until a clinician on the care team records a conjoint-safety screening of
+          “cleared” (see Conjoint safety above).
+        </Notice>
+      )}
+      <FormAlert error={error} />
+      {done && (
+        <p role="status" className="notice">
+          {done}
+        </p>
+      )}
+      <SelectField label="Exercise" value={exerciseId} required onChange={(e) => pick(e.target.value)} error={fieldError(error, 'exerciseId')}>
+        <option value="">Choose an exercise…</option>
+        {library.data?.items.map((item) => (
+          <option key={item.id} value={item.id} disabled={gatedBlocked && item.requiresScreening}>
+            {item.title} ({item.minutes} min){item.requiresScreening ? ' — needs screening' : ''}
+          </option>
+        ))}
+      </SelectField>
+      {chosen && <p className="field__hint">{chosen.summary}</p>}
+      <div className="field">
+        <label htmlFor="assign-instructions">Instructions in your words</label>
+        <textarea id="assign-instructions" rows={3} value={instructions} maxLength={2000} onChange={(e) => setInstructions(e.target.value)} />
+        {fieldError(error, 'instructions') && <p className="field__error">{fieldError(error, 'instructions')}</p>}
+      </div>
+      <SelectField label="How often" value={recurrence} onChange={(e) => setRecurrence(e.target.value as Recurrence)}>
+        {recurrences.map((r) => (
+          <option key={r} value={r}>
+            {RECURRENCE_LABEL[r]}
+          </option>
+        ))}
+      </SelectField>
+      <Field label={recurrence === 'once' ? 'Due' : 'First due'} type="date" value={dueOn} min={dayFromToday(0)} required onChange={(e) => setDueOn(e.target.value)} error={fieldError(error, 'dueOn')} />
+      {recurrence !== 'once' && (
+        <>
+          <SelectField label="Ends" value={ends} onChange={(e) => setEnds(e.target.value as 'count' | 'date')}>
+            <option value="count">After a number of times</option>
+            <option value="date">On a date</option>
+          </SelectField>
+          {ends === 'count' ? (
+            <Field label="Number of times" type="number" min={1} max={90} value={count} onChange={(e) => setCount(e.target.value)} error={fieldError(error, 'count')} />
+          ) : (
+            <Field label="Last date" type="date" value={endsOn} min={dueOn} onChange={(e) => setEndsOn(e.target.value)} error={fieldError(error, 'endsOn')} />
+          )}
+        </>
+      )}
+      {isCouple && (
+        <SelectField label="Partners’ answers" value={sharing} onChange={(e) => setSharing(e.target.value as SharingMode)}>
+          <option value="private">Private: {SHARING_EXPLAINED.private}</option>
+          <option value="reveal-when-both-done">Shared when both are done: {SHARING_EXPLAINED['reveal-when-both-done']}</option>
+        </SelectField>
+      )}
+      <button type="submit" className="button button--primary" disabled={assign.isPending || !exerciseId}>
+        {assign.isPending ? 'Assigning…' : 'Assign'}
+      </button>
+    </form>
+  );
+}

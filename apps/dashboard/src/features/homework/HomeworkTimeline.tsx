@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { HOMEWORK_STATUS_LABELS, type AssignmentSummary, type HomeworkStatus } from '@tandem/shared';
+import { Badge, EmptyState, FormAlert, Loading } from '../../ui/forms';
+import { AnswerList } from '../exercises/AnswerList';
+import { formatDate, useAssignment, useAssignments, useCancelAssignment, useReschedule, type HomeworkSubject } from './homework-api';
+
+const TONE: Record<HomeworkStatus, 'neutral' | 'good' | 'warn' | 'bad' | 'info'> = {
+  assigned: 'neutral',
+  'in-progress': 'info',
+  done: 'good',
+  overdue: 'bad',
+  cancelled: 'neutral',
+};
+
+export const StatusBadge = ({ status }: { status: HomeworkStatus }) => <Badge tone={TONE[status]}>{HOMEWORK_STATUS_LABELS[status]}</Badge>;
+
+const schedule = (a: AssignmentSummary) =>
+  a.recurrence === 'once' ? `Once, due ${formatDate(a.firstDueOn)}` : `${a.recurrence === 'daily' ? 'Daily' : 'Weekly'}, ${a.occurrenceCount} times, ${formatDate(a.firstDueOn)} – ${formatDate(a.lastDueOn)}`;
+
+/** What came back for one assignment: each occurrence, each member's status and answers. */
+function AssignmentAnswers({ id }: { id: string }) {
+  const detail = useAssignment(id);
+  if (detail.isPending) return <Loading label="Loading answers…" />;
+  if (detail.error) return <FormAlert error={detail.error} />;
+  const a = detail.data;
+  const shown = a.occurrences.filter((o) => o.members.some((m) => m.status !== 'assigned') || o.status === 'overdue');
+  return (
+    <div>
+      {!a.answersVisible && <p className="muted">Answers are visible to the client’s care team only.</p>}
+      {shown.length === 0 && <p className="muted">Nothing has come back yet.</p>}
+      {shown.map((o) => (
+        <section key={o.seq} aria-label={`Occurrence ${o.seq}, due ${o.dueOn}`}>
+          <h4>
+            {a.occurrenceCount > 1 ? `Occurrence ${o.seq} · ` : ''}due {formatDate(o.dueOn)} <StatusBadge status={o.status} />
+          </h4>
+          {o.members.map((m) => (
+            <div key={m.client.id} className="member-answers">
+              <p>
+                <strong>{m.client.name}</strong> <StatusBadge status={m.status} />
+                {m.submittedAt && <span className="muted"> submitted {new Date(m.submittedAt).toLocaleString()}</span>}
+              </p>
+              {m.answers && m.status === 'done' && <AnswerList steps={a.steps} answers={m.answers} label={`${m.client.name}’s answers`} />}
+              {m.answers && m.status !== 'done' && <p className="muted">Draft in progress (not submitted yet).</p>}
+            </div>
+          ))}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function AssignmentCard({ a, canChange }: { a: AssignmentSummary; canChange: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [moving, setMoving] = useState(false);
+  const cancel = useCancelAssignment(a.id);
+  const reschedule = useReschedule(a.id);
+  const [dueOn, setDueOn] = useState(a.progress.next?.dueOn ?? '');
+  const live = !a.cancelledAt && a.progress.next;
+  return (
+    <article className="homework-card" aria-label={a.exercise.title}>
+      <div className="homework-card__head">
+        <h3>{a.exercise.title}</h3>
+        <StatusBadge status={a.status} />
+      </div>
+      <p className="muted">
+        {schedule(a)} · {a.progress.done} of {a.progress.total} done
+        {a.progress.overdue > 0 && ` · ${a.progress.overdue} overdue`}
+        {a.sharing && ` · ${a.sharing === 'private' ? 'answers private' : 'shared when both are done'}`} · assigned by {a.assignedBy.name}
+      </p>
+      {a.instructions && <p className="portal-instructions">{a.instructions}</p>}
+      <FormAlert error={cancel.error ?? reschedule.error ?? undefined} />
+      <div className="button-row">
+        <button type="button" className="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide answers' : 'Show answers'}
+        </button>
+        {canChange && live && (
+          <>
+            <button type="button" className="button button--quiet" onClick={() => setMoving(!moving)}>
+              Change due date
+            </button>
+            <button
+              type="button"
+              className="button button--danger"
+              disabled={cancel.isPending}
+              onClick={() => window.confirm(`Cancel “${a.exercise.title}”? What was done stays; the rest is taken off the client’s list.`) && cancel.mutate(a.version)}
+            >
+              Cancel assignment
+            </button>
+          </>
+        )}
+      </div>
+      {moving && live && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            reschedule.mutate({ dueOn, version: a.version }, { onSuccess: () => setMoving(false) });
+          }}
+        >
+          <label htmlFor={`due-${a.id}`}>Next due date</label>
+          <input id={`due-${a.id}`} type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} />
+          <button type="submit" className="button button--primary" disabled={reschedule.isPending}>
+            Save date
+          </button>
+        </form>
+      )}
+      {open && <AssignmentAnswers id={a.id} />}
+    </article>
+  );
+}
+
+/** The homework timeline of a client or couple, newest first, a page at a time. */
+export function HomeworkTimeline({ subject, canChange }: { subject: HomeworkSubject; canChange: boolean }) {
+  const list = useAssignments(subject);
+  if (list.isPending) return <Loading label="Loading homework…" />;
+  if (list.error) return <FormAlert error={list.error} />;
+  const items = list.data.pages.flatMap((p) => p.items);
+  if (items.length === 0) {
+    return <EmptyState title="No homework yet">{canChange ? <p>Assign an exercise from the library above; it appears here with what comes back.</p> : null}</EmptyState>;
+  }
+  return (
+    <div>
+      {items.map((a) => (
+        <AssignmentCard key={a.id} a={a} canChange={canChange} />
+      ))}
+      {list.hasNextPage && (
+        <button type="button" className="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          Show older homework
+        </button>
+      )}
+    </div>
+  );
+}

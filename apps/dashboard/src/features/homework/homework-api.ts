@@ -1,0 +1,77 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  AssignmentDetail,
+  AssignmentSummary,
+  CreateAssignmentRequest,
+  IssuedPortalLink,
+  Page,
+  PortalLinkStatus,
+  Trends,
+} from '@tandem/shared';
+import { api, queryString } from '../../api/client';
+import { keys } from '../../api/query-keys';
+
+export type HomeworkSubject = { clientId: string } | { coupleId: string };
+
+export function useAssignments(subject: HomeworkSubject, since?: string) {
+  return useInfiniteQuery({
+    queryKey: keys.homework.list({ ...subject, since }),
+    queryFn: ({ pageParam }) => api.get<Page<AssignmentSummary>>(`/assignments${queryString({ ...subject, since, cursor: pageParam, limit: '10' })}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export const useAssignment = (id: string, enabled = true) =>
+  useQuery({ queryKey: keys.homework.detail(id), queryFn: () => api.get<AssignmentDetail>(`/assignments/${id}`), enabled });
+
+export const useTrends = (subject: HomeworkSubject) =>
+  useQuery({ queryKey: keys.homework.trends(subject), queryFn: () => api.get<Trends>(`/assignments/trends${queryString(subject)}`) });
+
+/** Any change to homework refreshes its lists, trends and the caseload counts that show it. */
+function useHomeworkMutation<TArgs>(fn: (args: TArgs) => Promise<AssignmentDetail>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (assignment) => {
+      queryClient.setQueryData(keys.homework.detail(assignment.id), assignment);
+      void queryClient.invalidateQueries({ queryKey: ['homework', 'list'] });
+      void queryClient.invalidateQueries({ queryKey: ['homework', 'trends'] });
+      void queryClient.invalidateQueries({ queryKey: keys.clients.all() });
+      void queryClient.invalidateQueries({ queryKey: keys.couples.all() });
+    },
+  });
+}
+
+export const useAssign = () => useHomeworkMutation((body: CreateAssignmentRequest) => api.post<AssignmentDetail>('/assignments', body));
+export const useCancelAssignment = (id: string) => useHomeworkMutation((version: number) => api.post<AssignmentDetail>(`/assignments/${id}/cancel`, { version }));
+export const useReschedule = (id: string) =>
+  useHomeworkMutation((body: { dueOn: string; version: number }) => api.patch<AssignmentDetail>(`/assignments/${id}`, body));
+
+export const usePortalLink = (clientId: string) =>
+  useQuery({ queryKey: keys.portalLink(clientId), queryFn: () => api.get<PortalLinkStatus>(`/clients/${clientId}/portal-link`) });
+
+export function useIssuePortalLink(clientId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<IssuedPortalLink>(`/clients/${clientId}/portal-link`),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
+  });
+}
+
+export function useRevokePortalLink(clientId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete<void>(`/clients/${clientId}/portal-link`),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
+  });
+}
+
+/** YYYY-MM-DD of a date `days` from today, in this browser's calendar. */
+export function dayFromToday(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export const formatDate = (date: string) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });

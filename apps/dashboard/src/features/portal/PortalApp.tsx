@@ -1,0 +1,173 @@
+import { useEffect, useState } from 'react';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import type { PortalHome, PortalItem, PortalMe } from '@tandem/shared';
+import { ApiError, api } from '../../api/client';
+import { OccurrencePage } from './OccurrencePage';
+import { formatDay, portalKeys, STATUS_WORDS } from './portal-api';
+import { PortalLink } from './portal-nav';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2 },
+  },
+});
+
+/** The portal's few pages: home, one exercise, and the page for a link that no longer works. */
+type PortalRoute = { page: 'home' } | { page: 'expired' } | { page: 'occurrence'; assignmentId: string; seq: number } | { page: 'missing' };
+
+function parse(pathname: string): PortalRoute {
+  if (pathname === '/portal' || pathname === '/portal/') return { page: 'home' };
+  if (pathname === '/portal/link-expired') return { page: 'expired' };
+  const match = /^\/portal\/exercise\/([0-9a-f-]{36})\/(\d{1,4})$/.exec(pathname);
+  if (match) return { page: 'occurrence', assignmentId: match[1]!, seq: Number(match[2]) };
+  return { page: 'missing' };
+}
+
+function useRoute(): PortalRoute {
+  const [route, setRoute] = useState(() => parse(window.location.pathname));
+  useEffect(() => {
+    const update = () => {
+      setRoute(parse(window.location.pathname));
+      window.scrollTo(0, 0);
+    };
+    window.addEventListener('popstate', update);
+    return () => window.removeEventListener('popstate', update);
+  }, []);
+  return route;
+}
+
+export function PortalApp() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <main className="portal" id="main">
+        <PortalPages />
+      </main>
+    </QueryClientProvider>
+  );
+}
+
+function PortalPages() {
+  const route = useRoute();
+  if (route.page === 'expired') return <LinkExpired />;
+  return <SignedIn route={route} />;
+}
+
+/** Shown for a link that expired or was replaced: nothing about the client, only what to do. */
+function LinkExpired() {
+  useEffect(() => {
+    document.title = 'Link no longer works · Tandem';
+  }, []);
+  return (
+    <section aria-labelledby="expired-title">
+      <p className="brand">Tandem</p>
+      <h1 id="expired-title">This link no longer works</h1>
+      <p>Links to your exercises expire after a while, and a new one replaces the old. Please ask your clinician to send you a new link.</p>
+      <p className="muted">Your answers that were already saved are safe.</p>
+    </section>
+  );
+}
+
+function SignedIn({ route }: { route: PortalRoute }) {
+  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }) });
+  if (me.isPending) return <p role="status">Loading…</p>;
+  if (me.error) {
+    const noSession = me.error instanceof ApiError && me.error.status === 401;
+    return (
+      <section aria-labelledby="signin-title">
+        <p className="brand">Tandem</p>
+        <h1 id="signin-title">{noSession ? 'Please open your link again' : 'Something went wrong'}</h1>
+        <p>
+          {noSession
+            ? 'For your privacy, this page needs the link your clinician sent you. Open it again from your message or email.'
+            : me.error.message}
+        </p>
+      </section>
+    );
+  }
+  return (
+    <>
+      <header className="portal__top">
+        <p className="brand">Tandem</p>
+        <span className="muted">{me.data.practiceName}</span>
+      </header>
+      {route.page === 'home' && <Home me={me.data} />}
+      {route.page === 'occurrence' && <OccurrencePage assignmentId={route.assignmentId} seq={route.seq} />}
+      {route.page === 'missing' && (
+        <section>
+          <h1>Page not found</h1>
+          <PortalLink to="/portal">Back to your exercises</PortalLink>
+        </section>
+      )}
+    </>
+  );
+}
+
+function ItemLink({ item }: { item: PortalItem }) {
+  const when = item.status === 'done' ? `Done ${formatDay(item.submittedAt!.slice(0, 10))}` : `Due ${formatDay(item.dueOn)}`;
+  return (
+    <li>
+      <PortalLink to={`/portal/exercise/${item.assignmentId}/${item.seq}`} className="portal-item">
+        <span className="portal-item__title">{item.title}</span>
+        <span className="portal-item__meta">
+          {STATUS_WORDS[item.status]} · {when} · about {item.minutes} min{item.withPartner ? ' · with your partner' : ''}
+        </span>
+      </PortalLink>
+    </li>
+  );
+}
+
+function Home({ me }: { me: PortalMe }) {
+  useEffect(() => {
+    document.title = 'Your exercises · Tandem';
+  }, []);
+  const home = useQuery({ queryKey: portalKeys.home(), queryFn: () => api.get<PortalHome>('/portal/home') });
+  const overdue = home.data?.todo.filter((i) => i.status === 'overdue') ?? [];
+  const due = home.data?.todo.filter((i) => i.status !== 'overdue') ?? [];
+  return (
+    <>
+      <h1>Hi {me.firstName}</h1>
+      <p className="lead">Here are the exercises your clinician has given you. Your answers are saved as you type.</p>
+      {home.isPending && <p role="status">Loading your exercises…</p>}
+      {home.error && <p role="alert">{home.error.message}</p>}
+      {home.data && (
+        <>
+          {overdue.length > 0 && (
+            <section aria-labelledby="overdue-title">
+              <h2 id="overdue-title">Past their due date</h2>
+              <p className="muted">You can still do these: your clinician will see them whenever you finish.</p>
+              <ul className="portal-list">
+                {overdue.map((item) => (
+                  <ItemLink key={`${item.assignmentId}/${item.seq}`} item={item} />
+                ))}
+              </ul>
+            </section>
+          )}
+          <section aria-labelledby="due-title">
+            <h2 id="due-title">To do</h2>
+            {due.length === 0 ? (
+              <p>Nothing to do right now. New exercises appear here after your sessions.</p>
+            ) : (
+              <ul className="portal-list">
+                {due.map((item) => (
+                  <ItemLink key={`${item.assignmentId}/${item.seq}`} item={item} />
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="done-title">
+            <h2 id="done-title">Done</h2>
+            {home.data.done.length === 0 ? (
+              <p className="muted">Exercises you submit will be listed here.</p>
+            ) : (
+              <ul className="portal-list">
+                {home.data.done.map((item) => (
+                  <ItemLink key={`${item.assignmentId}/${item.seq}`} item={item} />
+                ))}
+              </ul>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}

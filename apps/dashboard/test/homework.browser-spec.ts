@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
+import { newClient, newCouple, newPractice, newStaff } from '../../api/test/support/factories.js';
+import { expectCount, launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
+
+const PHONE = { width: 360, height: 740 };
+
+describe('homework from assignment to review, in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    baseUrl = await t.listen();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A partner's phone: a browser context of its own, as narrow as a small phone. */
+  async function phone(link: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(link);
+    return page;
+  }
+
+  async function answer(page: Page, conflict: string, understood: string) {
+    await page.getByLabel('Which recent conflict are you both thinking about? Describe it briefly.').fill(conflict);
+    await page.getByLabel('What did you need from your partner in that moment?').fill('To feel that I was a priority.');
+    await page.getByLabel('What were you afraid would happen if you did not get it?').fill('That I would be alone with it.');
+    await page.getByRole('group', { name: 'How did you protect yourself?' }).getByLabel('I went quiet or withdrew').check();
+    await page.getByRole('radiogroup', { name: 'How well do you feel your partner understands your need now?' }).getByLabel(understood, { exact: true }).check();
+  }
+
+  it('a clinician assigns a weekly exercise to a couple; each partner completes it on a phone; both then see each other’s answers; the clinician sees both and the trend', async () => {
+    const practice = await newPractice(t.db);
+    const clinician = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
+    const priya = await newClient(t.db, practice, { name: 'Priya Raman' });
+    const dan = await newClient(t.db, practice, { name: 'Dan Okoro' });
+    const couple = await newCouple(t.db, practice, { members: [priya, dan], clinicians: [clinician], displayName: 'Priya & Dan' });
+
+    // The clinician: the gate is explained before trying, then a weekly exercise is assigned with answers shared once both are done.
+    const desk = await signInAs(browser, baseUrl, clinician);
+    const deskErrors = watchForPageErrors(desk);
+    await desk.goto(`${baseUrl}/couples/${couple.id}`);
+    await desk.getByRole('button', { name: 'Assign an exercise' }).click();
+    const form = desk.getByRole('form', { name: 'Assign homework' });
+    await form.getByText(/cannot be given to this couple until a clinician on the care team records a conjoint-safety screening/).waitFor();
+    expect(await form.getByRole('option', { name: /The 3% that is true .* needs screening/ }).isDisabled()).toBe(true);
+    await form.getByLabel('Exercise').selectOption({ label: 'When we miss each other (20 min)' });
+    await form.getByLabel('Instructions in your words').fill('Think about Sunday’s argument, each on your own.');
+    await form.getByLabel('How often').selectOption({ label: 'Every week' });
+    await form.getByLabel('Number of times').fill('3');
+    await form.getByLabel('Partners’ answers').selectOption({ value: 'reveal-when-both-done' });
+    await form.getByRole('button', { name: 'Assign' }).click();
+    await form.getByText(/Assigned “When we miss each other”: 3 times/).waitFor();
+    await desk.getByRole('article', { name: 'When we miss each other' }).waitFor();
+    await snapshot(desk, 'homework-assigned');
+
+    // Each partner's link, copied from the couple page.
+    const links = desk.getByRole('region', { name: 'Portal links' });
+    const linkFor = async (name: string) => {
+      await links.getByRole('button', { name: `Create link for ${name}` }).click();
+      const field = links.getByLabel(`Link for ${name} (shown once: copy it now)`);
+      await field.waitFor();
+      return field.inputValue();
+    };
+    const priyaLink = await linkFor('Priya');
+    const danLink = await linkFor('Dan');
+    expect(priyaLink).toMatch(/\/p\/[A-Za-z0-9_-]{43}$/);
+    expect(danLink).not.toBe(priyaLink);
+
+    // Priya, on her phone: the link becomes a session and disappears from the address bar.
+    const asPriya = await phone(priyaLink);
+    const priyaErrors = watchForPageErrors(asPriya);
+    await asPriya.getByRole('heading', { name: 'Hi Priya' }).waitFor();
+    expect(new URL(asPriya.url()).pathname).toBe('/portal');
+    expect(await asPriya.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    expect(await asPriya.getByText('Raman').count()).toBe(0);
+    await snapshot(asPriya, 'portal-home-phone');
+    await asPriya.getByRole('link', { name: /When we miss each other/ }).click();
+    await asPriya.getByRole('heading', { level: 1, name: 'When we miss each other' }).waitFor();
+    await asPriya.getByText('Think about Sunday’s argument, each on your own.').waitFor();
+
+    // A draft saves as she types and is there after a reload.
+    await asPriya.getByLabel('Which recent conflict are you both thinking about? Describe it briefly.').fill('Sunday, when the dishes became about respect.');
+    await asPriya.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
+    await asPriya.reload();
+    await asPriya.getByRole('heading', { level: 1, name: 'When we miss each other' }).waitFor();
+    expect(await asPriya.getByLabel('Which recent conflict are you both thinking about? Describe it briefly.').inputValue()).toBe('Sunday, when the dishes became about respect.');
+    expect(await asPriya.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).toBe('{}{}');
+
+    // Submitting early names what is missing; then she completes and submits.
+    await asPriya.getByRole('button', { name: 'Submit my answers' }).click();
+    await asPriya.getByText(/needs an answer before you submit/).first().waitFor();
+    await answer(asPriya, 'Sunday, when the dishes became about respect.', '4');
+    await snapshot(asPriya, 'portal-exercise-phone');
+    await asPriya.getByRole('button', { name: 'Submit my answers' }).click();
+    await asPriya.getByText(/Saved\. Your clinician will see your answers/).waitFor();
+    await asPriya.getByText(/Dan has not submitted yet\. Their answers will appear here once you have both submitted\./).waitFor();
+    await snapshot(asPriya, 'portal-submitted-waiting');
+
+    // Dan, on his phone.
+    const asDan = await phone(danLink);
+    const danErrors = watchForPageErrors(asDan);
+    await asDan.getByRole('heading', { name: 'Hi Dan' }).waitFor();
+    await asDan.getByRole('link', { name: /When we miss each other/ }).click();
+    await answer(asDan, 'Sunday: I felt criticised about the dishes.', '8');
+    await asDan.getByRole('button', { name: 'Submit my answers' }).click();
+    await asDan.getByText(/Saved\. Your clinician will see your answers/).waitFor();
+    await asDan.getByRole('heading', { name: 'Priya’s answers' }).waitFor();
+    await asDan.getByText('Sunday, when the dishes became about respect.').waitFor();
+    await snapshot(asDan, 'portal-partner-revealed');
+
+    await asPriya.reload();
+    await asPriya.getByRole('heading', { name: 'Dan’s answers' }).waitFor();
+    await asPriya.getByText('Sunday: I felt criticised about the dishes.').waitFor();
+
+    // The clinician sees both partners' answers and both lines of the trend.
+    await desk.reload();
+    const card = desk.getByRole('article', { name: 'When we miss each other' });
+    await card.getByText('1 of 3 done').waitFor();
+    await card.getByRole('button', { name: 'Show answers' }).click();
+    await card.getByRole('definition').filter({ hasText: 'Sunday, when the dishes became about respect.' }).waitFor();
+    await card.getByRole('definition').filter({ hasText: 'Sunday: I felt criticised about the dishes.' }).waitFor();
+    const chart = desk.getByRole('figure', { name: /When we miss each other: How well do you feel your partner understands/ });
+    await chart.waitFor();
+    await expectCount(chart.locator('.recharts-line'), 2);
+    await chart.getByText('Priya Raman').first().waitFor();
+    await chart.getByText('Dan Okoro').first().waitFor();
+    await snapshot(desk, 'homework-review-trend');
+
+    expect([...deskErrors, ...priyaErrors, ...danErrors]).toEqual([]);
+  });
+
+  it('a link that no longer works shows a kind page with nothing about the client', async () => {
+    const page = await phone(`${baseUrl}/p/${'A'.repeat(43)}`);
+    await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+    await page.getByText('Please ask your clinician to send you a new link.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/portal/link-expired');
+    await snapshot(page, 'portal-link-expired');
+  });
+});
