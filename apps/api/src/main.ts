@@ -6,6 +6,7 @@ import { createLogger } from './common/logger.js';
 import { resolveDatabase } from './database/resolve-database.js';
 import { createApp } from './bootstrap.js';
 import { formatSignIns, hasAnyPractice, seedDemo } from './demo/seed-demo.js';
+import { FIELD_CIPHER } from './encryption/encryption.service.js';
 
 function readConfig(): AppConfig {
   try {
@@ -45,7 +46,7 @@ async function main() {
   }
   const url = `http://localhost:${config.port}`;
   const db = app.get<DataSource>(getDataSourceToken());
-  const seed = database.embedded && config.seedDemo && !(await hasAnyPractice(db)) ? await seedDemo(db) : undefined;
+  const seed = database.embedded && config.seedDemo && !(await hasAnyPractice(db)) ? await seedDemo(db, app.get(FIELD_CIPHER)) : undefined;
   await app.listen({ port: config.port, host: config.host });
   logger.info({ port: config.port, embedded: database.embedded, ms: Date.now() - started }, 'Tandem is ready');
   if (seed) process.stdout.write(formatSignIns(seed.signIns, url) + '\n');

@@ -5,6 +5,8 @@ import { createLogger } from '../common/logger.js';
 import { resolveDatabase } from '../database/resolve-database.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { formatSignIns, seedDemo } from '../demo/seed-demo.js';
+import { loadCipher } from '../encryption/keyring.js';
+import { assertKeysMatchDatabase } from '../encryption/encryption.service.js';
 
 /** `npm run seed:demo`: migrates, then creates (or refreshes) the demo practice on any database. */
 async function run() {
@@ -15,7 +17,10 @@ async function run() {
   try {
     await db.initialize();
     await db.runMigrations({ transaction: 'each' });
-    const { signIns } = await seedDemo(db);
+    // Demo answers are encrypted like any others: with the configured data key, which must match the database's.
+    const cipher = await loadCipher({ env: config.dataKeys, file: config.dataKeyFile, createIfMissing: config.createDataKeyFile });
+    await assertKeysMatchDatabase(db, cipher);
+    const { signIns } = await seedDemo(db, cipher);
     process.stdout.write(formatSignIns(signIns, config.publicBaseUrl ?? `http://localhost:${config.port}`) + '\n');
   } finally {
     await db.destroy().catch(() => undefined);

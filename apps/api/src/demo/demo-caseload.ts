@@ -13,6 +13,12 @@ interface DemoClient {
   discharged?: boolean;
 }
 
+/** Ids of the demo's people: clients by key, couples by name. */
+export interface DemoPeople {
+  clients: Map<string, string>;
+  couples: Map<string, string>;
+}
+
 interface DemoCouple {
   name: string;
   members: string[];
@@ -62,10 +68,11 @@ const COUPLES: DemoCouple[] = [
 ];
 
 /** A realistic caseload for the demo practice: twelve clients and four couples across both clinicians. */
-export async function seedDemoCaseload(tx: SqlRunner, practiceId: string, clinicians: { maya: string; sam: string }) {
+export async function seedDemoCaseload(tx: SqlRunner, practiceId: string, clinicians: { maya: string; sam: string }): Promise<DemoPeople | null> {
   const existing = (await tx.query(`SELECT 1 FROM client WHERE practice_id = $1 LIMIT 1`, [practiceId])) as unknown[];
-  if (existing.length > 0) return;
+  if (existing.length > 0) return null;
   const ids = new Map<string, string>();
+  const coupleIds = new Map<string, string>();
   const addToTeam = async (column: 'client_id' | 'couple_id', id: string, team: Array<'maya' | 'sam'>) => {
     for (const [i, who] of team.entries()) {
       await tx.query(`INSERT INTO care_team_member (practice_id, ${column}, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
@@ -109,5 +116,7 @@ export async function seedDemoCaseload(tx: SqlRunner, practiceId: string, clinic
       ]);
     }
     await addToTeam('couple_id', id, couple.team);
+    coupleIds.set(couple.name, id);
   }
+  return { clients: ids, couples: coupleIds };
 }

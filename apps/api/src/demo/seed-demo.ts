@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { StaffRole } from '@tandem/shared';
 import { hashPassword } from '../auth/passwords.js';
+import type { FieldCipher } from '../encryption/field-cipher.js';
 import { seedDemoCaseload } from './demo-caseload.js';
+import { seedDemoHomework } from './demo-homework.js';
 
 export const DEMO_PRACTICE_NAME = 'Riverside Couples Therapy';
 
@@ -34,7 +36,7 @@ export async function hasAnyPractice(db: DataSource): Promise<boolean> {
  * Creates the demo practice with an admin and two clinicians and returns their
  * sign-ins. When the practice exists already, its staff get fresh passwords.
  */
-export async function seedDemo(db: DataSource): Promise<{ practiceId: string; signIns: DemoSignIn[] }> {
+export async function seedDemo(db: DataSource, cipher: FieldCipher): Promise<{ practiceId: string; signIns: DemoSignIn[] }> {
   const signIns = DEMO_STAFF.map((s) => ({ ...s, password: randomPassword() }));
   const hashes = await Promise.all(signIns.map((s) => hashPassword(s.password)));
   return db.transaction(async (tx) => {
@@ -58,7 +60,9 @@ export async function seedDemo(db: DataSource): Promise<{ practiceId: string; si
       )) as Array<{ id: string }>;
       staffIds.push(id);
     }
-    await seedDemoCaseload(tx, practiceId, { maya: staffIds[1]!, sam: staffIds[2]! });
+    const clinicians = { maya: staffIds[1]!, sam: staffIds[2]! };
+    const people = await seedDemoCaseload(tx, practiceId, clinicians);
+    if (people) await seedDemoHomework(tx, practiceId, cipher, people, clinicians);
     return { practiceId, signIns };
   });
 }

@@ -1,0 +1,194 @@
+import crypto from 'node:crypto';
+import { findBuiltInExercise, validateAnswers, type Answers, type Exercise, type Recurrence, type SharingMode } from '@tandem/shared';
+import type { SqlRunner } from '../common/sql.js';
+import type { FieldCipher } from '../encryption/field-cipher.js';
+import { sealAnswers } from '../assignments/answers-cipher.js';
+import type { DemoPeople } from './demo-caseload.js';
+
+/** Something a client might write, per kind of question; varied by week so the review reads like real homework. */
+const WRITTEN = [
+  'Sunday evening, when plans for the holidays turned into who gives more.',
+  'I wanted to hear that my tiredness counted too.',
+  'That I would be left to carry it alone again.',
+  'Making coffee before they woke up, and asking how the interview went.',
+  'We talked for ten minutes after dinner without phones. It felt easier than last week.',
+  'I noticed I went quiet instead of saying I was hurt.',
+];
+
+interface DemoAssignment {
+  subject: { client: string } | { couple: string };
+  clinician: 'maya' | 'sam';
+  exercise: string;
+  instructions: string;
+  recurrence: Recurrence;
+  sharing?: SharingMode;
+  /** Due date of the first occurrence, in days from today (negative: in the past). */
+  firstDueIn: number;
+  occurrences: number;
+  /** Per member (in member order), the value of every scale step for each submitted occurrence; a shorter list leaves later ones open. */
+  scales: number[][];
+  /** Occurrence numbers (1-based) where a member (by index) has only a draft. */
+  drafts?: Array<[member: number, seq: number]>;
+}
+
+const PLAN: DemoAssignment[] = [
+  {
+    subject: { couple: 'Priya & Dan' },
+    clinician: 'maya',
+    exercise: 'when-we-miss-each-other',
+    instructions: 'Each week, pick one moment where you missed each other. Answer on your own; you will see each other’s answers once you have both submitted.',
+    recurrence: 'weekly',
+    sharing: 'reveal-when-both-done',
+    firstDueIn: -28,
+    occurrences: 6,
+    scales: [
+      [3, 4, 4, 6, 7],
+      [5, 5, 6, 6],
+    ],
+    drafts: [[1, 5]],
+  },
+  {
+    subject: { couple: 'Hannah, Leo & Ruth' },
+    clinician: 'sam',
+    exercise: 'share-and-reflect',
+    instructions: 'One of you shares, the others reflect back. Rotate who shares each week.',
+    recurrence: 'weekly',
+    sharing: 'private',
+    firstDueIn: -14,
+    occurrences: 4,
+    scales: [[5, 6], [4, 6], [6]],
+  },
+  {
+    subject: { client: 'grace' },
+    clinician: 'maya',
+    exercise: 'small-acts-of-care',
+    instructions: 'A small act each week, and a note of how it landed. Keep it light.',
+    recurrence: 'weekly',
+    firstDueIn: -21,
+    occurrences: 6,
+    scales: [[3, 5, 6]],
+  },
+  {
+    subject: { client: 'owen' },
+    clinician: 'sam',
+    exercise: 'know-my-triggers',
+    instructions: 'Before our next session: the last time you felt flooded, what set it off?',
+    recurrence: 'once',
+    firstDueIn: 4,
+    occurrences: 1,
+    scales: [[]],
+  },
+  {
+    subject: { client: 'priya' },
+    clinician: 'maya',
+    exercise: 'my-vulnerability-ladder',
+    instructions: 'Rate each rung honestly; we will pick the first step together.',
+    recurrence: 'once',
+    firstDueIn: -3,
+    occurrences: 1,
+    scales: [[]],
+  },
+];
+
+/** Valid answers for every step, with the given value on each scale step. */
+function answersFor(exercise: Exercise, scaleValue: number, week: number): Answers {
+  const answers: Answers = {};
+  exercise.steps.forEach((step, i) => {
+    switch (step.kind) {
+      case 'text':
+        answers[step.id] = WRITTEN[(i + week) % WRITTEN.length]!.slice(0, step.maxLength);
+        break;
+      case 'scale':
+        answers[step.id] = Math.max(step.min, Math.min(step.max, scaleValue + (i % 2)));
+        break;
+      case 'single':
+        answers[step.id] = step.options[(week + i) % step.options.length]!.id;
+        break;
+      case 'multi':
+      case 'checklist':
+        answers[step.id] = step.options.slice(0, Math.max(1, Math.min(2, step.kind === 'multi' ? (step.maxSelected ?? 2) : 2))).map((o) => o.id);
+        break;
+    }
+  });
+  const check = validateAnswers(exercise.steps, answers, { mode: 'submit' });
+  if (!check.ok) throw new Error(`demo answers for ${exercise.slug} do not validate: ${JSON.stringify(check.errors)}`);
+  return answers;
+}
+
+/**
+ * A few weeks of homework history for the demo practice, so the timeline,
+ * the caseload counts and the trend charts show something real on first start.
+ */
+export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher: FieldCipher, people: DemoPeople, clinicians: { maya: string; sam: string }) {
+  for (const plan of PLAN) {
+    const exercise = findBuiltInExercise(plan.exercise);
+    if (!exercise) throw new Error(`no built-in exercise ${plan.exercise}`);
+    const isCouple = 'couple' in plan.subject;
+    const subjectId = isCouple ? people.couples.get((plan.subject as { couple: string }).couple)! : people.clients.get((plan.subject as { client: string }).client)!;
+    const members = isCouple
+      ? ((await tx.query(`SELECT client_id FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND left_at IS NULL ORDER BY joined_at, client_id`, [practiceId, subjectId])) as Array<{ client_id: string }>).map(
+          (m) => m.client_id,
+        )
+      : [subjectId];
+    const assignmentId = crypto.randomUUID();
+    const step = plan.recurrence === 'daily' ? 1 : 7;
+    const assignedDaysAgo = Math.max(0, -plan.firstDueIn + 5);
+    await tx.query(
+      `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() - make_interval(days => $13))`,
+      [
+        practiceId,
+        assignmentId,
+        isCouple ? null : subjectId,
+        isCouple ? subjectId : null,
+        `builtin:${exercise.slug}`,
+        exercise.version,
+        JSON.stringify(exercise),
+        plan.instructions,
+        plan.recurrence,
+        plan.occurrences,
+        isCouple ? (plan.sharing ?? 'private') : null,
+        clinicians[plan.clinician],
+        assignedDaysAgo,
+      ],
+    );
+    for (const member of members) {
+      await tx.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [practiceId, assignmentId, member]);
+    }
+    for (let seq = 1; seq <= plan.occurrences; seq++) {
+      const dueIn = plan.firstDueIn + (seq - 1) * step;
+      const opensIn = seq === 1 ? -assignedDaysAgo : dueIn - step + 1;
+      const submitted = members.filter((_, m) => (plan.scales[m]?.length ?? 0) >= seq).length;
+      await tx.query(
+        `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, couple_id, opens_on, due_on, pending)
+         VALUES ($1, $2, $3, $4, $5, current_date + $6::int, current_date + $7::int, $8)`,
+        [practiceId, assignmentId, seq, isCouple ? null : subjectId, isCouple ? subjectId : null, opensIn, dueIn, members.length - submitted],
+      );
+      for (const [m, member] of members.entries()) {
+        const value = plan.scales[m]?.[seq - 1];
+        const draft = plan.drafts?.some(([who, s]) => who === m && s === seq);
+        if (value === undefined && !draft) continue;
+        const id = crypto.randomUUID();
+        const answers = value === undefined ? { [exercise.steps.find((s) => s.kind === 'text')!.id]: 'Started on the bus; will finish tonight.' } : answersFor(exercise, value, seq);
+        const sealed = sealAnswers(cipher, practiceId, id, answers);
+        const at = `current_date + ${dueIn - 1} + time '19:30'`;
+        await tx.query(
+          `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, status, key_id, answers_enc, version, submission_id, created_at, updated_at, submitted_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2, $10, ${at} - interval '1 hour', ${at}, ${value === undefined ? 'NULL' : at})`,
+          [
+            practiceId,
+            id,
+            assignmentId,
+            seq,
+            member,
+            isCouple ? subjectId : null,
+            value === undefined ? 'draft' : 'submitted',
+            sealed.keyId,
+            sealed.ciphertext,
+            value === undefined ? null : crypto.randomUUID(),
+          ],
+        );
+      }
+    }
+  }
+}
