@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
-import { newAdmin, newClient, newPractice, newStaff } from '../../api/test/support/factories.js';
+import crypto from 'node:crypto';
+import { newAdmin, newClient, newPractice, newStaff, portalAs, signIn } from '../../api/test/support/factories.js';
+import { day, smallActsAnswers } from '../../api/test/homework/homework-helpers.js';
 import { launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
 
 describe('session notes in a real browser', () => {
@@ -25,6 +27,16 @@ describe('session notes in a real browser', () => {
     const adminUser = await newAdmin(t.db, practice);
     const client = await newClient(t.db, practice, { name: 'Grace Liu', clinicians: [clinician] });
 
+    // Homework that came back since the last session, for the block beside the note.
+    const assigned = await (await signIn(t, clinician))
+      .post('/api/assignments')
+      .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'Weekly.', dueOn: day(0), recurrence: 'weekly', count: 2 });
+    const portal = await portalAs(t, client, clinician);
+    await portal
+      .post(`/api/portal/assignments/${assigned.body.id}/occurrences/1/submit`)
+      .send({ answers: smallActsAnswers(7, 'brought flowers'), submissionId: crypto.randomUUID() })
+      .expect(200);
+
     const page = await signInAs(browser, baseUrl, clinician);
     const errors = watchForPageErrors(page);
     await page.goto(`${baseUrl}/clients/${client.id}`);
@@ -33,6 +45,9 @@ describe('session notes in a real browser', () => {
     await start.getByRole('button', { name: 'Start note' }).click();
     await page.getByRole('heading', { name: /Session note, 2026-11-20/ }).waitFor();
 
+    const block = page.getByRole('region', { name: 'Homework since the last session' });
+    await block.getByRole('article', { name: 'Small acts of care (daily)' }).getByRole('button', { name: 'Show answers' }).click();
+    await block.getByText('I brought flowers without being asked.').waitFor();
     await page.getByLabel('Subjective').fill('Grace reports fewer arguments after the repair exercise.');
     await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
     await page.getByLabel('Plan').fill('Continue weekly; assign the small acts of care exercise.');
@@ -42,7 +57,7 @@ describe('session notes in a real browser', () => {
 
     await page.getByRole('button', { name: 'Sign note' }).click();
     await page.getByRole('button', { name: 'Yes, sign it' }).click();
-    await page.getByText(/signed by Maya Okafor/).waitFor();
+    await page.getByText(/written by Maya Okafor · signed by Maya Okafor/).waitFor();
     expect(await page.getByRole('textbox').count()).toBe(0);
     await snapshot(page, 'notes-signed');
 
@@ -52,7 +67,7 @@ describe('session notes in a real browser', () => {
     await page.getByRole('status').filter({ hasText: /^Saved/ }).waitFor();
     await page.getByRole('button', { name: 'Sign note' }).click();
     await page.getByRole('button', { name: 'Yes, sign it' }).click();
-    await page.getByText(/signed by Maya Okafor/).waitFor();
+    await page.getByText(/written by Maya Okafor · signed by Maya Okafor/).waitFor();
     await page.getByRole('link', { name: 'original note' }).click();
     await page.getByRole('link', { name: 'Addendum by Maya Okafor' }).waitFor();
 

@@ -110,13 +110,17 @@ function AssignmentCard({ a, canChange }: { a: AssignmentSummary; canChange: boo
 }
 
 /** The homework timeline of a client or couple, newest first, a page at a time. */
-export function HomeworkTimeline({ subject, canChange }: { subject: HomeworkSubject; canChange: boolean }) {
-  const list = useAssignments(subject);
+export function HomeworkTimeline({ subject, canChange, since }: { subject: HomeworkSubject; canChange: boolean; since?: string }) {
+  const list = useAssignments(subject, since);
   if (list.isPending) return <Loading label="Loading homework…" />;
   if (list.error) return <FormAlert error={list.error} />;
   const items = list.data.pages.flatMap((p) => p.items);
   if (items.length === 0) {
-    return <EmptyState title="No homework yet">{canChange ? <p>Assign an exercise from the library above; it appears here with what comes back.</p> : null}</EmptyState>;
+    return (
+      <EmptyState title={since ? 'No homework since then' : 'No homework yet'}>
+        {canChange ? <p>Assign an exercise from the library above; it appears here with what comes back.</p> : null}
+      </EmptyState>
+    );
   }
   return (
     <div>

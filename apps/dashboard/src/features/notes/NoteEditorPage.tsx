@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { NOTE_TEMPLATES, type NoteDetail } from '@tandem/shared';
 import { ApiError } from '../../api/client';
+import { HomeworkSinceLastNote } from './HomeworkSinceLastNote';
 import { Badge, FormAlert, Loading, Notice, PageHeading } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
 import { useAddAddendum, useNote, useSaveNote, useSignNote } from './notes-api';
@@ -159,6 +160,7 @@ export default function NoteEditorPage() {
       ) : (
         <ReadOnlyNote note={n} />
       )}
+      {!n.addendumOf && n.sections !== null && <HomeworkSinceLastNote note={n} />}
       {n.status === 'signed' && !n.addendumOf && n.sections !== null && (
         <section className="panel" aria-labelledby="addenda-heading">
           <h2 id="addenda-heading">Addenda</h2>
