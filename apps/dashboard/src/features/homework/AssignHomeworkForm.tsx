@@ -91,6 +91,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
       {chosen && <p className="field__hint">{chosen.summary}</p>}
       <div className="field">
         <label htmlFor="assign-instructions">Instructions in your words</label>
+        <p className="field__hint">The client reads this as written, above the exercise.</p>
         <textarea id="assign-instructions" rows={3} value={instructions} maxLength={2000} onChange={(e) => setInstructions(e.target.value)} />
         {fieldError(error, 'instructions') && <p className="field__error">{fieldError(error, 'instructions')}</p>}
       </div>
