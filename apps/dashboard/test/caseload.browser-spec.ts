@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
+import { describe, expect, it } from '@jest/globals';
 import { newAdmin, newPractice, newStaff } from '../../api/test/support/factories.js';
-import { launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
+import { signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 describe('caseloads in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    baseUrl = await t.listen();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const env = useBrowserApp();
 
   it('an admin builds a caseload; the assigned clinician sees it, another clinician does not', async () => {
-    const practice = await newPractice(t.db, 'Northside Therapy');
-    const adminUser = await newAdmin(t.db, practice);
-    const maya = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
-    const sam = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Sam Reyes' });
+    const practice = await newPractice(env.t.db, 'Northside Therapy');
+    const adminUser = await newAdmin(env.t.db, practice);
+    const maya = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
+    const sam = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Sam Reyes' });
 
-    const admin = await signInAs(browser, baseUrl, adminUser);
+    const admin = await signInAs(env.browser, env.baseUrl, adminUser);
     const errors = watchForPageErrors(admin);
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Caseloads' }).click();
     await admin.getByRole('heading', { name: 'Caseloads' }).waitFor();
@@ -72,7 +58,7 @@ describe('caseloads in a real browser', () => {
     await snapshot(admin, 'caseload-admin-board');
 
     // Maya sees Priya, the couple, and Daniel through the couple; not Grace.
-    const asMaya = await signInAs(browser, baseUrl, maya);
+    const asMaya = await signInAs(env.browser, env.baseUrl, maya);
     await asMaya.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My caseload' }).click();
     await asMaya.getByRole('link', { name: 'Priya & Dan' }).waitFor();
     await asMaya.getByRole('link', { name: 'Priya Raman' }).waitFor();
@@ -86,13 +72,13 @@ describe('caseloads in a real browser', () => {
     await snapshot(asMaya, 'caseload-couple-page');
 
     // Sam sees Grace only; opening Priya's page directly says there is nothing there.
-    const asSam = await signInAs(browser, baseUrl, sam, 360);
+    const asSam = await signInAs(env.browser, env.baseUrl, sam, 360);
     await asSam.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My caseload' }).click();
     await asSam.getByRole('link', { name: 'Grace Liu' }).waitFor();
     expect(await asSam.getByRole('link', { name: 'Priya Raman' }).count()).toBe(0);
     expect(await asSam.getByRole('link', { name: 'Priya & Dan' }).count()).toBe(0);
     const priyaUrl = await asMaya.getByRole('link', { name: 'Priya Raman' }).getAttribute('href');
-    await asSam.goto(`${baseUrl}${priyaUrl}`);
+    await asSam.goto(`${env.baseUrl}${priyaUrl}`);
     await asSam.getByRole('heading', { name: 'Nothing here' }).waitFor();
     await snapshot(asSam, 'caseload-outsider-360');
     expect(errors).toEqual([]);

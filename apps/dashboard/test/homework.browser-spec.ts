@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import { newClient, newCouple, newPractice, newStaff } from '../../api/test/support/factories.js';
-import { expectCount, launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
+import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 const PHONE = { width: 360, height: 740 };
 
 describe('homework from assignment to review, in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
+  const env = useBrowserApp();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    baseUrl = await t.listen();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  /** A partner's phone: a browser context of its own, as narrow as a small phone. */
+  /** A partner's phone: a env.browser context of its own, as narrow as a small phone. */
   async function phone(link: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+    const context = await env.browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
     const page = await context.newPage();
     await page.goto(link);
     return page;
@@ -38,16 +25,16 @@ describe('homework from assignment to review, in a real browser', () => {
   }
 
   it('a clinician assigns a weekly exercise to a couple; each partner completes it on a phone; both then see each other’s answers; the clinician sees both and the trend', async () => {
-    const practice = await newPractice(t.db);
-    const clinician = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
-    const priya = await newClient(t.db, practice, { name: 'Priya Raman' });
-    const dan = await newClient(t.db, practice, { name: 'Dan Okoro' });
-    const couple = await newCouple(t.db, practice, { members: [priya, dan], clinicians: [clinician], displayName: 'Priya & Dan' });
+    const practice = await newPractice(env.t.db);
+    const clinician = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
+    const priya = await newClient(env.t.db, practice, { name: 'Priya Raman' });
+    const dan = await newClient(env.t.db, practice, { name: 'Dan Okoro' });
+    const couple = await newCouple(env.t.db, practice, { members: [priya, dan], clinicians: [clinician], displayName: 'Priya & Dan' });
 
     // The clinician: the gate is explained before trying, then a weekly exercise is assigned with answers shared once both are done.
-    const desk = await signInAs(browser, baseUrl, clinician);
+    const desk = await signInAs(env.browser, env.baseUrl, clinician);
     const deskErrors = watchForPageErrors(desk);
-    await desk.goto(`${baseUrl}/couples/${couple.id}`);
+    await desk.goto(`${env.baseUrl}/couples/${couple.id}`);
     await desk.getByRole('button', { name: 'Assign an exercise' }).click();
     const form = desk.getByRole('form', { name: 'Assign homework' });
     await form.getByText(/cannot be given to this couple until a clinician on the care team records a conjoint-safety screening/).waitFor();
@@ -139,7 +126,7 @@ describe('homework from assignment to review, in a real browser', () => {
   });
 
   it('a link that no longer works shows a kind page with nothing about the client', async () => {
-    const page = await phone(`${baseUrl}/p/${'A'.repeat(43)}`);
+    const page = await phone(`${env.baseUrl}/p/${'A'.repeat(43)}`);
     await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
     await page.getByText('Please ask your clinician to send you a new link.').waitFor();
     expect(new URL(page.url()).pathname).toBe('/portal/link-expired');

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
+import { describe, expect, it } from '@jest/globals';
 import { newPractice, newStaff } from '../../api/test/support/factories.js';
-import { expectCount, launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
+import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 describe('the exercise library in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    baseUrl = await t.listen();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const env = useBrowserApp();
 
   it('a clinician filters the library, previews an exercise as a client would, copies and edits it, and sees version 2', async () => {
-    const practice = await newPractice(t.db);
-    const clinician = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Sam Reyes' });
-    const page = await signInAs(browser, baseUrl, clinician);
+    const practice = await newPractice(env.t.db);
+    const clinician = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Sam Reyes' });
+    const page = await signInAs(env.browser, env.baseUrl, clinician);
     const errors = watchForPageErrors(page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
     await page.getByRole('heading', { name: 'Exercise library' }).waitFor();
@@ -45,7 +31,7 @@ describe('the exercise library in a real browser', () => {
     await phone.getByText(/needs an answer before you submit/).first().waitFor();
     await snapshot(page, 'library-preview');
 
-    await page.goto(`${baseUrl}/library/builtin:small-acts-of-care`);
+    await page.goto(`${env.baseUrl}/library/builtin:small-acts-of-care`);
     await page.getByRole('heading', { level: 1, name: 'Small acts of care (daily)' }).waitFor();
     await page.getByRole('button', { name: 'Make a copy to adapt' }).click();
     await page.getByRole('heading', { name: 'Adapt a copy' }).waitFor();

@@ -1,45 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
 import crypto from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
 import { newAdmin, newClient, newPractice, newStaff, portalAs, signIn } from '../../api/test/support/factories.js';
 import { day, smallActsAnswers } from '../../api/test/homework/homework-helpers.js';
-import { launchBrowser, signInAs, snapshot, watchForPageErrors } from './support/browser.js';
+import { signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 describe('session notes in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    baseUrl = await t.listen();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const env = useBrowserApp();
 
   it('a clinician writes a SOAP note that autosaves, signs it, adds an addendum; an admin sees metadata only and the reads in the audit log', async () => {
-    const practice = await newPractice(t.db);
-    const clinician = await newStaff(t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
-    const adminUser = await newAdmin(t.db, practice);
-    const client = await newClient(t.db, practice, { name: 'Grace Liu', clinicians: [clinician] });
+    const practice = await newPractice(env.t.db);
+    const clinician = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
+    const adminUser = await newAdmin(env.t.db, practice);
+    const client = await newClient(env.t.db, practice, { name: 'Grace Liu', clinicians: [clinician] });
 
     // Homework that came back since the last session, for the block beside the note.
-    const assigned = await (await signIn(t, clinician))
+    const assigned = await (await signIn(env.t, clinician))
       .post('/api/assignments')
       .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'Weekly.', dueOn: day(0), recurrence: 'weekly', count: 2 });
-    const portal = await portalAs(t, client, clinician);
+    const portal = await portalAs(env.t, client, clinician);
     await portal
       .post(`/api/portal/assignments/${assigned.body.id}/occurrences/1/submit`)
       .send({ answers: smallActsAnswers(7, 'brought flowers'), submissionId: crypto.randomUUID() })
       .expect(200);
 
-    const page = await signInAs(browser, baseUrl, clinician);
+    const page = await signInAs(env.browser, env.baseUrl, clinician);
     const errors = watchForPageErrors(page);
-    await page.goto(`${baseUrl}/clients/${client.id}`);
+    await page.goto(`${env.baseUrl}/clients/${client.id}`);
     const start = page.getByRole('form', { name: 'Start a session note' });
     await start.getByLabel('Session date').fill('2026-11-20');
     await start.getByRole('button', { name: 'Start note' }).click();
@@ -71,8 +57,8 @@ describe('session notes in a real browser', () => {
     await page.getByRole('link', { name: 'original note' }).click();
     await page.getByRole('link', { name: 'Addendum by Maya Okafor' }).waitFor();
 
-    const admin = await signInAs(browser, baseUrl, adminUser);
-    await admin.goto(`${baseUrl}/clients/${client.id}`);
+    const admin = await signInAs(env.browser, env.baseUrl, adminUser);
+    await admin.goto(`${env.baseUrl}/clients/${client.id}`);
     await admin.getByRole('link', { name: /2026-11-20/ }).click();
     await admin.getByText(/As an admin you see that this note exists/).waitFor();
     expect(await admin.getByText('Grace reports fewer arguments').count()).toBe(0);

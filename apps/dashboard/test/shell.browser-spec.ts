@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../../api/test/support/test-app.js';
+import { describe, expect, it } from '@jest/globals';
 import { newAdmin, newPractice } from '../../api/test/support/factories.js';
-import { launchBrowser, snapshot, watchForPageErrors } from './support/browser.js';
+import { snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 describe('the dashboard shell in a real browser', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    baseUrl = await t.listen();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const env = useBrowserApp();
 
   it('an admin signs in, invites a clinician who sets a password and signs in; deactivation ends their session', async () => {
-    const practice = await newPractice(t.db, 'Riverbend Counseling');
-    const admin = await newAdmin(t.db, practice);
+    const practice = await newPractice(env.t.db, 'Riverbend Counseling');
+    const admin = await newAdmin(env.t.db, practice);
 
-    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminContext = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await adminContext.newPage();
     const errors = watchForPageErrors(page);
-    await page.goto(`${baseUrl}/staff`);
+    await page.goto(`${env.baseUrl}/staff`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill('not the password');
@@ -48,7 +34,7 @@ describe('the dashboard shell in a real browser', () => {
     expect(inviteUrl).toMatch(/\/set-password#token=/);
     await snapshot(page, 'shell-staff-invite');
 
-    const inviteeContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const inviteeContext = await env.browser.newContext({ viewport: { width: 360, height: 740 } });
     const invitee = await inviteeContext.newPage();
     const inviteeErrors = watchForPageErrors(invitee);
     await invitee.goto(inviteUrl);
@@ -82,7 +68,7 @@ describe('the dashboard shell in a real browser', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
-    await page.goto(`${baseUrl}/staff`);
+    await page.goto(`${env.baseUrl}/staff`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect([...errors, ...inviteeErrors]).toEqual([]);
   });

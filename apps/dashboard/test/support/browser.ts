@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+import { startTestApp, type TestApp } from '../../../api/test/support/test-app.js';
 
 const ARTIFACTS = path.resolve(process.cwd(), 'test-artifacts');
 
@@ -47,4 +49,25 @@ export async function expectCount(locator: Locator, expected: number, timeoutMs 
     count = await locator.count();
   }
   expect(count).toBe(expected);
+}
+
+export interface BrowserApp {
+  t: TestApp;
+  browser: Browser;
+  baseUrl: string;
+}
+
+/** For a test file: the app on a loopback port with a database of its own, and Chromium; both stop after the file's tests. */
+export function useBrowserApp(): BrowserApp {
+  const env = {} as BrowserApp;
+  beforeAll(async () => {
+    env.t = await startTestApp();
+    env.baseUrl = await env.t.listen();
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.t?.close();
+  });
+  return env;
 }

@@ -1,24 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, RECURRENCES, SHARING_MODES, type Recurrence, type SharingMode } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
+import { SubjectRef } from '../../common/subject-ref.dto.js';
 import { EXERCISE_ID } from '../../exercises/dto/exercise.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date like 2026-11-20';
 
-export class CreateAssignmentDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The client to give it to (or give coupleId)' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a client id' })
-  clientId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'The couple to give it to (or give clientId)' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a couple id' })
-  coupleId?: string;
-
+export class CreateAssignmentDto extends SubjectRef {
   @ApiProperty({ description: 'Library id: builtin:<slug> or a practice exercise id' })
   @IsString()
   @Matches(EXERCISE_ID, { message: 'must be an exercise from the library' })
@@ -83,29 +74,9 @@ export class CancelAssignmentDto {
   version: number;
 }
 
-export class SubjectQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a client id' })
-  clientId?: string;
+export class SubjectQuery extends SubjectRef {}
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a couple id' })
-  coupleId?: string;
-}
-
-export class ListAssignmentsQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a client id' })
-  clientId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a couple id' })
-  coupleId?: string;
-
+export class ListAssignmentsQuery extends IntersectionType(PageQuery, SubjectRef) {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'Only assignments given or due on or after this date' })
   @IsOmittable()
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })

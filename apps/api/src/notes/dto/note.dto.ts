@@ -1,22 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsObject, IsUUID, Matches, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO8601, IsObject, Matches, Min } from 'class-validator';
 import { NOTE_FORMATS, NOTE_KINDS, type NoteFormat, type NoteKind } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
+import { SubjectRef } from '../../common/subject-ref.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class CreateNoteDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The client the session was with (or give coupleId)' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a client id' })
-  clientId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'The couple the session was with (or give clientId)' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a couple id' })
-  coupleId?: string;
-
+export class CreateNoteDto extends SubjectRef {
   @ApiProperty({ example: '2026-11-20' })
   @IsISO8601({ strict: true }, { message: 'must be a date like 2026-11-20' })
   @Matches(DATE, { message: 'must be a date like 2026-11-20' })
@@ -56,14 +47,4 @@ export class SignNoteDto {
   version: number;
 }
 
-export class ListNotesQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a client id' })
-  clientId?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOmittable()
-  @IsUUID('all', { message: 'must be a couple id' })
-  coupleId?: string;
-}
+export class ListNotesQuery extends IntersectionType(PageQuery, SubjectRef) {}
