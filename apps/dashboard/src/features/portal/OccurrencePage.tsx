@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
 import { ApiError, api } from '../../api/client';
+import { PageHeading } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { StepView } from '../exercises/StepView';
 import { formatDay, portalKeys } from './portal-api';
@@ -58,7 +59,7 @@ function Heading({ data }: { data: PortalOccurrence }) {
   return (
     <>
       <PortalLink to="/portal">← Your exercises</PortalLink>
-      <h1>{data.title}</h1>
+      <PageHeading>{data.title}</PageHeading>
       <p className="muted">
         About {data.minutes} minutes · due {formatDay(data.dueOn)}
       </p>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import type { PortalHome, PortalItem, PortalMe } from '@tandem/shared';
 import { ApiError, api } from '../../api/client';
+import { PageHeading } from '../../ui/forms';
 import { OccurrencePage } from './OccurrencePage';
 import { formatDay, portalKeys, STATUS_WORDS } from './portal-api';
 import { PortalLink } from './portal-nav';
@@ -125,7 +126,7 @@ function Home({ me }: { me: PortalMe }) {
   const due = home.data?.todo.filter((i) => i.status !== 'overdue') ?? [];
   return (
     <>
-      <h1>Hi {me.firstName}</h1>
+      <PageHeading>Hi {me.firstName}</PageHeading>
       <p className="lead">Here are the exercises your clinician has given you. Your answers are saved as you type.</p>
       {home.isPending && <p role="status">Loading your exercises…</p>}
       {home.error && <p role="alert">{home.error.message}</p>}
