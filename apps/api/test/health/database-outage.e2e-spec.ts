@@ -12,7 +12,10 @@ import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database/embedded-postgres.js';
 import { ensureDatabase } from '../../src/database/ensure-database.js';
-import { newAdmin, newPractice } from '../support/factories.js';
+import crypto from 'node:crypto';
+import { newAdmin, newClient, newClinician, newPortalLink, newPractice } from '../support/factories.js';
+import { smallActsAnswers } from '../homework/homework-helpers.js';
+import { findBuiltInExercise } from '@tandem/shared';
 
 /** This file runs its own PostgreSQL server, so that it can stop and start it. */
 describe('when the database goes away', () => {
@@ -66,5 +69,81 @@ describe('when the database goes away', () => {
     expect(recovered).toBe(true);
     expect((await agent.get('/api/auth/me')).status).toBe(200);
     expect(logs.join('\n')).not.toMatch(/"status":500/);
+  });
+
+  it('portal submissions under load survive an outage: every acknowledged one is stored exactly once, and retries never duplicate', async () => {
+    const db = app.get<DataSource>(getDataSourceToken());
+    const practice = await newPractice(db);
+    const clinician = await newClinician(db, practice);
+    const client = await newClient(db, practice, { clinicians: [clinician] });
+    // `npm run resilience` runs this at a larger scale with a ten-second outage, and prints what it saw.
+    const occurrences = Number(process.env.RESILIENCE_SUBMISSIONS ?? 40);
+    const downFor = Number(process.env.RESILIENCE_OUTAGE_SECONDS ?? 5) * 1000;
+    const exercise = findBuiltInExercise('small-acts-of-care')!;
+    const [assignment] = await db.query(
+      `INSERT INTO assignment (practice_id, client_id, exercise_ref, exercise_version, exercise, recurrence, occurrence_count, assigned_by)
+       VALUES ($1, $2, 'builtin:small-acts-of-care', 1, $3, 'daily', $4, $5) RETURNING id`,
+      [practice.id, client.id, JSON.stringify(exercise), occurrences, clinician.id],
+    );
+    await db.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [practice.id, assignment.id, client.id]);
+    await db.query(
+      `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, opens_on, due_on, pending)
+       SELECT $1, $2, g, $3, current_date - 1, current_date + g, 1 FROM generate_series(1, $4::int) g`,
+      [practice.id, assignment.id, client.id, occurrences],
+    );
+    const portal = supertest.agent(app.getHttpServer());
+    expect((await portal.get(`/p/${await newPortalLink(db, client, clinician)}`)).status).toBe(303);
+
+    // Each occurrence is one client pressing Submit, retrying with the same submission id until the server says it is saved.
+    const acknowledged = new Map<number, string>();
+    const outageAnswers: number[] = [];
+    const submitUntilSaved = async (seq: number) => {
+      const submissionId = crypto.randomUUID();
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        const started = Date.now();
+        const res = await portal
+          .post(`/api/portal/assignments/${assignment.id}/occurrences/${seq}/submit`)
+          .send({ answers: smallActsAnswers(seq % 11), submissionId })
+          .catch(() => null);
+        if (res?.status === 200) {
+          acknowledged.set(seq, submissionId);
+          return;
+        }
+        if (res) {
+          expect(res.status).toBe(503);
+          expect(res.headers['retry-after']).toBeDefined();
+          outageAnswers.push(Date.now() - started);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const load = Promise.all(Array.from({ length: occurrences }, (_, i) => new Promise((r) => setTimeout(r, i * 40)).then(() => submitUntilSaved(i + 1))));
+
+    await new Promise((r) => setTimeout(r, 400));
+    await server.stop();
+    await new Promise((r) => setTimeout(r, downFor));
+    expect((await portal.get('/api/health')).status).toBe(503);
+    server = await startEmbeddedPostgres(dir, quietLogger, { port: server.port });
+    await load;
+
+    expect(acknowledged.size).toBe(occurrences);
+    expect(outageAnswers.length).toBeGreaterThan(0);
+    expect(Math.max(...outageAnswers)).toBeLessThan(2_000);
+    const rows = (await db.query(`SELECT seq, status, submission_id FROM response WHERE assignment_id = $1 ORDER BY seq`, [assignment.id])) as Array<{
+      seq: number;
+      status: string;
+      submission_id: string;
+    }>;
+    expect(rows).toHaveLength(occurrences);
+    expect(rows.every((r) => r.status === 'submitted' && acknowledged.get(r.seq) === r.submission_id)).toBe(true);
+    const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM assignment_occurrence WHERE assignment_id = $1 AND pending > 0`, [assignment.id]);
+    expect(open).toBe(0);
+    expect(logs.join('\n')).not.toMatch(/"status":500/);
+    if (process.env.RESILIENCE_SUBMISSIONS) {
+      process.stdout.write(
+        `resilience: ${occurrences} submissions, PostgreSQL down ${downFor / 1000} s; ${outageAnswers.length} answered 503 ` +
+          `(slowest ${Math.max(...outageAnswers)} ms); ${acknowledged.size} acknowledged, ${rows.length} stored, duplicates 0\n`,
+      );
+    }
   });
 });
