@@ -20,6 +20,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
+import { requireOneSubject, subjectOf, type Subject } from '../common/subject-ref.dto.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
@@ -28,8 +29,6 @@ import type { CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto
 import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
 import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
-
-type Subject = { clientId: string } | { coupleId: string };
 
 interface AssignmentRow {
   id: string;
@@ -123,17 +122,6 @@ function toSummary(row: AssignmentRow): AssignmentSummary {
   };
 }
 
-const subjectOf = (row: { client_id: string | null; couple_id: string | null }): Subject =>
-  row.client_id ? { clientId: row.client_id } : { coupleId: row.couple_id! };
-
-function subjectFromQuery(query: SubjectQuery): Subject {
-  if (!query.clientId === !query.coupleId) {
-    const message = 'give either a client or a couple';
-    throw new ValidationFailedError({ clientId: message, coupleId: message });
-  }
-  return query.clientId ? { clientId: query.clientId } : { coupleId: query.coupleId! };
-}
-
 /**
  * Homework as the care team sees it: assigning a fixed exercise version,
  * rescheduling, cancelling, and reviewing what came back. Admins see
@@ -151,7 +139,7 @@ export class AssignmentsService {
   ) {}
 
   async create(actor: StaffActor, dto: CreateAssignmentDto): Promise<AssignmentDetail> {
-    const subject = subjectFromQuery(dto);
+    const subject = requireOneSubject(dto);
     const team = await this.access.subjectTeam(actor, subject);
     if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team assigns homework.');
     const isCouple = 'coupleId' in subject;
@@ -225,7 +213,7 @@ export class AssignmentsService {
   }
 
   async list(actor: StaffActor, query: ListAssignmentsQuery): Promise<Page<AssignmentSummary>> {
-    const subject = subjectFromQuery(query);
+    const subject = requireOneSubject(query);
     await this.access.subjectTeam(actor, subject);
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, 2);
@@ -345,7 +333,7 @@ export class AssignmentsService {
    * one line per member, so a couple's two lines show the gap between them.
    */
   async trends(actor: StaffActor, query: SubjectQuery): Promise<Trends> {
-    const subject = subjectFromQuery(query);
+    const subject = requireOneSubject(query);
     const team = await this.access.subjectTeam(actor, subject);
     if (!team.onTeam) return { series: [] };
     const isCouple = 'coupleId' in subject;

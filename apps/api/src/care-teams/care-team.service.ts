@@ -5,6 +5,17 @@ import type { StaffActor } from '../access/actor.js';
 import { ValidationFailedError } from '../common/app-error.js';
 import type { SqlRunner } from '../common/sql.js';
 
+/**
+ * Joins a client's or couple's primary clinician (aliased `c`) as
+ * `p.staff_user_id` and `p.name`, for list and detail reads.
+ */
+export const primaryClinicianJoin = (column: 'client_id' | 'couple_id') => `
+  LEFT JOIN LATERAL (
+    SELECT ct.staff_user_id, u.name FROM care_team_member ct
+      JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
+     WHERE ct.practice_id = c.practice_id AND ct.${column} = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
+  ) p ON true`;
+
 export type CareTeamSubject = { clientId: string } | { coupleId: string };
 
 const column = (s: CareTeamSubject) => ('clientId' in s ? 'client_id' : 'couple_id');

@@ -8,7 +8,7 @@ import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
-import { CareTeamService } from '../care-teams/care-team.service.js';
+import { CareTeamService, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
@@ -43,12 +43,7 @@ const SUMMARY_COLUMNS = `
               FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
              WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL), '[]') AS couples`;
 
-const PRIMARY_JOIN = `
-  LEFT JOIN LATERAL (
-    SELECT ct.staff_user_id, u.name FROM care_team_member ct
-      JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
-     WHERE ct.practice_id = c.practice_id AND ct.client_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
-  ) p ON true`;
+const PRIMARY_JOIN = primaryClinicianJoin('client_id');
 
 function toSummary(row: SummaryRow, homework: HomeworkStats | null): ClientSummary {
   return {

@@ -17,6 +17,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
+import { requireOneSubject, subjectOf } from '../common/subject-ref.dto.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { CreateNoteDto, ListNotesQuery, SignNoteDto, UpdateNoteDto } from './dto/note.dto.js';
@@ -57,9 +58,6 @@ const SELECT = `
     LEFT JOIN client cl ON cl.practice_id = n.practice_id AND cl.id = n.client_id
     LEFT JOIN couple cp ON cp.practice_id = n.practice_id AND cp.id = n.couple_id`;
 
-const subjectOf = (row: { client_id: string | null; couple_id: string | null }) =>
-  row.client_id ? { clientId: row.client_id } : { coupleId: row.couple_id! };
-
 function toSummary(row: NoteRow): NoteSummary {
   return {
     id: row.id,
@@ -93,7 +91,7 @@ export class NotesService {
   ) {}
 
   async list(actor: StaffActor, query: ListNotesQuery): Promise<Page<NoteSummary>> {
-    const subject = this.subjectFromQuery(query);
+    const subject = requireOneSubject(query);
     const team = await this.access.subjectTeam(actor, subject);
     const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, 2);
@@ -116,10 +114,7 @@ export class NotesService {
   }
 
   async create(actor: StaffActor, dto: CreateNoteDto): Promise<NoteDetail> {
-    if (!dto.clientId === !dto.coupleId) {
-      throw new ValidationFailedError({ clientId: 'give either a client or a couple, not both', coupleId: 'give either a client or a couple, not both' });
-    }
-    const subject = dto.clientId ? { clientId: dto.clientId } : { coupleId: dto.coupleId! };
+    const subject = requireOneSubject(dto, 'give either a client or a couple, not both');
     const team = await this.access.subjectTeam(actor, subject);
     if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team writes session notes.');
     const id = crypto.randomUUID();
@@ -199,13 +194,6 @@ export class NotesService {
     const deleted = await modify(this.db, `DELETE FROM session_note WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING id`, [actor.practiceId, id]);
     if (deleted.length === 0) throw this.refusedWrite(row);
     await this.audit.record(actor, { action: 'note.discarded', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
-  }
-
-  private subjectFromQuery(query: ListNotesQuery) {
-    if (!query.clientId === !query.coupleId) {
-      throw new ValidationFailedError({ clientId: 'give either a client or a couple', coupleId: 'give either a client or a couple' });
-    }
-    return query.clientId ? { clientId: query.clientId } : { coupleId: query.coupleId! };
   }
 
   /** Whether the actor may know the note exists, and read it. Not even that: 404. */

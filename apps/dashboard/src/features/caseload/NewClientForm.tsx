@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { ClientDetail } from '@tandem/shared';
-import { Field, FormAlert, SelectField, fieldError } from '../../ui/forms';
-import { useClinicians, useCreateClient } from './caseload-api';
+import { Field, FormAlert, fieldError } from '../../ui/forms';
+import { useCreateClient } from './caseload-api';
+import { PrimaryClinicianSelect } from './PrimaryClinicianSelect';
 
 const EMPTY = { name: '', preferredName: '', email: '', phone: '', dateOfBirth: '', primaryClinicianId: '' };
 
 export function NewClientForm() {
   const create = useCreateClient();
-  const clinicians = useClinicians();
   const [form, setForm] = useState(EMPTY);
   const [created, setCreated] = useState<ClientDetail | null>(null);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
@@ -42,14 +42,7 @@ export function NewClientForm() {
         <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email')} />
         <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone')} />
         <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth')} />
-        <SelectField label="Primary clinician" value={form.primaryClinicianId} onChange={set('primaryClinicianId')}>
-          <option value="">Assign later</option>
-          {clinicians.data?.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </SelectField>
+        <PrimaryClinicianSelect label="Primary clinician" value={form.primaryClinicianId} onChange={set('primaryClinicianId')} />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add client'}

@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { CoupleDetail } from '@tandem/shared';
-import { Field, FormAlert, SelectField, fieldError } from '../../ui/forms';
-import { useClinicians, useCreateCouple } from './caseload-api';
+import { Field, FormAlert, fieldError } from '../../ui/forms';
+import { useCreateCouple } from './caseload-api';
+import { PrimaryClinicianSelect } from './PrimaryClinicianSelect';
 import { ClientPicker } from './ClientPicker';
 
 export function NewCoupleForm() {
   const create = useCreateCouple();
-  const clinicians = useClinicians();
   const [displayName, setDisplayName] = useState('');
   const [members, setMembers] = useState<Array<{ id: string; name: string }>>([]);
   const [primaryClinicianId, setPrimary] = useState('');
@@ -55,14 +55,7 @@ export function NewCoupleForm() {
           {fieldError(create.error, 'memberIds') && <p className="field__error">{fieldError(create.error, 'memberIds')}</p>}
         </div>
         <ClientPicker label="Find a client to add" exclude={members.map((m) => m.id)} onPick={(id, name) => setMembers([...members, { id, name }])} />
-        <SelectField label="Primary clinician for the couple" value={primaryClinicianId} onChange={(e) => setPrimary(e.target.value)}>
-          <option value="">Assign later</option>
-          {clinicians.data?.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </SelectField>
+        <PrimaryClinicianSelect label="Primary clinician for the couple" value={primaryClinicianId} onChange={(e) => setPrimary(e.target.value)} />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add couple'}
