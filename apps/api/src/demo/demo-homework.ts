@@ -90,19 +90,19 @@ const PLAN: DemoAssignment[] = [
   },
 ];
 
-/** Valid answers for every step, with the given value on each scale step. */
-function answersFor(exercise: Exercise, scaleValue: number, week: number): Answers {
+/** Valid answers for every step, with the given value on each scale step; partners' written answers differ. */
+function answersFor(exercise: Exercise, scaleValue: number, week: number, member: number): Answers {
   const answers: Answers = {};
   exercise.steps.forEach((step, i) => {
     switch (step.kind) {
       case 'text':
-        answers[step.id] = WRITTEN[(i + week) % WRITTEN.length]!.slice(0, step.maxLength);
+        answers[step.id] = WRITTEN[(i + week + member * 3) % WRITTEN.length]!.slice(0, step.maxLength);
         break;
       case 'scale':
         answers[step.id] = Math.max(step.min, Math.min(step.max, scaleValue + (i % 2)));
         break;
       case 'single':
-        answers[step.id] = step.options[(week + i) % step.options.length]!.id;
+        answers[step.id] = step.options[(week + i + member) % step.options.length]!.id;
         break;
       case 'multi':
       case 'checklist':
@@ -169,7 +169,7 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
         const draft = plan.drafts?.some(([who, s]) => who === m && s === seq);
         if (value === undefined && !draft) continue;
         const id = crypto.randomUUID();
-        const answers = value === undefined ? { [exercise.steps.find((s) => s.kind === 'text')!.id]: 'Started on the bus; will finish tonight.' } : answersFor(exercise, value, seq);
+        const answers = value === undefined ? { [exercise.steps.find((s) => s.kind === 'text')!.id]: 'Started on the bus; will finish tonight.' } : answersFor(exercise, value, seq, m);
         const sealed = sealAnswers(cipher, practiceId, id, answers);
         const at = `current_date + ${dueIn - 1} + time '19:30'`;
         await tx.query(

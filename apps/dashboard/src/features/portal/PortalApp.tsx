@@ -104,13 +104,13 @@ function SignedIn({ route }: { route: PortalRoute }) {
 }
 
 function ItemLink({ item }: { item: PortalItem }) {
-  const when = item.status === 'done' ? `Done ${formatDay(item.submittedAt!.slice(0, 10))}` : `Due ${formatDay(item.dueOn)}`;
+  const when = item.status === 'done' ? `Done ${formatDay(item.submittedAt!.slice(0, 10))}` : `${STATUS_WORDS[item.status]} · due ${formatDay(item.dueOn)}`;
   return (
     <li>
       <PortalLink to={`/portal/exercise/${item.assignmentId}/${item.seq}`} className="portal-item">
         <span className="portal-item__title">{item.title}</span>
         <span className="portal-item__meta">
-          {STATUS_WORDS[item.status]} · {when} · about {item.minutes} min{item.withPartner ? ' · with your partner' : ''}
+          {when} · about {item.minutes} min{item.withPartner ? ' · with your partner' : ''}
         </span>
       </PortalLink>
     </li>
