@@ -4,6 +4,15 @@ import { PracticeExercises1764000200000 } from './1764000200000-practice-exercis
 import { AuditLog1764000300000 } from './1764000300000-audit-log.js';
 import { SessionNotes1764000400000 } from './1764000400000-session-notes.js';
 import { Homework1764000500000 } from './1764000500000-homework.js';
+import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individual-homework-activity.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
-export const MIGRATIONS = [Foundation1764000000000, ClientsCouplesCareTeams1764000100000, PracticeExercises1764000200000, AuditLog1764000300000, SessionNotes1764000400000, Homework1764000500000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  ClientsCouplesCareTeams1764000100000,
+  PracticeExercises1764000200000,
+  AuditLog1764000300000,
+  SessionNotes1764000400000,
+  Homework1764000500000,
+  IndividualHomeworkActivity1764000600000,
+];

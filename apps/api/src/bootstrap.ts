@@ -14,6 +14,7 @@ import { AllErrorsFilter } from './common/all-errors.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { isPortalPage } from './common/dashboard-fallback.js';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './common/json-depth.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -27,6 +28,14 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     // Fastify's own request lines are replaced by the single access line below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    // Slow clients (headers or a body trickled in) are cut off, so they cannot hold connections open.
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    connectionTimeout: config.requestTimeoutSeconds * 2000,
+    http: {
+      headersTimeout: config.requestTimeoutSeconds * 1000,
+      requestTimeout: config.requestTimeoutSeconds * 1000,
+      connectionsCheckingInterval: 1000,
+    },
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -45,6 +54,15 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   app.useGlobalFilters(new AllErrorsFilter(config.dashboardDir));
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    const text = body.toString('utf8');
+    if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+      done(Object.assign(new Error(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`), { statusCode: 400 }), undefined);
+      return;
+    }
+    parseJson(request as never, text, done as never);
+  });
   await app.register(fastifyCookie as never);
   await app.register(fastifyHelmet as never, {
     contentSecurityPolicy: {

@@ -28,6 +28,18 @@ export const onTeamOfClientsCouple = (c: string, me: string) =>
              ON ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id AND ct.removed_at IS NULL
             WHERE cm.practice_id = ${c}.practice_id AND cm.client_id = ${c}.id AND cm.left_at IS NULL
               AND ct.staff_user_id = ${me})`;
+/**
+ * The ids of the clients a clinician reaches (on their care team, or on the team of a
+ * couple they are in), for lists: it starts from the clinician's own care-team rows, so
+ * it reads their caseload, not the practice's.
+ */
+export const clientsReachedBy = (practice: string, me: string) => `
+  SELECT ct.client_id FROM care_team_member ct
+   WHERE ct.practice_id = ${practice} AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL AND ct.client_id IS NOT NULL
+  UNION
+  SELECT cm.client_id FROM care_team_member ct
+    JOIN couple_member cm ON cm.practice_id = ct.practice_id AND cm.couple_id = ct.couple_id AND cm.left_at IS NULL
+   WHERE ct.practice_id = ${practice} AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL AND ct.couple_id IS NOT NULL`;
 export const onCoupleTeam = (c: string, me: string) =>
   `EXISTS (SELECT 1 FROM care_team_member ct WHERE ct.practice_id = ${c}.practice_id AND ct.couple_id = ${c}.id
              AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL)`;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, HomeworkStats, Page } from '@tandem/shared';
 import { AuditService } from '../audit/audit.service.js';
-import { AccessService, onClientTeam, onTeamOfClientsCouple } from '../access/access.service.js';
+import { AccessService, clientsReachedBy, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
@@ -81,13 +81,13 @@ export class ClientsService {
     let seesHomework = 'true';
     if (!isAdmin(actor)) {
       const me = add(actor.userId);
-      where.push(`(${onClientTeam('c', me)} OR ${onTeamOfClientsCouple('c', me)})`);
+      where.push(`c.id IN (${clientsReachedBy('$1', me)})`);
       seesHomework = onClientTeam('c', me);
     }
     if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
     if (query.clinicianId) {
       const who = add(query.clinicianId);
-      where.push(`(${onClientTeam('c', who)} OR ${onTeamOfClientsCouple('c', who)})`);
+      where.push(`c.id IN (${clientsReachedBy('$1', who)})`);
     }
     if (query.unassigned) where.push('p.staff_user_id IS NULL');
     if (query.status) where.push(`c.status = ${add(query.status)}`);

@@ -17,6 +17,8 @@ export interface AppConfig {
   /** Portal links: days until a link expires; hours a portal session lasts (never past its link); failed look-ups allowed per window. */
   portal: { linkDays: number; sessionHours: number; maxFailedLookups: number; lookupWindowSeconds: number };
   bodyLimitBytes: number;
+  /** A request (headers and body) must arrive within this; slower clients get 408 and are disconnected. */
+  requestTimeoutSeconds: number;
   trustProxy: boolean;
   seedDemo: boolean;
   dbPoolSize: number;
@@ -55,6 +57,7 @@ const schema = z.object({
   TANDEM_PORTAL_MAX_FAILED_LOOKUPS: positiveInt(20),
   TANDEM_PORTAL_LOOKUP_WINDOW_SECONDS: positiveInt(600),
   TANDEM_BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  TANDEM_REQUEST_TIMEOUT_SECONDS: positiveInt(30),
   TANDEM_TRUST_PROXY: bool.default(false),
   TANDEM_SEED_DEMO: bool.default(true),
   TANDEM_DB_POOL_SIZE: positiveInt(20),
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lookupWindowSeconds: e.TANDEM_PORTAL_LOOKUP_WINDOW_SECONDS,
     },
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
+    requestTimeoutSeconds: e.TANDEM_REQUEST_TIMEOUT_SECONDS,
     trustProxy: e.TANDEM_TRUST_PROXY,
     seedDemo: e.TANDEM_SEED_DEMO,
     dbPoolSize: e.TANDEM_DB_POOL_SIZE,

@@ -91,7 +91,7 @@ async function readOrCreateSecret(file: string): Promise<string> {
 export async function startEmbeddedPostgres(
   dir: string,
   log: Logger,
-  options: { port?: number } = {},
+  options: { port?: number; settings?: Record<string, string> } = {},
 ): Promise<EmbeddedDatabase> {
   await fs.mkdir(dir, { recursive: true });
   const pgdata = path.join(dir, 'pg');
@@ -110,7 +110,13 @@ export async function startEmbeddedPostgres(
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: (message) => log.debug({ component: 'postgres' }, message.trim()),
     onError: (error) => log.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
   });

@@ -91,7 +91,7 @@ const PLAN: DemoAssignment[] = [
 ];
 
 /** Valid answers for every step, with the given value on each scale step; partners' written answers differ. */
-function answersFor(exercise: Exercise, scaleValue: number, week: number, member: number): Answers {
+export function answersFor(exercise: Exercise, scaleValue: number, week: number, member: number): Answers {
   const answers: Answers = {};
   exercise.steps.forEach((step, i) => {
     switch (step.kind) {

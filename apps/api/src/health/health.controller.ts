@@ -16,4 +16,11 @@ export class HealthController {
     if (!database) reply.status(503).header('retry-after', '5');
     return { status: database ? 'ok' : 'unavailable', database: database ? 'up' : 'down' };
   }
+
+  /** Liveness: the process answers, whatever the database is doing. No I/O at all. */
+  @Get('live')
+  @Allow('public')
+  live() {
+    return { status: 'ok' };
+  }
 }

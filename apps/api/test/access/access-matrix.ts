@@ -253,6 +253,7 @@ const portalOnly = (home: number, other: number): MatrixRow['expect'] => ({
 
 export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'GET /api/health', audience: 'public', expect: everyone(200) },
+  { route: 'GET /api/health/live', audience: 'public', expect: everyone(200) },
   {
     route: 'POST /api/auth/login',
     audience: 'public',

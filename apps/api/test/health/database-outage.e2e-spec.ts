@@ -51,6 +51,8 @@ describe('when the database goes away', () => {
     const health = await agent.get('/api/health');
     expect(health.status).toBe(503);
     expect(health.body).toEqual({ status: 'unavailable', database: 'down' });
+    // Liveness does not depend on the database: an orchestrator must not restart a process that is only waiting for it.
+    expect((await agent.get('/api/health/live')).body).toEqual({ status: 'ok' });
     for (const call of [agent.get('/api/auth/me'), agent.get('/api/staff'), agent.post('/api/auth/login').send({ email: admin.email, password: admin.password })]) {
       const res = await call;
       expect(res.status).toBe(503);

@@ -1,0 +1,52 @@
+import autocannon, { type Request } from 'autocannon';
+
+export interface LoadFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  /** Answers other than 2xx, by status. */
+  statuses: Record<string, number>;
+}
+
+export interface LoadSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  /** Called for every request: what changes from one request to the next (the submit benchmark's targets). */
+  vary?: (n: number) => { path?: string; headers?: Record<string, string>; body?: string };
+}
+
+/**
+ * Drives `spec` with `connections` concurrent connections: first a short
+ * warm-up (not counted), then either for `duration` seconds or, when
+ * `amount` is given, until that many requests have been answered.
+ */
+export async function load(baseUrl: string, spec: LoadSpec, options: { connections: number; duration: number; amount?: number; warmup?: number }): Promise<LoadFigures> {
+  let n = 0;
+  const request: Request = {
+    method: spec.method,
+    path: spec.path,
+    headers: spec.headers ?? {},
+    ...(spec.vary && {
+      setupRequest: (r: Request) => {
+        const v = spec.vary!(n++);
+        return { ...r, ...(v.path && { path: v.path }), ...(v.body && { body: v.body }), headers: { ...r.headers, ...v.headers } };
+      },
+    }),
+  };
+  const run = (o: { duration?: number; amount?: number }) => autocannon({ url: baseUrl, connections: options.connections, timeout: 10, requests: [request], ...o });
+  if (options.warmup) await run(options.amount ? { amount: Math.min(options.amount, options.connections * 20) } : { duration: options.warmup });
+  const r = await run(options.amount ? { amount: options.amount } : { duration: options.duration });
+  const statuses = Object.fromEntries(Object.entries(r.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, s]) => [code, s.count]));
+  return {
+    requestsPerSecond: Math.round(r.requests.total / r.duration),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts,
+    statuses,
+  };
+}
