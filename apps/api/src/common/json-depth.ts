@@ -1,5 +1,5 @@
-/** Deeper than this, a JSON body is refused (400) before it is parsed: no Tandem request nests past a handful of levels. */
-export const MAX_JSON_DEPTH = 64;
+/** Deeper than this, a JSON body is refused (400) before it is parsed: no Tandem request nests past a handful of levels, and the validators handle this depth without exhausting the stack. */
+export const MAX_JSON_DEPTH = 1000;
 
 /**
  * Whether JSON text opens more than `max` arrays or objects inside each

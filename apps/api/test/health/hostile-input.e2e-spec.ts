@@ -3,10 +3,11 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { newAdmin, newPractice } from '../support/factories.js';
+import { MAX_JSON_DEPTH } from '../../src/common/json-depth.js';
 
 /**
  * Hostile traffic while staff use Tandem: bodies far over the limit, JSON
- * nested a hundred thousand deep, malformed JSON, and slow clients that
+ * nested a hundred thousand deep (and exactly as deep as allowed), malformed JSON, and slow clients that
  * trickle their request a byte at a time. `npm run resilience` runs it
  * longer and wider (RESILIENCE_HOSTILE_SECONDS, RESILIENCE_SLOW_CLIENTS).
  */
@@ -74,13 +75,15 @@ describe('hostile input under load', () => {
   it('keeps answering staff while it refuses huge, deep, malformed and slow requests', async () => {
     const until = Date.now() + SECONDS * 1000;
     const legit: Outcome[] = [];
-    const hostile: Record<string, Outcome[]> = { huge: [], deepArray: [], deepObject: [], malformed: [] };
+    const hostile: Record<string, Outcome[]> = { huge: [], deepArray: [], deepObject: [], atLimit: [], malformed: [] };
     const json = { 'content-type': 'application/json', cookie };
     const huge = Buffer.alloc(t.config.bodyLimitBytes * 4, 'a');
     const depth = 100_000;
     const bodies = {
       deepArray: '['.repeat(depth) + ']'.repeat(depth),
       deepObject: '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+      // As deep as a body may be: parsed, then refused field by field.
+      atLimit: '{"name":' + '['.repeat(MAX_JSON_DEPTH - 1) + ']'.repeat(MAX_JSON_DEPTH - 1) + '}',
       malformed: '{"name": "Ada", "preferredName": ',
     };
 
@@ -93,7 +96,7 @@ describe('hostile input under load', () => {
       loop(async () => void slowResults.push(...(await Promise.all(Array.from({ length: SLOW_CLIENTS }, (_, i) => slowClient(base, i % 2 === 0)))))),
       ...Array.from({ length: 8 }, () => loop(async () => void legit.push(await send(base, 'GET', '/api/clients', { cookie })))),
       ...Array.from({ length: 2 }, () => loop(async () => void hostile.huge!.push(await send(base, 'POST', '/api/clients', json, huge)))),
-      ...(['deepArray', 'deepObject', 'malformed'] as const).map((kind) =>
+      ...(['deepArray', 'deepObject', 'atLimit', 'malformed'] as const).map((kind) =>
         loop(async () => void hostile[kind]!.push(await send(base, 'POST', '/api/clients', json, bodies[kind]))),
       ),
     ]);
@@ -105,7 +108,7 @@ describe('hostile input under load', () => {
     expect(hostile.huge!.some((o) => o.status === 413)).toBe(true);
     expect(hostile.huge!.filter((o) => o.status !== 413 && !o.error)).toEqual([]);
     // Deep and malformed JSON: a 400 each time.
-    for (const kind of ['deepArray', 'deepObject', 'malformed']) {
+    for (const kind of ['deepArray', 'deepObject', 'atLimit', 'malformed']) {
       expect(hostile[kind]!.length).toBeGreaterThan(0);
       expect({ kind, statuses: [...new Set(hostile[kind]!.map((o) => o.status ?? o.error))] }).toEqual({ kind, statuses: [400] });
     }
@@ -114,5 +117,12 @@ describe('hostile input under load', () => {
     expect(Math.max(...slowResults.map((r) => r.closedAfterMs))).toBeLessThan((TIMEOUT_SECONDS + 5) * 1000);
     // And it is still healthy afterwards.
     expect((await send(base, 'GET', '/api/health', {})).status).toBe(200);
+    if (process.env.RESILIENCE_HOSTILE_SECONDS) {
+      const tally = (kind: string) => `${hostile[kind]!.length} ${kind}`;
+      process.stdout.write(
+        `hostile input: ${SECONDS} s; ${legit.length} staff requests, all 200; refused ${['huge', 'deepArray', 'deepObject', 'atLimit', 'malformed'].map(tally).join(', ')}; ` +
+          `${slowResults.length} slow clients, all 408 and disconnected (slowest after ${Math.max(...slowResults.map((r) => r.closedAfterMs))} ms)\n`,
+      );
+    }
   });
 });
