@@ -21,6 +21,7 @@ import { DataSource } from 'typeorm';
 import { createLogger } from '../src/common/logger.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { withDatabase } from '../src/database/ensure-database.js';
 import { repoRoot } from '../src/config/repo-root.js';
 import { startChild } from './children.js';
 import { readEndpoints, submitBody, submitEndpoint, type Endpoint } from './endpoints.js';
@@ -58,11 +59,6 @@ const today = new Date().toISOString().slice(0, 10);
 const log = (line: string) => console.log(line);
 const POOL_SIZE = '20';
 
-function withDatabase(url: string, database: string) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 /** A database seeded at this size, reused when an earlier run completed it. */
 async function seededDatabase(adminUrl: string, practices: number): Promise<{ url: string; seed: SeedReport; reused: boolean }> {

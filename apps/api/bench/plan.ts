@@ -53,10 +53,14 @@ export function responseFor(newest: boolean, seq: number, member: number, couple
   return null;
 }
 
-/** Due date of an occurrence, in days from today: the newest assignment's week 9 is due in three days. */
+/** Days from today to the first due date of a subject's newest assignment: its week 9 is due in three days. */
+export const NEWEST_FIRST_DUE = -53;
+/** Days between the first due dates of a subject's consecutive assignments (ten weeks each). */
+export const ASSIGNMENT_SPACING = 70;
+
+/** Due date of an occurrence, in days from today (the SQL in seed.ts computes the same). */
 export function dueIn(assignmentsOfSubject: number, index: number, seq: number): number {
-  const newestFirstDue = -53;
-  return newestFirstDue - 70 * (assignmentsOfSubject - 1 - index) + 7 * (seq - 1);
+  return NEWEST_FIRST_DUE - ASSIGNMENT_SPACING * (assignmentsOfSubject - 1 - index) + 7 * (seq - 1);
 }
 
 function responsesPerPractice(): number {

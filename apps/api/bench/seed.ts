@@ -5,7 +5,7 @@ import { aadFor, dataKey, FieldCipher } from '../src/encryption/field-cipher.js'
 import { answersFor } from '../src/demo/demo-homework.js';
 import { sealAnswers } from '../src/assignments/answers-cipher.js';
 import { BENCH_ID_SQL, benchId } from './ids.js';
-import { countsFor, dueIn, PER_PRACTICE as P, responseFor, type SizeCounts } from './plan.js';
+import { ASSIGNMENT_SPACING, countsFor, dueIn, NEWEST_FIRST_DUE, PER_PRACTICE as P, responseFor, type SizeCounts } from './plan.js';
 
 /**
  * Bench data is synthetic and encrypted under a fixed, published key, so a
@@ -44,7 +44,7 @@ const ASSIGNMENTS_CTE = `
       FROM generate_series(0, $1::int - 1) p, generate_series(${P.firstHomeworkClient}, ${P.firstHomeworkClient + P.homeworkClients - 1}) i,
            generate_series(0, ${P.clientAssignments - 1}) j
   ), a AS (
-    SELECT s.*, $2::date + (-53 - 70 * (n - 1 - j)) AS first_due FROM s
+    SELECT s.*, $2::date + (${NEWEST_FIRST_DUE} - ${ASSIGNMENT_SPACING} * (n - 1 - j)) AS first_due FROM s
   )`;
 
 interface Step {

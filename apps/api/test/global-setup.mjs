@@ -19,17 +19,12 @@ async function load(file) {
   }
 }
 
-function withDatabase(url, database) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
 export default async function globalSetup() {
   if (globalThis.__tandemTestDb) return;
   const { createLogger } = await load('common/logger.js');
   const { startEmbeddedPostgres } = await load('database/embedded-postgres.js');
   const { dataSourceOptions } = await load('database/data-source-options.js');
+  const { withDatabase } = await load('database/ensure-database.js');
 
   let server;
   let dir;

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
+import { withDatabase } from '../../src/database/ensure-database.js';
 
 /** One data key per test process: notes and answers are always encrypted, in tests too. */
 const TEST_DATA_KEY = crypto.randomBytes(32).toString('base64');
@@ -36,11 +37,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 /** A fresh copy of the migrated template database for one test file. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
