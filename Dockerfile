@@ -1,6 +1,6 @@
 # Builds Tandem once; the `api` target runs the API (which also serves the
 # dashboard), the `dashboard` target serves the built dashboard with nginx.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
@@ -10,7 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS api
+FROM node:24-bookworm-slim AS api
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
 COPY --from=build /app /app

@@ -5,6 +5,7 @@ export default class SummaryReporter {
   onRunComplete(_contexts, results) {
     const brokenFiles = results.testResults.filter((r) => r.testExecError || (r.failureMessage && r.numFailingTests === 0)).length;
     const failed = results.numFailedTests + brokenFiles;
+    process.stdout.write(`\nnode: ${process.version}\n`);
     process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${failed} failed\n`);
   }
 }

@@ -8,6 +8,20 @@ import { createApp } from './bootstrap.js';
 import { formatSignIns, hasAnyPractice, seedDemo } from './demo/seed-demo.js';
 import { FIELD_CIPHER } from './encryption/encryption.service.js';
 
+const SUPPORTED_NODE_MAJOR = 24;
+
+// Tandem holds clinical records and runs only on a Node.js that still gets
+// security fixes. `npm start` uses the Node 24 that npm installs with Tandem.
+function refuseOldNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < SUPPORTED_NODE_MAJOR) {
+    process.stderr.write(
+      `Tandem needs Node.js ${SUPPORTED_NODE_MAJOR} or newer; this is ${process.version}. Start it with \`npm start\`, which runs the Node.js installed with Tandem.\n`,
+    );
+    process.exit(1);
+  }
+}
+
 function readConfig(): AppConfig {
   try {
     return loadConfig();
@@ -21,6 +35,7 @@ function readConfig(): AppConfig {
 }
 
 async function main() {
+  refuseOldNode();
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   const started = Date.now();
