@@ -11,7 +11,7 @@ export function AppShell() {
     mutationFn: () => api.post<void>('/auth/logout', {}, { quiet401: true }),
     onSettled: () => {
       queryClient.clear();
-      navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
+      void navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
     },
   });
   const isAdmin = me.user.roles.includes('admin');
