@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsObject, IsString, Matches, MaxLength } from 'class-validator';
 import { AUDIENCES, THEMES, type Audience, type Exercise, type Theme } from '@tandem/shared';
+import { IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
@@ -24,8 +25,7 @@ export class UpdateExerciseDto {
   definition: Omit<Exercise, 'version'>;
 
   @ApiProperty({ description: 'The version this edit started from' })
-  @IsInt({ message: 'must be the version number you edited' })
-  @Min(1)
+  @IsVersion('must be the version number you edited')
   baseVersion: number;
 }
 
