@@ -198,7 +198,7 @@ describe('hostile input on every operation, with real ids', () => {
       always.push(nested ? 'a\u0000b' : nulAtDepth(40));
       if (!nested) always.push(NUL_STRINGS[1]!, LONG, typeof type === 'string' && type !== 'string' ? 'text' : 12345);
       pool.push(...NUL_STRINGS, LONG, ...WRONG_TYPES, nulAtDepth(1), nulAtDepth(400), nulAtDepth(990), NUL_KEY, ...foreignIds, ...BAD_IDS, ...NUMBER_FORMS);
-      if (isIntSlot(name, type)) always.push(2147483648, -2147483649, 1.5, 1e308, '1');
+      if (isIntSlot(name, type)) always.push(2147483647, 2147483648, -2147483649, 1.5, 1e308, '1');
       if (isDateSlot(name, format)) always.push(...DATE_FORMS);
       if (isIdSlot(name)) always.push(foreignIds[0]!, 'not-a-uuid', [foreignIds[1]!]);
     } else {
