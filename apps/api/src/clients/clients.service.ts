@@ -6,7 +6,7 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { CareTeamService, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
@@ -66,13 +66,15 @@ export class ClientsService {
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   /** Admins list the whole practice; clinicians only the clients their care teams reach. */
   async list(actor: StaffActor, query: ListClientsQuery): Promise<Page<ClientSummary>> {
     const limit = pageLimit(query.limit);
     const recent = query.sort === 'recent';
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: recent ? 'clients:recent' : 'clients', practiceId: actor.practiceId };
+    const after = this.cursors.decode(query.cursor, cursorScope, [recent ? 'timestamp' : 'text', 'uuid']);
     const params: unknown[] = [actor.practiceId];
     const where = ['c.practice_id = $1'];
     const add = (value: unknown) => `$${params.push(value)}`;
@@ -118,7 +120,7 @@ export class ClientsService {
     const stats = await this.homework.forSubjects(actor.practiceId, 'client', page.filter((r) => r.sees_homework).map((r) => r.id));
     return {
       items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)),
-      nextCursor: last ? encodeCursor(recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
+      nextCursor: last ? this.cursors.encode(cursorScope, recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
     };
   }
 

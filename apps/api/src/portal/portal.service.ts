@@ -18,7 +18,7 @@ import {
 import type { PortalActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
@@ -80,6 +80,7 @@ export class PortalService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
@@ -111,7 +112,8 @@ export class PortalService {
   /** Submitted homework, newest first, a page at a time. */
   async history(actor: PortalActor, query: PortalHistoryQuery): Promise<Page<PortalItem>> {
     const limit = pageLimit(query.limit, 20);
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: 'portal-history', practiceId: actor.practiceId, within: actor.clientId };
+    const after = this.cursors.decode(query.cursor, cursorScope, ['timestamp', 'uuid']);
     const params: unknown[] = [actor.practiceId, actor.clientId];
     const add = (v: unknown) => `$${params.push(v)}`;
     const where = [`r.practice_id = $1`, `r.client_id = $2`, `r.status = 'submitted'`];
@@ -129,7 +131,7 @@ export class PortalService {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       items: rows.slice(0, limit).map((r) => this.item(r, '')),
-      nextCursor: last ? encodeCursor([last.updated_at!.toISOString(), last.response_id!]) : null,
+      nextCursor: last ? this.cursors.encode(cursorScope, [last.updated_at!.toISOString(), last.response_id!]) : null,
     };
   }
 
