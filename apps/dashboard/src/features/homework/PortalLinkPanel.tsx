@@ -58,7 +58,8 @@ export function PortalLinkPanel({ clientId, name }: { clientId: string; name: st
         <div className="field">
           <label htmlFor={`link-${clientId}`}>Link for {name} (shown once: copy it now)</label>
           <div className="inline-form">
-            <input id={`link-${clientId}`} readOnly value={issued.url} onFocus={(e) => e.currentTarget.select()} />
+            {/* A copy made by hand (select, then the keyboard or menu) is on record too. */}
+            <input id={`link-${clientId}`} readOnly value={issued.url} onFocus={(e) => e.currentTarget.select()} onCopy={() => recordCopy.mutate()} />
             <button type="button" className="button" disabled={recordCopy.isPending} onClick={() => void copy()}>
               {copied ? 'Copied' : 'Copy link'}
             </button>
