@@ -14,7 +14,6 @@ describe('couple names in client records', () => {
   let individual: TestStaff;
   let couplesClinician: TestStaff;
   let client: TestClient;
-  let current: { id: string };
   let former: { id: string };
   let formerOwn: { id: string };
 
@@ -25,7 +24,7 @@ describe('couple names in client records', () => {
     individual = await newClinician(t.db, practice);
     couplesClinician = await newClinician(t.db, practice);
     client = await newClient(t.db, practice, { name: 'Priya Raman', clinicians: [individual] });
-    current = await newCouple(t.db, practice, { members: [client, await newClient(t.db, practice)], clinicians: [couplesClinician], displayName: 'Priya & Dan' });
+    await newCouple(t.db, practice, { members: [client, await newClient(t.db, practice)], clinicians: [couplesClinician], displayName: 'Priya & Dan' });
     // A couple Priya has left, of someone else's care team, and one of the individual clinician's own.
     former = await newCouple(t.db, practice, { members: [client, await newClient(t.db, practice)], clinicians: [couplesClinician], displayName: 'Priya & Sam' });
     formerOwn = await newCouple(t.db, practice, { members: [client, await newClient(t.db, practice)], clinicians: [individual], displayName: 'Priya & Lee' });
