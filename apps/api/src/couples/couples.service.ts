@@ -174,12 +174,8 @@ export class CouplesService {
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<CoupleDetail> {
     return this.db.transaction(async (tx) => {
       await this.access.couple(actor, id, 'manage', tx);
-      await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
-      await this.audit.record(
-        actor,
-        { action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds } },
-        tx,
-      );
+      const change = await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
+      await this.audit.record(actor, { action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { ...change } }, tx);
       return this.detail(tx, actor.practiceId, id);
     });
   }
