@@ -234,4 +234,51 @@ describe('forms that refuse nonsense and pages that tell the truth, in a real br
     expect(failed).toEqual([]);
     await snapshot(page, 'header-phone');
   });
+
+  it('staff roles and deactivation explain themselves, the exercise builder names the step at fault, and the assign form starts over after a weekly assignment', async () => {
+    const practice = await newPractice(env.t.db);
+    const adminUser = await newAdmin(env.t.db, practice);
+    const sam = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Sam Reyes' });
+    const client = await newClient(env.t.db, practice, { name: 'Noor Haddad', clinicians: [sam] });
+
+    const admin = await signInAs(env.browser, env.baseUrl, adminUser);
+    const errors = watchForPageErrors(admin);
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
+    const row = admin.getByRole('listitem').filter({ hasText: 'Sam Reyes' });
+    await row.getByLabel('Clinician').uncheck({ force: true }).catch(() => undefined);
+    await row.getByRole('alert').getByText(/Sam Reyes needs at least one role\. Tick Admin first, then untick Clinician/).waitFor();
+    expect(await row.getByLabel('Clinician').isChecked()).toBe(true);
+    await row.getByRole('button', { name: 'Deactivate' }).click();
+    await row.getByRole('group', { name: 'Confirm deactivating Sam Reyes' }).getByText(/Sam Reyes is still on the care team of 1 active client\./).waitFor();
+    await snapshot(admin, 'staff-deactivate-warning');
+    await row.getByRole('button', { name: 'Cancel' }).click();
+
+    await admin.goto(`${env.baseUrl}/library/new`);
+    await admin.getByRole('heading', { name: 'New exercise' }).waitFor();
+    await admin.getByRole('button', { name: 'Add: Pick one' }).click();
+    await admin.getByRole('textbox', { name: 'Step 3 choice 1' }).fill('Me');
+    await admin.getByRole('textbox', { name: 'Step 3 choice 2' }).fill('me');
+    await admin.getByRole('button', { name: 'Add: Scale' }).click();
+    await admin.getByLabel('Step 4 lowest').fill('10');
+    await admin.getByLabel('Step 4 highest').fill('0');
+    await admin.getByRole('button', { name: 'Save to our library' }).click();
+    await admin.getByText('Step 3, choice 2 is the same as choice 1').waitFor();
+    await admin.getByText(/^Step 4 \(scale\): needs whole numbers with the lowest below the highest/).waitFor();
+    await admin.getByText(/Some parts need attention before saving: step 1, step 2, step 3, step 4/).waitFor();
+    expect(errors).toEqual([]);
+
+    const page = await signInAs(env.browser, env.baseUrl, sam);
+    await page.goto(`${env.baseUrl}/clients/${client.id}`);
+    await page.getByRole('button', { name: 'Assign an exercise' }).click();
+    const form = page.getByRole('form', { name: 'Assign homework' });
+    await form.getByLabel('Exercise').selectOption({ label: 'Small acts of care (daily) (5 min)' });
+    await form.getByLabel('How often').selectOption({ label: 'Every week' });
+    await form.getByLabel('Number of times').fill('3');
+    await form.getByRole('button', { name: 'Assign' }).click();
+    await form.getByText(/Assigned “Small acts of care \(daily\)”: 3 times/).waitFor();
+    expect(await form.getByLabel('How often').inputValue()).toBe('once');
+    expect(await form.getByLabel('Ends').count()).toBe(0);
+    expect(await form.getByLabel('Number of times').count()).toBe(0);
+    await form.getByLabel('Due').waitFor();
+  });
 });

@@ -17,7 +17,9 @@ function who(e: AuditEventView): string {
 
 function what(e: AuditEventView): string {
   const detail = auditDetailText(e);
-  return `${e.actionLabel}${e.recordName ? `: ${e.recordName}` : ''}${detail ? ` — ${detail}` : ''}`;
+  // The record's name, unless it is the person acting ("Signed in", not "Signed in: Maya").
+  const record = e.recordName && e.recordId !== e.actor.id ? `: ${e.recordName}` : '';
+  return `${e.actionLabel}${record}${detail ? ` — ${detail}` : ''}`;
 }
 
 export default function AuditPage() {
@@ -104,7 +106,7 @@ export default function AuditPage() {
               <tr key={e.seq}>
                 <td>
                   {formatDateTime(e.occurredAt)}
-                  {count > 1 && <span className="muted"> (first at {formatDateTime(firstAt)})</span>}
+                  {count > 1 && formatDateTime(firstAt) !== formatDateTime(e.occurredAt) && <span className="muted"> (first at {formatDateTime(firstAt)})</span>}
                 </td>
                 <td>{who(e)}</td>
                 <td>

@@ -33,7 +33,7 @@ function Reassign({ kind, id, name, from }: { kind: Kind; id: string; name: stri
     }
   };
   return (
-    <span className="reassign">
+    <span className="reassign assign">
       <select aria-label={`Move ${name} to`} value={to} onChange={(e) => setTo(e.target.value)}>
         <option value="">Move to…</option>
         {clinicians.data
