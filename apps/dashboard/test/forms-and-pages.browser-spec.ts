@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { newAdmin, newClient, newCouple, newPractice, newStaff, signIn } from '../../api/test/support/factories.js';
-import { day } from '../../api/test/homework/homework-helpers.js';
+import { newAdmin, newClient, newCouple, newPractice, newStaff, portalAs, signIn } from '../../api/test/support/factories.js';
+import { day, missEachOtherAnswers } from '../../api/test/homework/homework-helpers.js';
 import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 describe('forms that refuse nonsense and pages that tell the truth, in a real browser', () => {
@@ -280,5 +281,41 @@ describe('forms that refuse nonsense and pages that tell the truth, in a real br
     expect(await form.getByLabel('Ends').count()).toBe(0);
     expect(await form.getByLabel('Number of times').count()).toBe(0);
     await form.getByLabel('Due').waitFor();
+  });
+
+  it('a couple’s answers sit side by side on a wide screen, and the trend chart’s ticks are evenly spaced', async () => {
+    const practice = await newPractice(env.t.db);
+    const clinician = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
+    const priya = await newClient(env.t.db, practice, { name: 'Priya Raman' });
+    const dan = await newClient(env.t.db, practice, { name: 'Daniel Okoye' });
+    const couple = await newCouple(env.t.db, practice, { members: [priya, dan], clinicians: [clinician], displayName: 'Priya & Dan', safety: 'cleared' });
+    const assigned = await (await signIn(env.t, clinician))
+      .post('/api/assignments')
+      .send({ coupleId: couple.id, exerciseId: 'builtin:when-we-miss-each-other', instructions: '', dueOn: day(0), recurrence: 'once', sharing: 'private' });
+    expect(assigned.status).toBe(201);
+    for (const [member, score] of [[priya, 7], [dan, 4]] as const) {
+      const portal = await portalAs(env.t, member, clinician);
+      await portal
+        .post(`/api/portal/assignments/${assigned.body.id}/occurrences/1/submit`)
+        .send({ answers: missEachOtherAnswers(score), submissionId: crypto.randomUUID() })
+        .expect(200);
+    }
+    const page = await signInAs(env.browser, env.baseUrl, clinician);
+    const errors = watchForPageErrors(page);
+    await page.goto(`${env.baseUrl}/couples/${couple.id}`);
+    await page.getByRole('article', { name: 'When we miss each other' }).getByRole('button', { name: 'Show answers' }).click();
+    await page.locator('[aria-label="Daniel Okoye’s answers"]').waitFor();
+    await snapshot(page, 'couple-answers-side-by-side');
+    const priyaBox = await page.locator('[aria-label="Priya Raman’s answers"]').boundingBox();
+    const danBox = await page.locator('[aria-label="Daniel Okoye’s answers"]').boundingBox();
+    expect(Math.abs(priyaBox!.y - danBox!.y)).toBeLessThan(5);
+    const [left, right] = [priyaBox!, danBox!].sort((a, b) => a.x - b.x);
+    expect(right!.x).toBeGreaterThanOrEqual(left!.x + left!.width);
+
+    const yTicks = page.locator('figure.trend-chart text.recharts-cartesian-axis-tick-value[orientation="left"]');
+    await yTicks.last().waitFor({ state: 'attached' });
+    const ticks = await yTicks.allTextContents();
+    expect(ticks).toEqual(['0', '2', '4', '6', '8', '10']);
+    expect(errors).toEqual([]);
   });
 });

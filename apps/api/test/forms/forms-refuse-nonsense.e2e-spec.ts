@@ -3,6 +3,7 @@ import type { AssignmentSummary, AuditEventView, ClientSummary, Page } from '@ta
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { newAdmin, newClient, newClinician, newCouple, newPractice, portalAs, signIn, type TestPractice, type TestStaff } from '../support/factories.js';
 import { day } from '../homework/homework-helpers.js';
+import { exerciseDefinition } from '../access/access-matrix.js';
 
 describe('forms refuse nonsense, pages tell the truth', () => {
   let t: TestApp;
@@ -159,5 +160,18 @@ describe('forms refuse nonsense, pages tell the truth', () => {
     expect(waiting.items.map((c) => c.name).sort()).toEqual(['Alone Waiting', 'Partner Uncovered', 'Partner Uncovered Two']);
     expect(waiting.items.map((c) => c.id)).toContain(alone.id);
     expect((await agent.get('/api/caseloads')).body.unassignedClients).toBe(3);
+  });
+
+  it('refuses an exercise whose step offers the same choice twice, naming that choice', async () => {
+    const agent = await signIn(t, clinician);
+    const res = await agent.post('/api/exercises').send({
+      definition: {
+        ...exerciseDefinition('twice-me'),
+        recurrence: ['once'],
+        steps: [{ id: 'who', kind: 'single', prompt: 'Who starts?', required: true, options: [{ id: 'me', label: 'Me' }, { id: 'me-again', label: 'Me' }] }],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual({ 'definition.steps.0.options.1.label': 'is the same as choice 1' });
   });
 });

@@ -5,11 +5,11 @@ import { formatDate, useTrends, type HomeworkSubject } from './homework-api';
 
 const COLOURS = ['#2f6f62', '#b45309', '#1f5f8b', '#a12b2b'];
 
-/** Evenly spaced whole-number ticks from min to max (0, 2, 4 … 10), at most eleven of them. */
+/** Evenly spaced whole-number ticks from min to max (0, 2, 4 … 10; 1 … 7), about six of them. */
 export function scaleTicks(min: number, max: number): number[] {
   const span = max - min;
   const steps = [1, 2, 5, 10, 20, 25, 50];
-  const step = steps.find((s) => span % s === 0 && span / s <= 10) ?? steps.find((s) => span / s <= 10) ?? 50;
+  const step = steps.find((s) => span % s === 0 && span / s <= 6) ?? steps.find((s) => span % s === 0 && span / s <= 20) ?? steps.find((s) => span / s <= 10) ?? 50;
   const ticks: number[] = [];
   for (let v = min; v <= max; v += step) ticks.push(v);
   if (ticks[ticks.length - 1] !== max) ticks.push(max);

@@ -40,7 +40,6 @@ export function useDiscardNote(note: { id: string; addendumOf: string | null }) 
   return useMutation({
     mutationFn: () => api.delete<void>(`/notes/${note.id}`),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: keys.notes.detail(note.id) });
       void queryClient.invalidateQueries({ queryKey: keys.notes.lists() });
       if (note.addendumOf) void queryClient.invalidateQueries({ queryKey: keys.notes.detail(note.addendumOf) });
     },
