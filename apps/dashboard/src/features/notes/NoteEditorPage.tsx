@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { EARLIEST_SESSION_DATE, NOTE_TEMPLATES, type NoteDetail, type NoteSummary } from '@tandem/shared';
+import { NOTE_TEMPLATES, type NoteDetail } from '@tandem/shared';
 import { ApiError } from '../../api/client';
 import { HomeworkSinceLastNote } from './HomeworkSinceLastNote';
-import { Badge, Field, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
+import { Badge, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
-import { useAddAddendum, useDiscardNote, useNote, useSaveNote, useSignNote } from './notes-api';
+import { useAddAddendum, useNote, useSaveNote, useSignNote } from './notes-api';
 import { ago, useDebouncedSave, useNow } from './use-autosave';
-import { formatDate, formatDateTime, practiceToday } from '../../ui/dates';
+import { formatDate, formatDateTime } from '../../ui/dates';
+import { AddendumView, DiscardDraft, SessionDateField, sessionDateProblem } from './DraftParts';
 
 function SubjectLink({ note }: { note: NoteDetail }) {
   return <Link to={`/${note.subject.kind === 'client' ? 'clients' : 'couples'}/${note.subject.id}`}>{note.subject.name}</Link>;
@@ -79,17 +80,13 @@ function DraftEditor({ note }: { note: NoteDetail }) {
       )}
       {save.error && !conflict && <FormAlert error={save.error} />}
       {!note.addendumOf && (
-        <Field
-          label="Session date"
-          type="date"
-          min={EARLIEST_SESSION_DATE}
-          max={practiceToday()}
+        <SessionDateField
           value={sessionDate}
-          onChange={(e) => {
-            setSessionDate(e.target.value);
+          problem={dateProblem ?? fieldError(save.error, 'sessionDate')}
+          onChange={(date) => {
+            setSessionDate(date);
             setDirty(true);
           }}
-          error={dateProblem ?? fieldError(save.error, 'sessionDate')}
         />
       )}
       {NOTE_TEMPLATES[note.format].map((section) => (
@@ -136,65 +133,6 @@ function DraftEditor({ note }: { note: NoteDetail }) {
         </div>
       )}
     </>
-  );
-}
-
-/** A session date from 2000 up to today (the API holds the same bounds). */
-function sessionDateProblem(date: string): string | null {
-  if (!date) return 'Session date is required';
-  if (date < EARLIEST_SESSION_DATE) return `Session date must be on or after ${formatDate(EARLIEST_SESSION_DATE)}`;
-  if (date > practiceToday()) return 'Session date cannot be in the future';
-  return null;
-}
-
-/** A mis-clicked "Start note" or "Add an addendum" need not leave a draft forever. */
-function DiscardDraft({ note, onDiscarding, onKept }: { note: NoteDetail; onDiscarding: () => void; onKept: () => void }) {
-  const navigate = useNavigate();
-  const discard = useDiscardNote(note);
-  const [asking, setAsking] = useState(false);
-  const back = note.addendumOf ? `/notes/${note.addendumOf}` : `/${note.subject.kind === 'client' ? 'clients' : 'couples'}/${note.subject.id}`;
-  if (!asking) {
-    return (
-      <button type="button" className="button button--quiet" onClick={() => setAsking(true)}>
-        {note.addendumOf ? 'Discard this addendum' : 'Discard draft'}
-      </button>
-    );
-  }
-  return (
-    <div className="confirm" role="group" aria-label="Confirm discarding">
-      <span>Discard this draft and everything in it? This cannot be undone.</span>
-      <button
-        type="button"
-        className="button button--danger"
-        disabled={discard.isPending}
-        onClick={() => {
-          onDiscarding();
-          discard.mutate(undefined, { onSuccess: () => navigate(back, { replace: true }), onError: onKept });
-        }}
-      >
-        Yes, discard it
-      </button>
-      <button type="button" className="button button--quiet" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-      <FormAlert error={discard.error ?? undefined} />
-    </div>
-  );
-}
-
-/** An addendum in full, under the note it corrects. */
-function AddendumView({ summary }: { summary: NoteSummary }) {
-  const addendum = useNote(summary.id);
-  return (
-    <article className="addendum" aria-label={`Addendum by ${summary.author.name}`}>
-      <p>
-        <strong>Addendum by {summary.author.name}</strong> <Badge tone={summary.status === 'signed' ? 'good' : 'warn'}>{summary.status}</Badge>{' '}
-        <span className="muted">{summary.signedAt ? `signed ${formatDateTime(summary.signedAt)}` : `started ${formatDateTime(summary.createdAt)}`}</span>
-      </p>
-      {addendum.isPending && <Loading label="Loading addendum…" />}
-      {addendum.data?.sections && <p className="note-text">{addendum.data.sections.note || <span className="muted">(empty)</span>}</p>}
-      {addendum.data?.canEdit && <Link to={`/notes/${summary.id}`}>Continue writing this addendum</Link>}
-    </article>
   );
 }
 
