@@ -29,7 +29,7 @@ describe('session notes in a real browser', () => {
     const start = page.getByRole('form', { name: 'Start a session note' });
     await start.getByLabel('Session date').fill('2026-11-20');
     await start.getByRole('button', { name: 'Start note' }).click();
-    await page.getByRole('heading', { name: /Session note, 2026-11-20/ }).waitFor();
+    await page.getByRole('heading', { name: /Session note, Nov 20, 2026/ }).waitFor();
 
     const block = page.getByRole('region', { name: 'Homework since the last session' });
     await block.getByRole('article', { name: 'Small acts of care (daily)' }).getByRole('button', { name: 'Show answers' }).click();
@@ -55,16 +55,17 @@ describe('session notes in a real browser', () => {
     await page.getByRole('button', { name: 'Yes, sign it' }).click();
     await page.getByText(/written by Maya Okafor · signed by Maya Okafor/).waitFor();
     await page.getByRole('link', { name: 'original note' }).click();
-    await page.getByRole('link', { name: 'Addendum by Maya Okafor' }).waitFor();
+    // The addendum reads in full under the note it corrects.
+    await page.getByRole('article', { name: 'Addendum by Maya Okafor' }).getByText('Correction: the exercise was assigned last week, not this week.').waitFor();
 
     const admin = await signInAs(env.browser, env.baseUrl, adminUser);
     await admin.goto(`${env.baseUrl}/clients/${client.id}`);
-    await admin.getByRole('link', { name: /2026-11-20/ }).click();
+    await admin.getByRole('link', { name: /Nov 20, 2026/ }).click();
     await admin.getByText(/As an admin you see that this note exists/).waitFor();
     expect(await admin.getByText('Grace reports fewer arguments').count()).toBe(0);
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await admin.getByLabel('What happened').selectOption({ label: 'Everything' });
-    await admin.getByRole('cell', { name: /note · read/ }).first().waitFor();
+    await admin.getByRole('cell', { name: /Read a session note/ }).first().waitFor();
     await snapshot(admin, 'notes-admin-audit');
     expect(errors).toEqual([]);
   });

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { AuditActorKind, AuditEventView, AuditVerification, Page } from '@tandem/shared';
+import { auditActionLabel, auditDetailText, type AuditActorKind, type AuditEventView, type AuditVerification, type Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
+import { ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import type { AuditQuery } from './dto/audit-query.dto.js';
 
@@ -18,6 +19,7 @@ interface EventRow {
   record_id: string | null;
   subject_id: string | null;
   subject_name: string | null;
+  record_name: string | null;
   request_id: string | null;
   ip: string | null;
   detail: Record<string, unknown>;
@@ -39,7 +41,9 @@ export class AuditLogService {
     const before = this.cursors.decode(query.cursor, cursorScope, ['seq'])?.[0] ?? null;
     const rows = await this.select(actor, query, limit + 1, before);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toView), nextCursor: last ? this.cursors.encode(cursorScope, [last.seq]) : null };
+    const page = rows.slice(0, limit);
+    const names = await this.namesIn(actor.practiceId, page);
+    return { items: page.map((row) => toView(row, names)), nextCursor: last ? this.cursors.encode(cursorScope, [last.seq]) : null };
   }
 
   /**
@@ -54,12 +58,14 @@ export class AuditLogService {
     this.access.requireAdmin(actor);
     const first = await this.select(actor, query, Math.min(1000, maxRows), null);
     const select = this.select.bind(this);
+    const namesIn = this.namesIn.bind(this);
     return (async function* () {
-      yield 'seq,occurred_at,actor_kind,actor_id,actor_name,action,record_type,record_id,subject_id,subject_name,request_id,ip,detail\n';
+      yield 'seq,occurred_at,who,who_kind,what,action,record_type,record,client_or_couple,details,ip,request_id\n';
       let rows = first;
       let written = 0;
       while (rows.length > 0) {
-        yield rows.map(toCsvLine).join('');
+        const names = await namesIn(actor.practiceId, rows);
+        yield rows.map((row) => toCsvLine(toView(row, names))).join('');
         written += rows.length;
         if (written >= maxRows || rows.length < 1000) return;
         rows = await select(actor, query, Math.min(1000, maxRows - written), rows[rows.length - 1]!.seq);
@@ -79,7 +85,29 @@ export class AuditLogService {
     return { ok: problems.length === 0, checkedEvents: count, problems: problems.map((p) => ({ seq: Number(p.seq), problem: p.problem })) };
   }
 
+  /**
+   * Names of the staff, clients and couples whose ids appear in the events' details
+   * (care-team changes, couple members), read in one query for the whole page.
+   */
+  private async namesIn(practiceId: string, rows: EventRow[]): Promise<Map<string, string>> {
+    const ids = new Set<string>();
+    const collect = (value: unknown) => {
+      if (typeof value === 'string' && UUID.test(value)) ids.add(value);
+      else if (Array.isArray(value)) value.forEach(collect);
+    };
+    for (const row of rows) Object.values(row.detail ?? {}).forEach(collect);
+    if (ids.size === 0) return new Map();
+    const found = (await this.db.query(
+      `SELECT id, name FROM staff_user WHERE practice_id = $1 AND id = ANY($2::uuid[])
+       UNION ALL SELECT id, name FROM client WHERE practice_id = $1 AND id = ANY($2::uuid[])
+       UNION ALL SELECT id, display_name FROM couple WHERE practice_id = $1 AND id = ANY($2::uuid[])`,
+      [practiceId, [...ids]],
+    )) as Array<{ id: string; name: string }>;
+    return new Map(found.map((r) => [r.id, r.name]));
+  }
+
   private async select(actor: StaffActor, query: AuditQuery, limit: number, before: string | null): Promise<EventRow[]> {
+    assertRange(query);
     const params: unknown[] = [actor.practiceId];
     const add = (value: unknown) => `$${params.push(value)}`;
     const where = ['e.chain_key = $1'];
@@ -92,14 +120,21 @@ export class AuditLogService {
     if (query.from) where.push(`e.occurred_at >= ${add(query.from)}::date`);
     if (query.to) where.push(`e.occurred_at < ${add(query.to)}::date + 1`);
     if (before) where.push(`e.seq < ${add(before)}::bigint`);
+    // Before sign-in (a password set from an invite, a sign-out after expiry) the actor is the staff
+    // member the event is about; a failed sign-in proves nothing about who tried, so it names nobody.
     // The page is cut first (newest first along an index), and only its rows get names: a
     // client with years of events costs the same as one with a week of them.
     return (await this.db.query(
       `SELECT e.seq::text AS seq, e.occurred_at, e.actor_kind, e.actor_id,
               COALESCE(su.name, ac.name) AS actor_name, e.action, e.record_type, e.record_id, e.subject_id,
-              COALESCE(sc.name, sp.display_name) AS subject_name, e.request_id, host(e.ip) AS ip, e.detail
+              COALESCE(sc.name, sp.display_name) AS subject_name, COALESCE(rs.name, rc.name, rp.display_name) AS record_name,
+              e.request_id, host(e.ip) AS ip, e.detail
          FROM (SELECT * FROM audit_event e WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT ${add(limit)}) e
-         LEFT JOIN staff_user su ON e.actor_kind = 'staff' AND su.practice_id = e.practice_id AND su.id = e.actor_id
+         LEFT JOIN staff_user su ON (e.actor_kind = 'staff' OR (e.actor_kind = 'anonymous' AND e.action <> 'auth.sign_in_failed'))
+               AND su.practice_id = e.practice_id AND su.id = e.actor_id
+         LEFT JOIN staff_user rs ON rs.practice_id = e.practice_id AND rs.id = (CASE WHEN e.record_type = 'staff_user' THEN e.record_id::uuid END)
+         LEFT JOIN client rc ON rc.practice_id = e.practice_id AND rc.id = (CASE WHEN e.record_type = 'client' THEN e.record_id::uuid END)
+         LEFT JOIN couple rp ON rp.practice_id = e.practice_id AND rp.id = (CASE WHEN e.record_type = 'couple' THEN e.record_id::uuid END)
          LEFT JOIN client ac ON e.actor_kind = 'portal' AND ac.practice_id = e.practice_id AND ac.id = e.actor_id
          LEFT JOIN client sc ON sc.practice_id = e.practice_id AND sc.id = e.subject_id
          LEFT JOIN couple sp ON sp.practice_id = e.practice_id AND sp.id = e.subject_id
@@ -109,18 +144,40 @@ export class AuditLogService {
   }
 }
 
-function toView(row: EventRow): AuditEventView {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = 86_400_000;
+/** A bare date as From means the start of that day; as To, the end of it. */
+const rangeStart = (value: string) => Date.parse(value);
+const rangeEnd = (value: string) => Date.parse(value) + (value.length === 10 ? DAY - 1 : 0);
+
+/** A From date after the To date can match nothing: said as a field error, not as an empty page. */
+export function assertRange(query: AuditQuery): void {
+  if (query.from && query.to && rangeStart(query.from) > rangeEnd(query.to)) {
+    throw new ValidationFailedError({ to: 'must be on or after the From date' }, 'The From date is after the To date: nothing can match.');
+  }
+}
+
+function toView(row: EventRow, allNames: Map<string, string>): AuditEventView {
+  const names: Record<string, string> = {};
+  const pick = (value: unknown) => {
+    if (typeof value === 'string' && allNames.has(value)) names[value] = allNames.get(value)!;
+    else if (Array.isArray(value)) value.forEach(pick);
+  };
+  Object.values(row.detail ?? {}).forEach(pick);
   return {
     seq: Number(row.seq),
     occurredAt: row.occurred_at.toISOString(),
     actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name },
     action: row.action,
+    actionLabel: auditActionLabel(row.action),
     recordType: row.record_type,
     recordId: row.record_id,
+    recordName: row.record_name,
     subject: row.subject_id ? { id: row.subject_id, name: row.subject_name ?? '' } : null,
     requestId: row.request_id,
     ip: row.ip,
     detail: row.detail,
+    names,
   };
 }
 
@@ -132,9 +189,35 @@ function cell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function toCsvLine(row: EventRow): string {
+const WHO_KIND: Record<AuditActorKind, string> = { staff: 'staff', portal: 'client (portal)', system: 'Tandem', anonymous: 'not signed in' };
+const RECORD_WORDS: Record<string, string> = {
+  staff_user: 'staff member',
+  client: 'client',
+  couple: 'couple',
+  session_note: 'session note',
+  assignment: 'homework',
+  portal_link: 'portal link',
+  exercise: 'exercise',
+};
+
+/** One CSV line in words: names instead of ids, the action as the page says it. */
+function toCsvLine(e: AuditEventView): string {
+  const who = e.actor.name ?? (e.actor.kind === 'system' ? 'Tandem' : e.actor.kind === 'anonymous' ? 'Someone not signed in' : '');
   return (
-    [row.seq, row.occurred_at, row.actor_kind, row.actor_id, row.actor_name, row.action, row.record_type, row.record_id, row.subject_id, row.subject_name, row.request_id, row.ip, row.detail]
+    [
+      e.seq,
+      e.occurredAt,
+      who,
+      WHO_KIND[e.actor.kind],
+      e.actionLabel,
+      e.action,
+      e.recordType ? (RECORD_WORDS[e.recordType] ?? e.recordType) : null,
+      e.recordName,
+      e.subject?.name,
+      auditDetailText(e),
+      e.ip,
+      e.requestId,
+    ]
       .map(cell)
       .join(',') + '\n'
   );

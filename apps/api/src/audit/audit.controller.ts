@@ -6,7 +6,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditQuery } from './dto/audit-query.dto.js';
-import { AuditLogService } from './audit-log.service.js';
+import { AuditLogService, assertRange } from './audit-log.service.js';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -25,6 +25,7 @@ export class AuditController {
   @Header('content-disposition', 'attachment; filename="tandem-audit.csv"')
   async export(@CurrentActor() actor: StaffActor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply;
+    assertRange(query);
     return Readable.from(await this.log.csv(actor, query));
   }
 

@@ -98,8 +98,9 @@ export class AuthService {
       practice_id: string;
       practice_name: string;
       timezone: string;
+      locale: string;
     }> = await this.db.query(
-      `SELECT u.id, u.email, u.name, u.roles, p.id AS practice_id, p.name AS practice_name, p.timezone
+      `SELECT u.id, u.email, u.name, u.roles, p.id AS practice_id, p.name AS practice_name, p.timezone, p.locale
          FROM staff_user u JOIN practice p ON p.id = u.practice_id
         WHERE u.id = $1 AND u.practice_id = $2`,
       [actor.userId, actor.practiceId],
@@ -108,7 +109,7 @@ export class AuthService {
     if (!row) throw new UnauthenticatedError();
     return {
       user: { id: row.id, email: row.email, name: row.name, roles: row.roles },
-      practice: { id: row.practice_id, name: row.practice_name, timezone: row.timezone },
+      practice: { id: row.practice_id, name: row.practice_name, timezone: row.timezone, locale: row.locale },
       session: {
         idleExpiresAt: times.idleExpiresAt.toISOString(),
         absoluteExpiresAt: times.absoluteExpiresAt.toISOString(),

@@ -16,6 +16,19 @@ export const primaryClinicianJoin = (column: 'client_id' | 'couple_id') => `
      WHERE ct.practice_id = c.practice_id AND ct.${column} = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
   ) p ON true`;
 
+/** True when client `c` is a current member of a couple that has a primary clinician. */
+export const IN_COUPLE_WITH_CLINICIAN = `EXISTS (
+  SELECT 1 FROM couple_member cm JOIN care_team_member ct ON ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id
+   WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ct.role = 'primary' AND ct.removed_at IS NULL)`;
+
+/** A care-team change as the audit log keeps it: staff ids before and after. */
+export interface CareTeamChange {
+  primary: string;
+  others: string[];
+  previousPrimary: string | null;
+  previousOthers: string[];
+}
+
 export type CareTeamSubject = { clientId: string } | { coupleId: string };
 
 const column = (s: CareTeamSubject) => ('clientId' in s ? 'client_id' : 'couple_id');
@@ -42,7 +55,7 @@ export class CareTeamService {
    * removal plus an addition (so history shows when someone became primary).
    * Call inside a transaction, after the access check on the subject.
    */
-  async replace(tx: SqlRunner, actor: StaffActor, subject: CareTeamSubject, primaryId: string, otherIds: string[]) {
+  async replace(tx: SqlRunner, actor: StaffActor, subject: CareTeamSubject, primaryId: string, otherIds: string[]): Promise<CareTeamChange> {
     const others = otherIds.filter((id) => id !== primaryId);
     if (others.length !== otherIds.length) {
       throw new ValidationFailedError({ otherClinicianIds: 'must not include the primary clinician' });
@@ -54,6 +67,10 @@ export class CareTeamService {
         WHERE practice_id = $1 AND ${column(subject)} = $2 AND removed_at IS NULL FOR UPDATE`,
       [actor.practiceId, idOf(subject)],
     )) as Array<{ staff_user_id: string; role: CareTeamRole }>;
+    const previous = {
+      previousPrimary: current.find((m) => m.role === 'primary')?.staff_user_id ?? null,
+      previousOthers: current.filter((m) => m.role === 'secondary').map((m) => m.staff_user_id),
+    };
     const leaving = current.filter((m) => wanted.get(m.staff_user_id) !== m.role).map((m) => m.staff_user_id);
     if (leaving.length > 0) {
       await tx.query(
@@ -70,5 +87,6 @@ export class CareTeamService {
         [actor.practiceId, idOf(subject), staffId, role],
       );
     }
+    return { primary: primaryId, others, ...previous };
   }
 }

@@ -5,6 +5,7 @@ import type { CaseloadBoard } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import type { StaffActor } from '../access/actor.js';
+import { IN_COUPLE_WITH_CLINICIAN } from '../care-teams/care-team.service.js';
 
 /** The admin's board: each clinician's load, and who has nobody yet. */
 @Injectable()
@@ -32,7 +33,8 @@ export class CaseloadsService {
     const [unassigned] = (await this.db.query(
       `SELECT
          (SELECT count(*) FROM client c WHERE c.practice_id = $1 AND c.status = 'active' AND NOT EXISTS (
-            SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.client_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS clients,
+            SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.client_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL)
+            AND NOT ${IN_COUPLE_WITH_CLINICIAN})::int AS clients,
          (SELECT count(*) FROM couple c WHERE c.practice_id = $1 AND NOT EXISTS (
             SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.couple_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS couples`,
       [actor.practiceId],

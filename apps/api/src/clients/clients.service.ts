@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, HomeworkStats, Page } from '@tandem/shared';
+import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientAccess, type ClientDetail, type ClientStatus, type ClientSummary, type HomeworkStats, type Page } from '@tandem/shared';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
-import { ConflictError, NotFoundError } from '../common/app-error.js';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
-import { CareTeamService, primaryClinicianJoin } from '../care-teams/care-team.service.js';
+import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { endPortalLinks } from '../portal/portal-links.service.js';
+import { practiceToday } from '../assignments/practice-today.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
 interface SummaryRow {
@@ -98,7 +99,8 @@ export class ClientsService {
       const who = add(query.clinicianId);
       where.push(`c.id IN (${clientsReachedBy('$1', who)})`);
     }
-    if (query.unassigned) where.push('p.staff_user_id IS NULL');
+    // Waiting for a clinician: no primary of their own, and not in a couple that has one (its clinician sees them).
+    if (query.unassigned) where.push(`p.staff_user_id IS NULL AND NOT ${IN_COUPLE_WITH_CLINICIAN}`);
     if (query.status) where.push(`c.status = ${add(query.status)}`);
     if (query.hasCouple) {
       where.push(
@@ -140,7 +142,9 @@ export class ClientsService {
   /** Admins create clients; naming a primary clinician puts the client on that caseload at once. */
   async create(actor: StaffActor, dto: CreateClientDto): Promise<ClientDetail> {
     this.access.requireAdmin(actor);
+    await this.checkDateOfBirth(actor, dto.dateOfBirth);
     return this.writes.transaction(actor, async (tx, audit) => {
+      if (dto.dateOfBirth && !dto.confirmDuplicate) await this.refuseLikelyDuplicate(tx, actor, dto.name, dto.dateOfBirth);
       const [{ id }] = (await tx.query(
         `INSERT INTO client (practice_id, name, preferred_name, email, phone, date_of_birth, preferred_language)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -155,6 +159,7 @@ export class ClientsService {
   /** Optimistic concurrency: the edit names the version it started from; a stale one gets 409. */
   async update(actor: StaffActor, id: string, dto: UpdateClientDto): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
+    await this.checkDateOfBirth(actor, dto.dateOfBirth);
     const fields: Array<[string, unknown]> = (
       [
         ['name', dto.name],
@@ -181,6 +186,12 @@ export class ClientsService {
     });
   }
 
+  /**
+   * Discharge ends the client's portal access, so their open individual homework
+   * can no longer be done: it is cancelled in the same transaction (what was
+   * submitted stays), each cancellation audited. Couple homework belongs to the
+   * couple and is left to its care team. Reactivating does not bring it back.
+   */
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
     return this.writes.transaction(actor, async (tx, audit) => {
@@ -193,8 +204,28 @@ export class ClientsService {
         [actor.practiceId, id, status],
       );
       if (changed.length > 0) {
+        let cancelled: Array<{ id: string }> = [];
+        if (status === 'discharged') {
+          cancelled = await modify<{ id: string }>(
+            tx,
+            `UPDATE assignment a SET cancelled_at = now(), cancelled_by = $3, version = a.version + 1
+              WHERE a.practice_id = $1 AND a.client_id = $2 AND a.cancelled_at IS NULL
+                AND EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.pending > 0)
+              RETURNING a.id`,
+            [actor.practiceId, id, actor.userId],
+          );
+          if (cancelled.length > 0) {
+            await tx.query(`UPDATE assignment_occurrence SET cancelled = true WHERE practice_id = $1 AND assignment_id = ANY($2::uuid[]) AND pending > 0`, [
+              actor.practiceId,
+              cancelled.map((a) => a.id),
+            ]);
+          }
+          for (const a of cancelled) {
+            await audit.record({ action: 'assignment.cancelled', recordType: 'assignment', recordId: a.id, subjectId: id, detail: { reason: 'discharged' } });
+          }
+        }
         const action = status === 'discharged' ? 'client.discharged' : 'client.reactivated';
-        await audit.record({ action, recordType: 'client', recordId: id, subjectId: id });
+        await audit.record({ action, recordType: 'client', recordId: id, subjectId: id, ...(status === 'discharged' ? { detail: { homeworkCancelled: cancelled.length } } : {}) });
         // Discharge ends portal access for good: reactivating does not revive a link; the client needs a new one.
         if (status === 'discharged') await endPortalLinks(tx, audit, actor, id, { discharged: true });
       }
@@ -202,17 +233,36 @@ export class ClientsService {
     });
   }
 
+  /** A date of birth from 1900 up to today in the practice's time zone. */
+  private async checkDateOfBirth(actor: StaffActor, dateOfBirth: string | null | undefined) {
+    if (!dateOfBirth) return;
+    if (dateOfBirth < EARLIEST_DATE_OF_BIRTH) throw new ValidationFailedError({ dateOfBirth: `must be on or after ${EARLIEST_DATE_OF_BIRTH}` });
+    if (dateOfBirth > (await practiceToday(this.db, actor.practiceId))) throw new ValidationFailedError({ dateOfBirth: 'cannot be in the future' });
+  }
+
+  /**
+   * Same name (ignoring case and spaces around it) and same date of birth as an existing client
+   * of the practice: most likely the same person added twice. The admin confirms to go ahead.
+   */
+  private async refuseLikelyDuplicate(tx: SqlRunner, actor: StaffActor, name: string, dateOfBirth: string) {
+    const [match] = (await tx.query(
+      `SELECT c.name, c.status, c.created_at FROM client c
+        WHERE c.practice_id = $1 AND lower(c.name) = lower($2) AND c.date_of_birth = $3::date
+        ORDER BY c.created_at LIMIT 1`,
+      [actor.practiceId, name.trim(), dateOfBirth],
+    )) as Array<{ name: string; status: ClientStatus; created_at: Date }>;
+    if (!match) return;
+    throw new ConflictError(
+      POSSIBLE_DUPLICATE_CLIENT,
+      `${match.name}, born ${dateOfBirth}, is already a${match.status === 'discharged' ? ' discharged' : 'n active'} client of the practice. Add another client with the same name and date of birth only if this is a different person.`,
+    );
+  }
+
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<ClientDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
       const access = await this.access.client(actor, id, 'manage', tx);
-      await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
-      await audit.record({
-        action: 'client.care_team_changed',
-        recordType: 'client',
-        recordId: id,
-        subjectId: id,
-        detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds },
-      });
+      const change = await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
+      await audit.record({ action: 'client.care_team_changed', recordType: 'client', recordId: id, subjectId: id, detail: { ...change } });
       return this.detail(tx, actor, id, access);
     });
   }

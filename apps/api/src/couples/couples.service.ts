@@ -180,14 +180,8 @@ export class CouplesService {
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
       await this.access.couple(actor, id, 'manage', tx);
-      await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
-      await audit.record({
-        action: 'couple.care_team_changed',
-        recordType: 'couple',
-        recordId: id,
-        subjectId: id,
-        detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds },
-      });
+      const change = await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
+      await audit.record({ action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { ...change } });
       return this.detail(tx, actor.practiceId, id);
     });
   }

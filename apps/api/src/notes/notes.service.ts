@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
+  EARLIEST_SESSION_DATE,
   NOTE_SECTION_MAX_LENGTH,
   NOTE_TEMPLATES,
   type NoteDetail,
@@ -14,6 +15,7 @@ import {
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
+import { practiceToday } from '../assignments/practice-today.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -120,6 +122,7 @@ export class NotesService {
     const subject = requireOneSubject(dto, 'give either a client or a couple, not both');
     const team = await this.access.subjectTeam(actor, subject);
     if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team writes session notes.');
+    await this.checkSessionDate(actor, dto.sessionDate);
     const id = crypto.randomUUID();
     const sections = Object.fromEntries(NOTE_TEMPLATES[dto.format].map((s) => [s.key, '']));
     const sealed = this.seal(actor.practiceId, id, sections);
@@ -138,6 +141,7 @@ export class NotesService {
   async update(actor: StaffActor, id: string, dto: UpdateNoteDto): Promise<NoteDetail> {
     const row = await this.find(this.db, actor.practiceId, id);
     await this.assertAuthorOnTeam(actor, row);
+    if (dto.sessionDate !== undefined && row.status === 'draft') await this.checkSessionDate(actor, dto.sessionDate);
     const current = JSON.parse(this.open(row)) as Record<string, string>;
     const sections = dto.sections ? { ...current, ...this.checkSections(row.format, dto.sections) } : current;
     const sealed = this.seal(actor.practiceId, id, sections);
@@ -203,6 +207,12 @@ export class NotesService {
       if (deleted.length === 0) throw this.refusedWrite(row);
       await audit.record({ action: 'note.discarded', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
+  }
+
+  /** A session happened between 2000 and today, in the practice's time zone: a note is never dated ahead. */
+  private async checkSessionDate(actor: StaffActor, sessionDate: string) {
+    if (sessionDate < EARLIEST_SESSION_DATE) throw new ValidationFailedError({ sessionDate: `must be on or after ${EARLIEST_SESSION_DATE}` });
+    if (sessionDate > (await practiceToday(this.db, actor.practiceId))) throw new ValidationFailedError({ sessionDate: 'cannot be in the future: date the note on the day of the session' });
   }
 
   /** Whether the actor may know the note exists, and read it. Not even that: 404. */

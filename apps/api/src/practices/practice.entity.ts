@@ -11,6 +11,9 @@ export class Practice {
   @Column('text')
   timezone: string;
 
+  @Column('text')
+  locale: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

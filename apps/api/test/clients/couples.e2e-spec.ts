@@ -137,8 +137,9 @@ describe('the caseload board', () => {
     const row = (id: string) => board.body.clinicians.find((c: { clinician: { id: string } }) => c.clinician.id === id);
     expect(row(maya.id)).toMatchObject({ activeClients: 2, couples: 0 });
     expect(row(sam.id)).toMatchObject({ activeClients: 1, couples: 1 });
-    // Couple members made by the factory have no care team of their own: 4 members + 1 unassigned client.
-    expect(board.body.unassignedClients).toBe(5);
+    // Couple members made by the factory have no care team of their own. Those of Sam's couple are seen by
+    // Sam, so they are not waiting: the 2 members of the couple without a clinician + 1 unassigned client.
+    expect(board.body.unassignedClients).toBe(3);
     expect(board.body.unassignedCouples).toBe(1);
   });
 });

@@ -2,9 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import { useMe } from '../features/auth/use-me';
+import { setPracticeFormat } from '../ui/dates';
 
 export function AppShell() {
   const me = useMe().data!;
+  setPracticeFormat(me.practice);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({

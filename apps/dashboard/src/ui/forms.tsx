@@ -106,6 +106,11 @@ export function PageHeading({ children }: { children: ReactNode }) {
   useEffect(() => {
     ref.current?.focus();
   }, []);
+  // Each tab says which page it is: the heading's words, then Tandem.
+  useEffect(() => {
+    const words = ref.current?.textContent?.replace(/\s+/g, ' ').trim();
+    document.title = words ? `${words} · Tandem` : 'Tandem';
+  });
   return (
     <h1 ref={ref} tabIndex={-1} className="page-heading">
       {children}

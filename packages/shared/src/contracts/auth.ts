@@ -7,7 +7,7 @@ export interface LoginRequest {
 
 export interface MeResponse {
   user: { id: string; email: string; name: string; roles: StaffRole[] };
-  practice: { id: string; name: string; timezone: string };
+  practice: { id: string; name: string; timezone: string; /** BCP 47 tag: dates and numbers on every page are written this way. */ locale: string };
   session: { idleExpiresAt: string; absoluteExpiresAt: string };
 }
 

@@ -52,8 +52,22 @@ export interface ClientDetail extends ClientSummary {
   coupleHistory: Array<{ id: string; displayName: string; joinedAt: string; leftAt: string | null }>;
 }
 
+/** The earliest date of birth Tandem accepts; the latest is today in the practice's time zone. */
+export const EARLIEST_DATE_OF_BIRTH = '1900-01-01';
+
+/**
+ * Code of the 409 answer to a new client whose name and date of birth match an existing client's.
+ * Sending the same request again with `confirmDuplicate: true` creates the client anyway.
+ */
+export const POSSIBLE_DUPLICATE_CLIENT = 'possible_duplicate';
+
+/** Preferred languages offered as a list (BCP 47 tags); a client's existing tag outside it is kept. */
+export const COMMON_LANGUAGES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'pl', 'ru', 'uk', 'ar', 'fa', 'tr', 'hi', 'bn', 'ur', 'zh', 'ja', 'ko', 'vi', 'tl', 'he', 'el', 'sv'] as const;
+
 export interface CreateClientRequest {
   name: string;
+  /** Create even though a client with the same name and date of birth exists. */
+  confirmDuplicate?: boolean;
   preferredName?: string | null;
   email?: string | null;
   phone?: string | null;
@@ -62,7 +76,7 @@ export interface CreateClientRequest {
   primaryClinicianId?: string;
 }
 
-export interface UpdateClientRequest extends Partial<Omit<CreateClientRequest, 'primaryClinicianId'>> {
+export interface UpdateClientRequest extends Partial<Omit<CreateClientRequest, 'primaryClinicianId' | 'confirmDuplicate'>> {
   /** The version the edit was based on; a stale one gets 409. */
   version: number;
 }

@@ -34,6 +34,9 @@ export const NOTE_TEMPLATES: Record<NoteFormat, NoteSectionTemplate[]> = {
 
 export const NOTE_SECTION_MAX_LENGTH = 20_000;
 
+/** The earliest session date a note may carry; the latest is today in the practice's time zone. */
+export const EARLIEST_SESSION_DATE = '2000-01-01';
+
 export interface NoteSummary {
   id: string;
   subject: { kind: 'client' | 'couple'; id: string; name: string };

@@ -76,10 +76,18 @@ export function validateExerciseDefinition(input: unknown): Record<string, strin
         problems[`${at}.options`] = `needs ${raw.kind === 'single' ? 'two' : 'one'} to ${MAX_OPTIONS} choices`;
       } else {
         const ids = new Set<string>();
+        const labels = new Map<string, number>();
         options.forEach((o, j) => {
           if (!isObject(o) || typeof o.id !== 'string' || !KEBAB.test(o.id) || ids.has(o.id)) problems[`${at}.options.${j}.id`] = 'needs its own id';
           else ids.add(o.id);
           if (!isObject(o) || !isText(o.label, 300)) problems[`${at}.options.${j}.label`] = 'needs a label';
+          else {
+            // Two choices a client cannot tell apart make the answer meaningless.
+            const key = String(o.label).trim().toLocaleLowerCase();
+            const earlier = labels.get(key);
+            if (earlier !== undefined) problems[`${at}.options.${j}.label`] = `is the same as choice ${earlier + 1}`;
+            else labels.set(key, j);
+          }
         });
         if (raw.kind === 'multi') {
           const min = raw.minSelected;

@@ -83,6 +83,15 @@ describe('validateExerciseDefinition', () => {
     expect(Object.keys(problems).sort()).toEqual(['slug', 'steps.1.id', 'steps.1.range', 'steps.2.options', 'steps.3.maxLength', 'title'].sort());
   });
 
+  it('refuses two choices of one step that read the same, naming the later one', () => {
+    const problems = validateExerciseDefinition({
+      ...sound,
+      recurrence: ['once'],
+      steps: [{ id: 'who', kind: 'single', prompt: 'Who starts?', required: true, options: [{ id: 'me', label: 'Me' }, { id: 'you', label: 'You' }, { id: 'me-too', label: ' me ' }] }],
+    });
+    expect(problems).toEqual({ 'steps.0.options.2.label': 'is the same as choice 1' });
+  });
+
   it('asks recurring exercises for a scale step, and every exercise for an answerable one', () => {
     expect(validateExerciseDefinition({ ...sound, recurrence: ['weekly'], steps: [{ id: 'a', kind: 'text', prompt: 'Write', required: true, maxLength: 10 }] }).recurrence).toMatch(/scale/);
     expect(validateExerciseDefinition({ ...sound, steps: [{ id: 'a', kind: 'info', prompt: 'Read' }] }).steps).toMatch(/answers/);

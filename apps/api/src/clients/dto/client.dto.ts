@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { CLIENT_STATUSES, type ClientStatus } from '@tandem/shared';
 import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
@@ -54,6 +54,11 @@ export class CreateClientDto extends ClientFields {
   @MinLength(1, { message: 'is required' })
   @MaxLength(200)
   name: string;
+
+  @ApiPropertyOptional({ description: 'Create even though a client with the same name and date of birth exists (answered 409 possible_duplicate otherwise)' })
+  @IsOmittable()
+  @IsBoolean({ message: 'must be true or false' })
+  confirmDuplicate?: boolean;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Primary clinician; admins may leave clients unassigned' })
   @IsOmittable()

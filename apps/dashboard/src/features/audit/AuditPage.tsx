@@ -1,31 +1,31 @@
 import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { AuditEventView, ClientSummary, CoupleSummary, Page, StaffMember } from '@tandem/shared';
+import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView, type ClientSummary, type CoupleSummary, type Page, type StaffMember } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
-import { EmptyState, Field, FormAlert, Loading, PageHeading, SelectField } from '../../ui/forms';
+import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading, SelectField, fieldError } from '../../ui/forms';
+import { formatDateTime } from '../../ui/dates';
+import { groupRepeatedReads } from './group-reads';
 
-const ACTION_GROUPS: Array<[string, string]> = [
-  ['', 'Everything'],
-  ['auth', 'Sign-ins and sign-outs'],
-  ['auth.sign_in_failed', 'Failed sign-ins'],
-  ['staff', 'Staff changes'],
-  ['client', 'Client changes'],
-  ['couple', 'Couple changes'],
-];
+function who(e: AuditEventView): string {
+  if (e.actor.kind === 'system') return 'Tandem';
+  if (!e.actor.name) return e.actor.kind === 'anonymous' ? 'Someone not signed in' : 'Someone no longer on record';
+  if (e.actor.kind === 'portal') return `${e.actor.name} (portal)`;
+  if (e.actor.kind === 'anonymous') return `${e.actor.name} (not signed in)`;
+  return e.actor.name;
+}
 
-function describe(event: AuditEventView): string {
-  const detail = event.detail as Record<string, unknown>;
-  const parts = [event.action.replace('.', ' · ').replace(/_/g, ' ')];
-  if (Array.isArray(detail.fields)) parts.push(`fields: ${(detail.fields as string[]).join(', ').replace(/_/g, ' ')}`);
-  if (detail.status) parts.push(`status: ${String(detail.status)}`);
-  if (Array.isArray(detail.rolesAfter)) parts.push(`roles: ${(detail.rolesAfter as string[]).join(', ')}`);
-  return parts.join(' — ');
+function what(e: AuditEventView): string {
+  const detail = auditDetailText(e);
+  // The record's name, unless it is the person acting ("Signed in", not "Signed in: Maya").
+  const record = e.recordName && e.recordId !== e.actor.id ? `: ${e.recordName}` : '';
+  return `${e.actionLabel}${record}${detail ? ` — ${detail}` : ''}`;
 }
 
 export default function AuditPage() {
   const [filters, setFilters] = useState({ actorId: '', subjectId: '', action: '', from: '', to: '' });
   const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
+  const backwards = Boolean(filters.from && filters.to && filters.from > filters.to);
   const staff = useQuery({ queryKey: [...keys.staff.all(), 'all'], queryFn: () => api.get<Page<StaffMember>>('/staff?limit=100') });
   const clients = useQuery({ queryKey: [...keys.clients.all(), 'audit-picker'], queryFn: () => api.get<Page<ClientSummary>>('/clients?limit=100') });
   const couples = useQuery({ queryKey: [...keys.couples.all(), 'audit-picker'], queryFn: () => api.get<Page<CoupleSummary>>('/couples?limit=100') });
@@ -34,12 +34,17 @@ export default function AuditPage() {
     queryFn: ({ pageParam }) => api.get<Page<AuditEventView>>(`/audit${queryString({ ...filters, cursor: pageParam })}`),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    enabled: !backwards,
   });
-  const events = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = groupRepeatedReads(log.data?.pages.flatMap((p) => p.items) ?? []);
+  const toError = backwards ? 'To must be on or after From: nothing can match a range that ends before it starts.' : fieldError(log.error, 'to');
   return (
     <section>
       <PageHeading>Audit log</PageHeading>
-      <p className="lead">Every sign-in and every change, newest first. Nobody can edit or delete these entries.</p>
+      <p className="lead">
+        Every sign-in, every change and every read of notes and answers, newest first. Nobody can edit or delete these entries. Repeated reads of one record by
+        one person within two minutes show as one row with a count; each read is kept and exported.
+      </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter the audit log">
         <SelectField label="Person" value={filters.actorId} onChange={set('actorId')}>
           <option value="">Anyone</option>
@@ -63,22 +68,29 @@ export default function AuditPage() {
           ))}
         </SelectField>
         <SelectField label="What happened" value={filters.action} onChange={set('action')}>
-          {ACTION_GROUPS.map(([value, label]) => (
+          <option value="">Everything</option>
+          {AUDIT_ACTION_FILTERS.map(({ value, label }) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </SelectField>
-        <Field label="From" type="date" value={filters.from} onChange={set('from')} />
-        <Field label="To" type="date" value={filters.to} onChange={set('to')} />
-        <a className="button" href={`/api/audit/export.csv${queryString(filters)}`} download>
-          Export CSV
-        </a>
+        <Field label="From" type="date" value={filters.from} max={filters.to || undefined} onChange={set('from')} />
+        <Field label="To" type="date" value={filters.to} min={filters.from || undefined} onChange={set('to')} error={toError} />
+        {backwards ? (
+          <span className="button" aria-disabled="true">
+            Export CSV
+          </span>
+        ) : (
+          <a className="button" href={`/api/audit/export.csv${queryString(filters)}`} download>
+            Export CSV
+          </a>
+        )}
       </form>
-      {log.isPending && <Loading />}
-      <FormAlert error={log.error ?? undefined} />
-      {log.isSuccess && events.length === 0 && <EmptyState title="Nothing matches these filters." />}
-      {events.length > 0 && (
+      {!backwards && log.isPending && <Loading />}
+      {!backwards && <FormAlert error={log.error && !fieldError(log.error, 'to') ? log.error : undefined} />}
+      {!backwards && log.isSuccess && rows.length === 0 && <EmptyState title="Nothing matches these filters." />}
+      {!backwards && rows.length > 0 && (
         <table className="table">
           <thead>
             <tr>
@@ -90,11 +102,21 @@ export default function AuditPage() {
             </tr>
           </thead>
           <tbody>
-            {events.map((e) => (
+            {rows.map(({ event: e, count, firstAt }) => (
               <tr key={e.seq}>
-                <td>{new Date(e.occurredAt).toLocaleString()}</td>
-                <td>{e.actor.name ?? (e.actor.kind === 'anonymous' ? 'Someone not signed in' : e.actor.kind)}</td>
-                <td>{describe(e)}</td>
+                <td>
+                  {formatDateTime(e.occurredAt)}
+                  {count > 1 && formatDateTime(firstAt) !== formatDateTime(e.occurredAt) && <span className="muted"> (first at {formatDateTime(firstAt)})</span>}
+                </td>
+                <td>{who(e)}</td>
+                <td>
+                  {what(e)}
+                  {count > 1 && (
+                    <span className="audit-count">
+                      <Badge tone="info">{count} times</Badge>
+                    </span>
+                  )}
+                </td>
                 <td>{e.subject?.name ?? '—'}</td>
                 <td>{e.ip ?? '—'}</td>
               </tr>
@@ -102,7 +124,7 @@ export default function AuditPage() {
           </tbody>
         </table>
       )}
-      {log.hasNextPage && (
+      {!backwards && log.hasNextPage && (
         <button type="button" className="button" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
           {log.isFetchingNextPage ? 'Loading…' : 'Load older entries'}
         </button>

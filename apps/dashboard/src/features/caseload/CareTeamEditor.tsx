@@ -8,10 +8,11 @@ interface Props {
   pending: boolean;
   error: unknown;
   onSave: (primaryClinicianId: string, otherClinicianIds: string[]) => void;
+  onCancel: () => void;
 }
 
 /** Admins choose one primary clinician and any others. */
-export function CareTeamEditor({ team, pending, error, onSave }: Props) {
+export function CareTeamEditor({ team, pending, error, onSave, onCancel }: Props) {
   const clinicians = useClinicians();
   const [primary, setPrimary] = useState(team.find((m) => m.role === 'primary')?.staffId ?? '');
   const [others, setOthers] = useState(team.filter((m) => m.role === 'secondary').map((m) => m.staffId));
@@ -45,9 +46,14 @@ export function CareTeamEditor({ team, pending, error, onSave }: Props) {
             </label>
           ))}
       </fieldset>
-      <button type="submit" className="button button--primary" disabled={!primary || pending}>
-        {pending ? 'Saving…' : 'Save care team'}
-      </button>
+      <div className="button-row">
+        <button type="submit" className="button button--primary" disabled={!primary || pending}>
+          {pending ? 'Saving…' : 'Save care team'}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onCancel} disabled={pending}>
+          Cancel
+        </button>
+      </div>
     </form>
   );
 }
@@ -77,7 +83,15 @@ interface SectionProps {
 export function CareTeamSection({ team, canChange, pending, error, save }: SectionProps) {
   const [editing, setEditing] = useState(false);
   if (editing) {
-    return <CareTeamEditor team={team} pending={pending} error={error} onSave={(primary, others) => save(primary, others, () => setEditing(false))} />;
+    return (
+      <CareTeamEditor
+        team={team}
+        pending={pending}
+        error={error}
+        onSave={(primary, others) => save(primary, others, () => setEditing(false))}
+        onCancel={() => setEditing(false)}
+      />
+    );
   }
   return (
     <>

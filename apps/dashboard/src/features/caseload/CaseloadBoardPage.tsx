@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import type { ClientSummary, CoupleSummary } from '@tandem/shared';
 import { EmptyState, FormAlert, Loading, PageHeading } from '../../ui/forms';
 import { useCaseloadBoard, useClients, useClinicians, useCouples, useSetClientCareTeam, useSetCoupleCareTeam } from './caseload-api';
+import { ClinicianCaseload } from './ClinicianCaseload';
 import { NewClientForm } from './NewClientForm';
 import { NewCoupleForm } from './NewCoupleForm';
 
@@ -55,6 +56,8 @@ export default function CaseloadBoardPage() {
   const unassignedCouples = useCouples({ unassigned: 'true' });
   const clients = unassignedClients.data?.pages.flatMap((p) => p.items) ?? [];
   const couples = unassignedCouples.data?.pages.flatMap((p) => p.items) ?? [];
+  const [open, setOpen] = useState<string | null>(null);
+  const openRow = board.data?.clinicians.find((r) => r.clinician.id === open);
   return (
     <section>
       <PageHeading>Caseloads</PageHeading>
@@ -67,6 +70,7 @@ export default function CaseloadBoardPage() {
             <Link to="/staff">Invite a clinician</Link> to start building caseloads.
           </EmptyState>
         )}
+        {board.data && board.data.clinicians.length > 0 && <p className="muted">Choose a clinician to see their people and move someone to another clinician.</p>}
         {board.data && board.data.clinicians.length > 0 && (
           <table className="table">
             <thead>
@@ -79,9 +83,20 @@ export default function CaseloadBoardPage() {
             </thead>
             <tbody>
               {board.data.clinicians.map((row) => (
-                <tr key={row.clinician.id}>
+                <tr key={row.clinician.id} className="clickable-row" onClick={() => setOpen(open === row.clinician.id ? null : row.clinician.id)}>
                   <th scope="row">
-                    {row.clinician.name}
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-expanded={open === row.clinician.id}
+                      aria-controls="clinician-caseload"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setOpen(open === row.clinician.id ? null : row.clinician.id);
+                      }}
+                    >
+                      {row.clinician.name}
+                    </button>
                     {!row.clinician.active && <span className="muted"> (deactivated: reassign their people)</span>}
                   </th>
                   <td>{row.activeClients}</td>
@@ -92,6 +107,7 @@ export default function CaseloadBoardPage() {
             </tbody>
           </table>
         )}
+        <div id="clinician-caseload">{openRow && <ClinicianCaseload key={openRow.clinician.id} clinician={openRow.clinician} />}</div>
       </section>
       <div className="two-columns">
         <section className="panel" aria-labelledby="unassigned-heading">

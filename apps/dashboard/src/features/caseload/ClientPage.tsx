@@ -10,6 +10,10 @@ import { CareTeamSection } from './CareTeamEditor';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
+import { useAssignments } from '../homework/homework-api';
+import { EARLIEST_DATE_OF_BIRTH } from '@tandem/shared';
+import { LanguageSelect, languageName } from './LanguageSelect';
+import { formatDate, practiceToday } from '../../ui/dates';
 
 interface EditProps {
   client: ClientDetail;
@@ -57,14 +61,16 @@ function EditClientForm({ client, onDone, reload }: EditProps) {
       <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(update.error, 'preferredName')} />
       <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(update.error, 'email')} />
       <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(update.error, 'phone')} />
-      <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(update.error, 'dateOfBirth')} />
       <Field
-        label="Preferred language"
-        value={form.preferredLanguage}
-        onChange={set('preferredLanguage')}
-        hint="A language tag such as en or es-MX"
-        error={fieldError(update.error, 'preferredLanguage')}
+        label="Date of birth"
+        type="date"
+        min={EARLIEST_DATE_OF_BIRTH}
+        max={practiceToday()}
+        value={form.dateOfBirth}
+        onChange={set('dateOfBirth')}
+        error={fieldError(update.error, 'dateOfBirth')}
       />
+      <LanguageSelect value={form.preferredLanguage} onChange={set('preferredLanguage')} error={fieldError(update.error, 'preferredLanguage')} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={update.isPending}>
           {update.isPending ? 'Saving…' : 'Save'}
@@ -77,6 +83,37 @@ function EditClientForm({ client, onDone, reload }: EditProps) {
   );
 }
 
+/** Discharge asks first, and says what happens to the portal link and to homework still open. */
+function DischargeConfirm({ client, pending, onConfirm, onCancel }: { client: ClientDetail; pending: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const homework = useAssignments({ clientId: client.id });
+  const open = homework.data?.pages.flatMap((p) => p.items).filter((a) => !a.cancelledAt && a.progress.next) ?? [];
+  const first = client.preferredName ?? client.name.split(' ')[0];
+  return (
+    <div className="alert alert--warn" role="group" aria-label={`Confirm discharging ${client.name}`}>
+      <p>
+        <strong>Discharge {client.name}?</strong> {first}’s portal link stops working at once.{' '}
+        {homework.isPending
+          ? 'Their open homework will be cancelled.'
+          : open.length === 0
+            ? 'They have no open homework.'
+            : `${open.length === 1 ? 'Their 1 open assignment' : `Their ${open.length}${homework.hasNextPage ? '+' : ''} open assignments`} (${open
+                .slice(0, 3)
+                .map((a) => `“${a.exercise.title}”`)
+                .join(', ')}${open.length > 3 ? '…' : ''}) will be cancelled; answers already submitted stay.`}{' '}
+        Couple homework stays with the couple. Reactivating later does not bring cancelled homework back.
+      </p>
+      <div className="button-row">
+        <button type="button" className="button button--danger" onClick={onConfirm} disabled={pending}>
+          {pending ? 'Discharging…' : 'Yes, discharge'}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onCancel}>
+          Keep active
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export default function ClientPage() {
   const { id = '' } = useParams();
   const me = useMe().data!;
@@ -84,6 +121,7 @@ export default function ClientPage() {
   const status = useSetClientStatus(id);
   const careTeam = useSetClientCareTeam();
   const [editing, setEditing] = useState(false);
+  const [discharging, setDischarging] = useState(false);
   if (client.isPending) return <Loading />;
   if (client.error instanceof ApiError && client.error.status === 404) return <NotFoundPage />;
   if (client.error) return <FormAlert error={client.error} />;
@@ -100,7 +138,7 @@ export default function ClientPage() {
         {c.name} {c.preferredName && <span className="muted">“{c.preferredName}”</span>}
       </PageHeading>
       <p>
-        {c.status === 'active' ? <Badge tone="good">active</Badge> : <Badge>discharged {c.dischargedAt && new Date(c.dischargedAt).toLocaleDateString()}</Badge>}
+        {c.status === 'active' ? <Badge tone="good">active</Badge> : <Badge>discharged {c.dischargedAt && formatDate(c.dischargedAt)}</Badge>}
       </p>
       {c.access === 'via-couple' && (
         <Notice>You see this person through a couple on your care team: their basic record only, without contact details.</Notice>
@@ -125,9 +163,9 @@ export default function ClientPage() {
                 <dt>Phone</dt>
                 <dd>{c.phone ?? '—'}</dd>
                 <dt>Date of birth</dt>
-                <dd>{c.dateOfBirth ?? '—'}</dd>
+                <dd>{c.dateOfBirth ? formatDate(c.dateOfBirth) : '—'}</dd>
                 <dt>Preferred language</dt>
-                <dd>{c.preferredLanguage}</dd>
+                <dd>{languageName(c.preferredLanguage)}</dd>
               </dl>
               {canEdit && (
                 <div className="actions">
@@ -135,15 +173,25 @@ export default function ClientPage() {
                     Edit details
                   </button>
                   {c.status === 'active' ? (
-                    <button type="button" className="button" onClick={() => status.mutate('discharge')}>
-                      Discharge
-                    </button>
+                    !discharging && (
+                      <button type="button" className="button" onClick={() => setDischarging(true)}>
+                        Discharge
+                      </button>
+                    )
                   ) : (
                     <button type="button" className="button" onClick={() => status.mutate('reactivate')}>
                       Reactivate
                     </button>
                   )}
                 </div>
+              )}
+              {discharging && c.status === 'active' && (
+                <DischargeConfirm
+                  client={c}
+                  pending={status.isPending}
+                  onConfirm={() => status.mutate('discharge', { onSuccess: () => setDischarging(false) })}
+                  onCancel={() => setDischarging(false)}
+                />
               )}
               <FormAlert error={status.error ?? undefined} />
             </>
@@ -167,8 +215,8 @@ export default function ClientPage() {
                 <li key={`${h.id}-${h.joinedAt}`}>
                   <Link to={`/couples/${h.id}`}>{h.displayName}</Link>{' '}
                   <span className="muted">
-                    since {new Date(h.joinedAt).toLocaleDateString()}
-                    {h.leftAt && `, left ${new Date(h.leftAt).toLocaleDateString()}`}
+                    since {formatDate(h.joinedAt)}
+                    {h.leftAt && `, left ${formatDate(h.leftAt)}`}
                   </span>
                 </li>
               ))}

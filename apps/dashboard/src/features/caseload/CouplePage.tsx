@@ -12,6 +12,7 @@ import { SafetyBadge } from './SafetyBadge';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
+import { formatDate } from '../../ui/dates';
 
 const SAFETY_LABEL: Record<ConjointSafety, string> = { unscreened: 'Not screened yet', cleared: 'Cleared for conjoint work', concern: 'Safety concern' };
 
@@ -75,7 +76,7 @@ export default function CouplePage() {
           <p>{CONJOINT_SAFETY_EXPLAINED[c.safety.status]}</p>
           {c.safety.setBy && (
             <p className="muted">
-              Recorded by {c.safety.setBy.name} on {new Date(c.safety.setAt!).toLocaleDateString()}
+              Recorded by {c.safety.setBy.name} on {formatDate(c.safety.setAt!)}
               {c.safety.note && `: “${c.safety.note}”`}
             </p>
           )}
@@ -92,7 +93,7 @@ export default function CouplePage() {
             {current.map((m) => (
               <li key={m.clientId}>
                 <Link to={`/clients/${m.clientId}`}>{m.name}</Link>{' '}
-                <span className="muted">since {new Date(m.joinedAt).toLocaleDateString()}</span>
+                <span className="muted">since {formatDate(m.joinedAt)}</span>
                 {isAdmin && (
                   <button type="button" className="button button--quiet" onClick={() => removeMember.mutate(m.clientId)}>
                     Remove {m.name}
@@ -109,7 +110,7 @@ export default function CouplePage() {
                   <li key={`${m.clientId}-${m.joinedAt}`}>
                     {m.name}{' '}
                     <span className="muted">
-                      {new Date(m.joinedAt).toLocaleDateString()} – {new Date(m.leftAt!).toLocaleDateString()}
+                      {formatDate(m.joinedAt)} – {formatDate(m.leftAt!)}
                     </span>
                   </li>
                 ))}

@@ -38,7 +38,7 @@ export function useCouples(filters: Record<string, string>) {
 
 export const useClient = (id: string) => useQuery({ queryKey: keys.clients.detail(id), queryFn: () => api.get<ClientDetail>(`/clients/${id}`) });
 export const useCouple = (id: string) => useQuery({ queryKey: keys.couples.detail(id), queryFn: () => api.get<CoupleDetail>(`/couples/${id}`) });
-export const useCaseloadBoard = () => useQuery({ queryKey: keys.caseloads(), queryFn: () => api.get<CaseloadBoard>('/caseloads') });
+export const useCaseloadBoard = (enabled = true) => useQuery({ queryKey: keys.caseloads(), queryFn: () => api.get<CaseloadBoard>('/caseloads'), enabled });
 
 /** Active clinicians of the practice, for care-team pickers (admins). */
 export function useClinicians(enabled = true) {
@@ -62,6 +62,8 @@ function useCaseloadMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResul
         queryClient.invalidateQueries({ queryKey: keys.clients.all() }),
         queryClient.invalidateQueries({ queryKey: keys.couples.all() }),
         queryClient.invalidateQueries({ queryKey: keys.caseloads() }),
+        // Discharge cancels open homework.
+        queryClient.invalidateQueries({ queryKey: keys.homework.all() }),
       ]);
     },
   });

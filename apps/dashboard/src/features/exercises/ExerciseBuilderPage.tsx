@@ -25,6 +25,10 @@ const EMPTY: Draft = {
   ],
 };
 
+/** Step numbers (from 1) that have a problem, so the summary says where to look. */
+const stepsWithProblems = (problems: Record<string, string>) =>
+  [...new Set(Object.keys(problems).map((key) => /^steps\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => n !== undefined))].map((n) => Number(n) + 1).sort((a, b) => a - b);
+
 const slugify = (title: string) =>
   title
     .toLowerCase()
@@ -92,7 +96,12 @@ export default function ExerciseBuilderPage() {
       {editingId && <p className="lead">Saving makes version {(base.data?.exercise.version ?? 0) + 1}; homework already assigned keeps its version.</p>}
       <div className="builder">
         <form onSubmit={submit} noValidate className="builder__form" aria-label="Exercise">
-          {touched && Object.keys(shown).length > 0 && <FormAlert>Some parts need attention before saving (see below).</FormAlert>}
+          {touched && Object.keys(shown).length > 0 && (
+            <FormAlert>
+              Some parts need attention before saving
+              {stepsWithProblems(shown).length > 0 ? `: ${stepsWithProblems(shown).map((n) => `step ${n}`).join(', ')} (see below).` : ' (see below).'}
+            </FormAlert>
+          )}
           {serverError && !(serverError instanceof ApiError && serverError.status === 400) && <FormAlert error={serverError} />}
           <Field
             label="Title"

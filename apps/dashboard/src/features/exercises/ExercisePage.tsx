@@ -6,6 +6,7 @@ import NotFoundPage from '../../app/NotFoundPage';
 import { useMe } from '../auth/use-me';
 import { ExercisePreview } from './ExercisePreview';
 import { useLibraryItem, useSetArchived } from './library-api';
+import { formatDate } from '../../ui/dates';
 
 export default function ExercisePage() {
   const { id = '' } = useParams();
@@ -70,7 +71,7 @@ export default function ExercisePage() {
                 <li key={v.version}>
                   <Link to={v.version === d.versions[0]!.version ? `/library/${d.id}` : `/library/${d.id}?version=${v.version}`}>Version {v.version}</Link>{' '}
                   <span className="muted">
-                    by {v.createdBy.name}, {new Date(v.createdAt).toLocaleDateString()}
+                    by {v.createdBy.name}, {formatDate(v.createdAt)}
                   </span>
                 </li>
               ))}

@@ -64,7 +64,7 @@ export function StepEditor({ step, index, count, problems, onChange, onMove, onR
         <div className="field">
           <label htmlFor={`step-${index}-max`}>{label} longest answer (characters)</label>
           <input id={`step-${index}-max`} type="number" value={Number.isNaN(step.maxLength) ? '' : step.maxLength} onChange={(e) => onChange({ ...step, maxLength: num(e.target.value) })} />
-          {at('maxLength') && <p className="field__error">{`Longest answer ${at('maxLength')}`}</p>}
+          {at('maxLength') && <p className="field__error">{`${label}: longest answer ${at('maxLength')}`}</p>}
         </div>
       )}
       {step.kind === 'scale' && (
@@ -85,7 +85,7 @@ export function StepEditor({ step, index, count, problems, onChange, onMove, onR
             <label htmlFor={`step-${index}-maxlabel`}>{label} label at the high end</label>
             <input id={`step-${index}-maxlabel`} value={step.maxLabel} onChange={(e) => onChange({ ...step, maxLabel: e.target.value })} />
           </div>
-          {(at('range') || at('labels')) && <p className="field__error">{[at('range'), at('labels')].filter(Boolean).join('; ')}</p>}
+          {(at('range') || at('labels')) && <p className="field__error">{`${label} (scale): ${[at('range'), at('labels')].filter(Boolean).join('; ')}`}</p>}
         </div>
       )}
       {'options' in step && (
@@ -102,7 +102,7 @@ export function StepEditor({ step, index, count, problems, onChange, onMove, onR
               >
                 Remove
               </button>
-              {at(`options.${i}.label`) && <p className="field__error">{`Choice ${i + 1} ${at(`options.${i}.label`)}`}</p>}
+              {at(`options.${i}.label`) && <p className="field__error">{`${label}, choice ${i + 1} ${at(`options.${i}.label`)}`}</p>}
             </div>
           ))}
           <button
@@ -117,7 +117,7 @@ export function StepEditor({ step, index, count, problems, onChange, onMove, onR
           >
             Add a choice
           </button>
-          {at('options') && <p className="field__error">{`Choices ${at('options')}`}</p>}
+          {at('options') && <p className="field__error">{`${label} choices: ${at('options')}`}</p>}
         </div>
       )}
       <div className="actions">

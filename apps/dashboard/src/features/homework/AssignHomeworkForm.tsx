@@ -5,6 +5,7 @@ import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Field, FormAlert, Notice, SelectField, fieldError } from '../../ui/forms';
 import { dayFromToday, useAssign, type HomeworkSubject } from './homework-api';
+import { formatDate } from '../../ui/dates';
 
 const RECURRENCE_LABEL: Record<Recurrence, string> = { once: 'Once', daily: 'Every day', weekly: 'Every week' };
 
@@ -56,9 +57,16 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
       },
       {
         onSuccess: (a) => {
-          setDone(`Assigned “${a.exercise.title}”: ${a.occurrenceCount === 1 ? `due ${a.firstDueOn}` : `${a.occurrenceCount} times, first due ${a.firstDueOn}`}.`);
+          setDone(`Assigned “${a.exercise.title}”: ${a.occurrenceCount === 1 ? `due ${formatDate(a.firstDueOn)}` : `${a.occurrenceCount} times, first due ${formatDate(a.firstDueOn)}`}.`);
+          // Back to a blank form: with no exercise chosen only "Once" is offered, so every schedule field starts over too.
           setExerciseId('');
           setInstructions('');
+          setRecurrence('once');
+          setEnds('count');
+          setCount('4');
+          setDueOn(dayFromToday(7));
+          setEndsOn(dayFromToday(35));
+          setSharing('private');
           onDone?.();
         },
       },

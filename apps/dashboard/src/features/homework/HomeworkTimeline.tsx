@@ -3,6 +3,7 @@ import { HOMEWORK_STATUS_LABELS, type AssignmentSummary, type HomeworkStatus } f
 import { Badge, EmptyState, FormAlert, Loading } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { formatDate, useAssignment, useAssignments, useCancelAssignment, useReschedule, type HomeworkSubject } from './homework-api';
+import { formatDateTime } from '../../ui/dates';
 
 const TONE: Record<HomeworkStatus, 'neutral' | 'good' | 'warn' | 'bad' | 'info'> = {
   assigned: 'neutral',
@@ -29,20 +30,22 @@ function AssignmentAnswers({ id }: { id: string }) {
       {!a.answersVisible && <p className="muted">Answers are visible to the client’s care team only.</p>}
       {shown.length === 0 && <p className="muted">Nothing has come back yet.</p>}
       {shown.map((o) => (
-        <section key={o.seq} aria-label={`Occurrence ${o.seq}, due ${o.dueOn}`}>
+        <section key={o.seq} aria-label={`Occurrence ${o.seq}, due ${formatDate(o.dueOn)}`}>
           <h4>
             {a.occurrenceCount > 1 ? `Occurrence ${o.seq} · ` : ''}due {formatDate(o.dueOn)} <StatusBadge status={o.status} />
           </h4>
+          <div className="member-answers-grid">
           {o.members.map((m) => (
             <div key={m.client.id} className="member-answers">
               <p>
                 <strong>{m.client.name}</strong> <StatusBadge status={m.status} />
-                {m.submittedAt && <span className="muted"> submitted {new Date(m.submittedAt).toLocaleString()}</span>}
+                {m.submittedAt && <span className="muted"> submitted {formatDateTime(m.submittedAt)}</span>}
               </p>
               {m.answers && m.status === 'done' && <AnswerList steps={a.steps} answers={m.answers} label={`${m.client.name}’s answers`} />}
               {m.answers && m.status !== 'done' && <p className="muted">Draft in progress (not submitted yet).</p>}
             </div>
           ))}
+          </div>
         </section>
       ))}
     </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { FormAlert } from '../../ui/forms';
 import { useIssuePortalLink, usePortalLink, useRecordPortalLinkCopy, useRevokePortalLink } from './homework-api';
+import { formatDate } from '../../ui/dates';
 
 /**
  * A client's portal link: whether one is active, a new one (shown once, to
@@ -64,12 +65,12 @@ export function PortalLinkPanel({ clientId, name }: { clientId: string; name: st
               {copied ? 'Copied' : 'Copy link'}
             </button>
           </div>
-          <p className="field__hint">Valid until {new Date(issued.expiresAt).toLocaleDateString()}. Send it privately; anyone with it can see {name}’s exercises.</p>
+          <p className="field__hint">Valid until {formatDate(issued.expiresAt)}. Send it privately; anyone with it can see {name}’s exercises.</p>
         </div>
       ) : active ? (
         <p className="muted">
-          {name}: link active until {new Date(active.expiresAt).toLocaleDateString()}
-          {active.lastUsedAt ? `, last opened ${new Date(active.lastUsedAt).toLocaleDateString()}` : ', not opened yet'}.
+          {name}: link active until {formatDate(active.expiresAt)}
+          {active.lastUsedAt ? `, last opened ${formatDate(active.lastUsedAt)}` : ', not opened yet'}.
         </p>
       ) : (
         status.data && <p className="muted">{name}: no active portal link.</p>

@@ -5,6 +5,17 @@ import { formatDate, useTrends, type HomeworkSubject } from './homework-api';
 
 const COLOURS = ['#2f6f62', '#b45309', '#1f5f8b', '#a12b2b'];
 
+/** Evenly spaced whole-number ticks from min to max (0, 2, 4 … 10; 1 … 7), about six of them. */
+export function scaleTicks(min: number, max: number): number[] {
+  const span = max - min;
+  const steps = [1, 2, 5, 10, 20, 25, 50];
+  const step = steps.find((s) => span % s === 0 && span / s <= 6) ?? steps.find((s) => span % s === 0 && span / s <= 20) ?? steps.find((s) => span / s <= 10) ?? 50;
+  const ticks: number[] = [];
+  for (let v = min; v <= max; v += step) ticks.push(v);
+  if (ticks[ticks.length - 1] !== max) ticks.push(max);
+  return ticks;
+}
+
 function TrendChart({ series }: { series: TrendSeries }) {
   const data = series.points.map((p) => ({ label: formatDate(p.dueOn), ...p.values }));
   const title = `${series.exerciseTitle}: ${series.step.prompt}`;
@@ -20,7 +31,7 @@ function TrendChart({ series }: { series: TrendSeries }) {
         <LineChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: -16 }}>
           <CartesianGrid stroke="#e4eaec" />
           <XAxis dataKey="label" tick={{ fontSize: 12 }} />
-          <YAxis domain={[series.step.min, series.step.max]} allowDecimals={false} tick={{ fontSize: 12 }} />
+          <YAxis domain={[series.step.min, series.step.max]} ticks={scaleTicks(series.step.min, series.step.max)} interval={0} allowDecimals={false} tick={{ fontSize: 12 }} />
           <Tooltip />
           <Legend />
           {series.members.map((m, i) => (
@@ -41,7 +52,7 @@ function TrendChart({ series }: { series: TrendSeries }) {
         <tbody>
           {series.points.map((p) => (
             <tr key={p.seq}>
-              <td>{p.dueOn}</td>
+              <td>{formatDate(p.dueOn)}</td>
               {series.members.map((m) => (
                 <td key={m.id}>{p.values[m.id] ?? '—'}</td>
               ))}

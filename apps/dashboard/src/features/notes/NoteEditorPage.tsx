@@ -1,12 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { NOTE_TEMPLATES, type NoteDetail } from '@tandem/shared';
 import { ApiError } from '../../api/client';
 import { HomeworkSinceLastNote } from './HomeworkSinceLastNote';
-import { Badge, FormAlert, Loading, Notice, PageHeading } from '../../ui/forms';
+import { Badge, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
 import { useAddAddendum, useNote, useSaveNote, useSignNote } from './notes-api';
 import { ago, useDebouncedSave, useNow } from './use-autosave';
+import { formatDate, formatDateTime } from '../../ui/dates';
+import { AddendumView, DiscardDraft, SessionDateField, sessionDateProblem } from './DraftParts';
 
 function SubjectLink({ note }: { note: NoteDetail }) {
   return <Link to={`/${note.subject.kind === 'client' ? 'clients' : 'couples'}/${note.subject.id}`}>{note.subject.name}</Link>;
@@ -19,6 +21,9 @@ function DraftEditor({ note }: { note: NoteDetail }) {
   const sign = useSignNote(note.id);
   const now = useNow();
   const [text, setText] = useState<Record<string, string>>(note.sections ?? {});
+  const [sessionDate, setSessionDate] = useState(note.sessionDate);
+  const dateProblem = sessionDateProblem(sessionDate);
+  const discarded = useRef(false);
   const [baseVersion, setBaseVersion] = useState(note.version);
   const [dirty, setDirty] = useState(false);
   const [savedAt, setSavedAt] = useState<number | null>(null);
@@ -26,9 +31,10 @@ function DraftEditor({ note }: { note: NoteDetail }) {
   const conflict = save.error instanceof ApiError && save.error.status === 409;
 
   const persist = async () => {
-    if (conflict) return;
+    if (conflict || discarded.current) return;
     const sent = text;
-    const saved = await save.mutateAsync({ sections: sent, version: baseVersion }).catch(() => null);
+    // A date out of bounds stays on screen with its message and is not sent; the text still saves.
+    const saved = await save.mutateAsync({ sections: sent, ...(dateProblem ? {} : { sessionDate }), version: baseVersion }).catch(() => null);
     if (!saved) return;
     setBaseVersion(saved.version);
     setSavedAt(Date.now());
@@ -73,6 +79,16 @@ function DraftEditor({ note }: { note: NoteDetail }) {
         </FormAlert>
       )}
       {save.error && !conflict && <FormAlert error={save.error} />}
+      {!note.addendumOf && (
+        <SessionDateField
+          value={sessionDate}
+          problem={dateProblem ?? fieldError(save.error, 'sessionDate')}
+          onChange={(date) => {
+            setSessionDate(date);
+            setDirty(true);
+          }}
+        />
+      )}
       {NOTE_TEMPLATES[note.format].map((section) => (
         <div className="field" key={section.key}>
           <label htmlFor={`section-${section.key}`}>{section.label}</label>
@@ -100,9 +116,21 @@ function DraftEditor({ note }: { note: NoteDetail }) {
           </button>
         </div>
       ) : (
-        <button type="button" className="button button--primary" onClick={() => setConfirming(true)} disabled={conflict}>
-          Sign note
-        </button>
+        <div className="button-row">
+          <button type="button" className="button button--primary" onClick={() => setConfirming(true)} disabled={conflict || dateProblem !== null}>
+            Sign note
+          </button>
+          <DiscardDraft
+            note={note}
+            onDiscarding={() => {
+              discarded.current = true;
+              setDirty(false);
+            }}
+            onKept={() => {
+              discarded.current = false;
+            }}
+          />
+        </div>
       )}
     </>
   );
@@ -145,13 +173,13 @@ export default function NoteEditorPage() {
         )}
       </p>
       <PageHeading>
-        {n.addendumOf ? 'Addendum' : `Session note, ${n.sessionDate}`}{' '}
+        {n.addendumOf ? 'Addendum' : `Session note, ${formatDate(n.sessionDate)}`}{' '}
         <Badge tone={n.status === 'signed' ? 'good' : 'warn'}>{n.status}</Badge>
       </PageHeading>
       <p className="muted">
         {n.format === 'free' ? 'Free text' : n.format} · {n.kind === 'psychotherapy' ? 'psychotherapy note (only its author reads it)' : 'progress note'} ·
         written by {n.author.name}
-        {n.signedBy && ` · signed by ${n.signedBy.name} on ${new Date(n.signedAt!).toLocaleString()}`}
+        {n.signedBy && ` · signed by ${n.signedBy.name} on ${formatDateTime(n.signedAt!)}`}
       </p>
       {n.sections === null ? (
         <Notice>As an admin you see that this note exists, who wrote it and whether it is signed. Its content is for the clinicians who wrote it.</Notice>
@@ -165,13 +193,9 @@ export default function NoteEditorPage() {
         <section className="panel" aria-labelledby="addenda-heading">
           <h2 id="addenda-heading">Addenda</h2>
           {n.addenda.length === 0 && <p className="muted">No addenda.</p>}
-          <ul className="plain-list">
-            {n.addenda.map((a) => (
-              <li key={a.id}>
-                <Link to={`/notes/${a.id}`}>Addendum by {a.author.name}</Link> <Badge tone={a.status === 'signed' ? 'good' : 'warn'}>{a.status}</Badge>
-              </li>
-            ))}
-          </ul>
+          {n.addenda.map((a) => (
+            <AddendumView key={a.id} summary={a} />
+          ))}
           <FormAlert error={addendum.error ?? undefined} />
           <button type="button" className="button" onClick={() => addendum.mutate(undefined, { onSuccess: (a) => navigate(`/notes/${a.id}`) })}>
             Add an addendum

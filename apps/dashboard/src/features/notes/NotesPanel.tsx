@@ -1,17 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { NOTE_FORMATS, type NoteFormat, type NoteKind } from '@tandem/shared';
+import { EARLIEST_SESSION_DATE, NOTE_FORMATS, type NoteFormat, type NoteKind } from '@tandem/shared';
 import { Badge, EmptyState, Field, FormAlert, Loading, SelectField, fieldError } from '../../ui/forms';
 import { useCreateNote, useNotes, type NoteSubject } from './notes-api';
+import { formatDate, practiceToday } from '../../ui/dates';
 
-const today = () => new Date().toISOString().slice(0, 10);
 
 /** Session notes of a client or couple, and a new note for the care team's clinicians. */
 export function NotesPanel({ subject, canWrite }: { subject: NoteSubject; canWrite: boolean }) {
   const notes = useNotes(subject);
   const create = useCreateNote();
   const navigate = useNavigate();
-  const [sessionDate, setSessionDate] = useState(today);
+  const [sessionDate, setSessionDate] = useState(practiceToday);
   const [format, setFormat] = useState<NoteFormat>('SOAP');
   const [kind, setKind] = useState<NoteKind>('progress');
   const items = notes.data?.pages.flatMap((p) => p.items) ?? [];
@@ -23,9 +23,9 @@ export function NotesPanel({ subject, canWrite }: { subject: NoteSubject; canWri
     <section className="panel" aria-labelledby="notes-heading">
       <h2 id="notes-heading">Session notes</h2>
       {canWrite && (
-        <form onSubmit={submit} className="form-grid" aria-label="Start a session note">
+        <form onSubmit={submit} noValidate className="form-grid" aria-label="Start a session note">
           <FormAlert error={create.error && !fieldError(create.error, 'sessionDate') ? create.error : undefined} />
-          <Field label="Session date" type="date" value={sessionDate} onChange={(e) => setSessionDate(e.target.value)} error={fieldError(create.error, 'sessionDate')} />
+          <Field label="Session date" type="date" min={EARLIEST_SESSION_DATE} max={practiceToday()} value={sessionDate} onChange={(e) => setSessionDate(e.target.value)} error={fieldError(create.error, 'sessionDate')} />
           <SelectField label="Format" value={format} onChange={(e) => setFormat(e.target.value as NoteFormat)}>
             {NOTE_FORMATS.map((f) => (
               <option key={f} value={f}>
@@ -51,7 +51,7 @@ export function NotesPanel({ subject, canWrite }: { subject: NoteSubject; canWri
         {items.map((n) => (
           <li key={n.id}>
             <Link to={`/notes/${n.id}`}>
-              {n.sessionDate} · {n.format === 'free' ? 'note' : n.format}
+              {formatDate(n.sessionDate)} · {n.format === 'free' ? 'note' : n.format}
             </Link>
             <Badge tone={n.status === 'signed' ? 'good' : 'warn'}>{n.status}</Badge>
             {n.kind === 'psychotherapy' && <Badge tone="info">psychotherapy</Badge>}

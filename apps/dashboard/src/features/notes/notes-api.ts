@@ -33,3 +33,15 @@ export const useCreateNote = () => useNoteMutation((body: CreateNoteRequest) => 
 export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch<NoteDetail>(`/notes/${id}`, body));
 export const useSignNote = (id: string) => useNoteMutation((version: number) => api.post<NoteDetail>(`/notes/${id}/sign`, { version }));
 export const useAddAddendum = (id: string) => useNoteMutation(() => api.post<NoteDetail>(`/notes/${id}/addenda`));
+
+/** Throws a draft away (its author only; the API refuses signed notes). */
+export function useDiscardNote(note: { id: string; addendumOf: string | null }) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete<void>(`/notes/${note.id}`),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.notes.lists() });
+      if (note.addendumOf) void queryClient.invalidateQueries({ queryKey: keys.notes.detail(note.addendumOf) });
+    },
+  });
+}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { InviteResponse } from '@tandem/shared';
+import { formatDateTime } from '../../ui/dates';
 
 /** The one-time link, shown once, with a copy button: Tandem does not send email. */
 export function InviteLink({ invite }: { invite: InviteResponse }) {
@@ -16,7 +17,7 @@ export function InviteLink({ invite }: { invite: InviteResponse }) {
     <div className="invite-link" role="status">
       <p>
         Send this one-time link to <strong>{invite.member.name}</strong> ({invite.member.email}). It works once, until{' '}
-        {new Date(invite.expiresAt).toLocaleString()}.
+        {formatDateTime(invite.expiresAt)}.
       </p>
       <div className="invite-link__row">
         <input aria-label="Invite link" readOnly value={invite.inviteUrl} onFocus={(e) => e.currentTarget.select()} />

@@ -4,9 +4,27 @@ import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading } from '../..
 import { useMe } from '../auth/use-me';
 import { InviteForm } from './InviteForm';
 import { InviteLink } from './InviteLink';
+import { useCaseloadBoard } from '../caseload/caseload-api';
 import { useDeactivate, useReactivate, useReissueInvite, useSetRoles, useStaffList } from './staff-api';
 
 const STATUS_TONE = { active: 'good', invited: 'info', deactivated: 'neutral' } as const;
+
+/** Before deactivating a clinician: whose care they would leave without a clinician. */
+function CaseloadWarning({ member }: { member: StaffMember }) {
+  const board = useCaseloadBoard(member.roles.includes('clinician'));
+  const row = board.data?.clinicians.find((c) => c.clinician.id === member.id);
+  if (!row || (row.activeClients === 0 && row.couples === 0)) return null;
+  const parts = [
+    row.activeClients > 0 && `${row.activeClients} active client${row.activeClients === 1 ? '' : 's'}`,
+    row.couples > 0 && `${row.couples} couple${row.couples === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  return (
+    <strong className="staff-row__warning" role="alert">
+      {' '}
+      {member.name} is still on the care team of {parts.join(' and ')}. They keep their place on those teams until you reassign them on the Caseloads page.
+    </strong>
+  );
+}
 
 function StaffRow({ member, isSelf }: { member: StaffMember; isSelf: boolean }) {
   const setRoles = useSetRoles();
@@ -15,11 +33,18 @@ function StaffRow({ member, isSelf }: { member: StaffMember; isSelf: boolean }) 
   const reissue = useReissueInvite();
   const [confirming, setConfirming] = useState(false);
   const [link, setLink] = useState<InviteResponse | null>(null);
+  const [roleNote, setRoleNote] = useState<string | null>(null);
   const error = setRoles.error ?? deactivate.error ?? reactivate.error ?? reissue.error;
 
   const toggleRole = (role: StaffRole) => {
     const roles = member.roles.includes(role) ? member.roles.filter((r) => r !== role) : [...member.roles, role];
-    if (roles.length > 0) setRoles.mutate({ id: member.id, roles });
+    if (roles.length === 0) {
+      const other = role === 'admin' ? 'Clinician' : 'Admin';
+      setRoleNote(`${member.name} needs at least one role. Tick ${other} first, then untick ${role === 'admin' ? 'Admin' : 'Clinician'}; or deactivate ${member.name} to remove their access.`);
+      return;
+    }
+    setRoleNote(null);
+    setRoles.mutate({ id: member.id, roles });
   };
 
   return (
@@ -52,7 +77,10 @@ function StaffRow({ member, isSelf }: { member: StaffMember; isSelf: boolean }) 
         )}
         {confirming && (
           <span className="confirm" role="group" aria-label={`Confirm deactivating ${member.name}`}>
-            <span>Sign {member.name} out everywhere and block sign-in?</span>
+            <span>
+              Sign {member.name} out everywhere and block sign-in?
+              <CaseloadWarning member={member} />
+            </span>
             <button
               type="button"
               className="button button--danger"
@@ -71,6 +99,13 @@ function StaffRow({ member, isSelf }: { member: StaffMember; isSelf: boolean }) 
           </button>
         )}
       </div>
+      {roleNote && (
+        <div className="staff-row__error">
+          <p className="alert alert--warn" role="alert">
+            {roleNote}
+          </p>
+        </div>
+      )}
       {error && (
         <div className="staff-row__error">
           <FormAlert error={error} />
