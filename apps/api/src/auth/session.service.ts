@@ -10,6 +10,8 @@ import { modify, type SqlRunner } from '../common/sql.js';
 import type { StaffActor } from '../access/actor.js';
 
 export const SESSION_COOKIE = 'tandem_session';
+/** Activity is recorded to the second: a request within a second of the last write does not write again. */
+const TOUCH_GRACE_SECONDS = 1;
 
 export interface SessionTimes {
   idleExpiresAt: Date;
@@ -22,7 +24,7 @@ interface SessionRow {
   staff_user_id: string;
   roles: StaffRole[];
   expires_at: Date;
-  /** Set when the session was still open and this request moved its idle deadline; null when it had timed out. */
+  /** When the session was last seen (this request, to the second) if it was still open; null when it had timed out. */
   touched_at: Date | null;
 }
 
@@ -65,19 +67,24 @@ export class SessionService {
     const token = request.cookies?.[SESSION_COOKIE];
     if (!token || !TOKEN_PATTERN.test(token)) return null;
     // One statement finds the session and, when it is still open, records this request as its
-    // latest activity: every request moves the idle deadline to exactly now + the setting.
-    // The write commits without waiting for the disk (synchronous_commit off, for this statement's
-    // transaction only): a crash could lose the last few seconds of "last seen", nothing else.
+    // latest activity, so every request moves the idle deadline to now + the setting. The write is
+    // skipped when the last one is under a second old (a page's burst of parallel requests writes
+    // once), and the deadline carries that second of grace: never early, at most a second late.
+    // It commits without waiting for the disk (synchronous_commit off, for this statement's
+    // transaction only): a crash could lose the last seconds of "last seen", nothing else.
     const rows: SessionRow[] = await this.db.query(
       `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)),
        found AS (
-         SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.expires_at,
-                s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2) AS open
+         SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.expires_at, s.last_seen_at,
+                s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2 + ${TOUCH_GRACE_SECONDS}) AS open
            FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.active),
        touched AS (
-         UPDATE staff_session t SET last_seen_at = now() FROM found WHERE t.id = found.id AND found.open RETURNING t.last_seen_at)
-       SELECT found.id, found.practice_id, found.staff_user_id, found.roles, found.expires_at, (SELECT last_seen_at FROM touched) AS touched_at
+         UPDATE staff_session t SET last_seen_at = now() FROM found
+          WHERE t.id = found.id AND found.open AND t.last_seen_at < now() - make_interval(secs => ${TOUCH_GRACE_SECONDS})
+         RETURNING t.last_seen_at)
+       SELECT found.id, found.practice_id, found.staff_user_id, found.roles, found.expires_at,
+              CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END AS touched_at
          FROM found, relaxed`,
       [hashToken(token), this.idleMs / 1000],
     );
@@ -92,7 +99,7 @@ export class SessionService {
       throw new UnauthenticatedError('Your session has ended. Please sign in again.', 'session_expired');
     }
     request.sessionTimes = {
-      idleExpiresAt: new Date(row.touched_at.getTime() + this.idleMs),
+      idleExpiresAt: new Date(row.touched_at.getTime() + this.idleMs + TOUCH_GRACE_SECONDS * 1000),
       absoluteExpiresAt: row.expires_at,
     };
     return {
