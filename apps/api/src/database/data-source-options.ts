@@ -4,6 +4,8 @@ import { ENTITIES } from './entities.js';
 
 /** How long a query waits for a connection (a new one, or a free one in the pool) before it fails: the longest a request can wait before its 503 while PostgreSQL is away. */
 export const CONNECT_TIMEOUT_MS = 3_000;
+/** The longest one statement may run. */
+export const STATEMENT_TIMEOUT_MS = 15_000;
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -18,7 +20,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       max: poolSize,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
-      statement_timeout: 15_000,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
       application_name: 'tandem',
     },
   };
