@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { ClientDetail } from '@tandem/shared';
-import { Field, FormAlert, fieldError } from '../../ui/forms';
+import { Field, FormAlert, SuccessNotice, fieldError } from '../../ui/forms';
+import { CLIENT_LABELS } from './client-labels';
 import { useCreateClient } from './caseload-api';
 import { PrimaryClinicianSelect } from './PrimaryClinicianSelect';
 
@@ -29,19 +30,21 @@ export function NewClientForm() {
   return (
     <section className="panel" aria-labelledby="new-client-heading">
       <h2 id="new-client-heading">Add a client</h2>
-      <FormAlert error={create.error} />
-      {created && (
-        <p role="status" className="alert alert--info">
-          <Link to={`/clients/${created.id}`}>{created.name}</Link> was added
-          {created.primaryClinician ? ` to ${created.primaryClinician.name}’s caseload` : ' without a clinician'}.
-        </p>
-      )}
+      <FormAlert error={create.error} fields={CLIENT_LABELS} />
+      <SuccessNotice>
+        {created && (
+          <>
+            <Link to={`/clients/${created.id}`}>{created.name}</Link> was added
+            {created.primaryClinician ? ` to ${created.primaryClinician.name}’s caseload` : ' without a clinician'}.
+          </>
+        )}
+      </SuccessNotice>
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name')} required />
-        <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(create.error, 'preferredName')} />
-        <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email')} />
-        <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone')} />
-        <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth')} />
+        <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name', CLIENT_LABELS.name)} required />
+        <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(create.error, 'preferredName', CLIENT_LABELS.preferredName)} />
+        <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email', CLIENT_LABELS.email)} />
+        <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone', CLIENT_LABELS.phone)} />
+        <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth', CLIENT_LABELS.dateOfBirth)} />
         <PrimaryClinicianSelect label="Primary clinician" value={form.primaryClinicianId} onChange={set('primaryClinicianId')} />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
