@@ -45,7 +45,12 @@ export function NewClientForm() {
         <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email', CLIENT_LABELS.email)} />
         <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone', CLIENT_LABELS.phone)} />
         <Field label="Date of birth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} error={fieldError(create.error, 'dateOfBirth', CLIENT_LABELS.dateOfBirth)} />
-        <PrimaryClinicianSelect label="Primary clinician" value={form.primaryClinicianId} onChange={set('primaryClinicianId')} />
+        <PrimaryClinicianSelect
+          label={CLIENT_LABELS.primaryClinicianId}
+          value={form.primaryClinicianId}
+          onChange={set('primaryClinicianId')}
+          error={fieldError(create.error, 'primaryClinicianId', CLIENT_LABELS.primaryClinicianId)}
+        />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add client'}

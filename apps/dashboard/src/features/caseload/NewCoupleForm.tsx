@@ -4,7 +4,7 @@ import type { CoupleDetail } from '@tandem/shared';
 import { Field, FormAlert, SuccessNotice, fieldError } from '../../ui/forms';
 
 /** The couple form's fields as the person sees them. */
-const COUPLE_LABELS = { displayName: 'Couple’s name', memberIds: 'Members' };
+const COUPLE_LABELS = { displayName: 'Couple’s name', memberIds: 'Members', primaryClinicianId: 'Primary clinician for the couple' };
 import { useCreateCouple } from './caseload-api';
 import { PrimaryClinicianSelect } from './PrimaryClinicianSelect';
 import { ClientPicker } from './ClientPicker';
@@ -60,7 +60,12 @@ export function NewCoupleForm() {
           {fieldError(create.error, 'memberIds') && <p className="field__error">{fieldError(create.error, 'memberIds', COUPLE_LABELS.memberIds)}</p>}
         </div>
         <ClientPicker label="Find a client to add" exclude={members.map((m) => m.id)} onPick={(id, name) => setMembers([...members, { id, name }])} />
-        <PrimaryClinicianSelect label="Primary clinician for the couple" value={primaryClinicianId} onChange={(e) => setPrimary(e.target.value)} />
+        <PrimaryClinicianSelect
+          label={COUPLE_LABELS.primaryClinicianId}
+          value={primaryClinicianId}
+          onChange={(e) => setPrimary(e.target.value)}
+          error={fieldError(create.error, 'primaryClinicianId', COUPLE_LABELS.primaryClinicianId)}
+        />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add couple'}
