@@ -91,6 +91,16 @@ describe('nothing typed is lost, in a real browser', () => {
     await (await askedAgain).accept();
     await closed;
     await eventually(async () => (await sections()).plan, 'Phone check-in on Friday. Bring the calendar.');
+
+    // Signing out right after typing saves first.
+    const again = await signInAs(env.browser, env.baseUrl, clinician);
+    errors.push(...watchForPageErrors(again));
+    await again.goto(`${env.baseUrl}/notes/${noteId}`);
+    await again.getByLabel('Objective').fill('Relaxed, good eye contact.');
+    await again.getByRole('button', { name: 'Sign out' }).click();
+    await again.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await again.getByText('You are signed out.').waitFor();
+    expect((await sections()).objective).toBe('Relaxed, good eye contact.');
     expect(errors).toEqual([]);
   });
 

@@ -2,16 +2,24 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import { useMe } from '../features/auth/use-me';
+import { settlePendingWork, signedOut } from './pending-work';
 
 export function AppShell() {
   const me = useMe().data!;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
-    mutationFn: () => api.post<void>('/auth/logout', {}, { quiet401: true }),
-    onSettled: () => {
+    // What a page still holds (a note's last words) is saved first.
+    mutationFn: async () => {
+      if (!(await settlePendingWork())) return false;
+      await api.post<void>('/auth/logout', {}, { quiet401: true });
+      return true;
+    },
+    onSettled: (left) => {
+      if (left === false) return;
       queryClient.clear();
       navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
+      signedOut();
     },
   });
   const isAdmin = me.user.roles.includes('admin');

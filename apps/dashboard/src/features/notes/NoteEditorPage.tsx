@@ -7,6 +7,7 @@ import { Badge, FormAlert, Loading, Notice, PageHeading, fieldError } from '../.
 import NotFoundPage from '../../app/NotFoundPage';
 import { useAddAddendum, useNote, useSaveNote, useSignNote } from './notes-api';
 import { ago, useDebouncedSave, useNow } from './use-autosave';
+import { isSigningOut, pendingWork } from '../../app/pending-work';
 
 function SubjectLink({ note }: { note: NoteDetail }) {
   return <Link to={`/${note.subject.kind === 'client' ? 'clients' : 'couples'}/${note.subject.id}`}>{note.subject.name}</Link>;
@@ -78,7 +79,17 @@ function DraftEditor({ note }: { note: NoteDetail }) {
   useDebouncedSave(dirty && !save.isPending && !conflict && !refused && tooLong.length === 0, persist);
 
   // Inside the dashboard: hold the navigation until what is typed is saved; ask only if it cannot be.
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => currentLocation.pathname !== nextLocation.pathname && (dirtyRef.current || inFlight.current !== null));
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => !isSigningOut() && currentLocation.pathname !== nextLocation.pathname && (dirtyRef.current || inFlight.current !== null),
+  );
+  // Signing out saves first too.
+  const persistRef = useRef(persist);
+  persistRef.current = persist;
+  useEffect(() => {
+    const saveBeforeSignOut = () => persistRef.current();
+    pendingWork.add(saveBeforeSignOut);
+    return () => void pendingWork.delete(saveBeforeSignOut);
+  }, []);
   const [leaving, setLeaving] = useState(false);
   const blocked = blocker.state === 'blocked';
   useEffect(() => {

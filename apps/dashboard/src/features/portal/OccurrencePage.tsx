@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
 import { ApiError, api } from '../../api/client';
-import { PageHeading } from '../../ui/forms';
+import { PageHeading, describeError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { StepView } from '../exercises/StepView';
 import { formatDay, portalKeys } from './portal-api';
@@ -303,7 +303,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
               {submitError instanceof ApiError && submitError.status === 0
                 ? 'Your answers were not sent: check your connection and press Submit again. Nothing will be counted twice.'
                 : submitError instanceof ApiError
-                  ? submitError.message
+                  ? describeError(submitError)
                   : 'Your answers were not sent. Please press Submit again.'}
             </p>
           )}
