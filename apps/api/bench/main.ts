@@ -12,7 +12,6 @@
  * EXPLAIN (ANALYZE, BUFFERS), and measures nothing. Seeded databases are kept (embedded: under the system temp folder) and
  * reused by later runs at the same scale unless --fresh.
  */
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -46,7 +46,6 @@ export const TARGETS = { floorRatio: 0.5, p99Ms: 50, p50Growth: 1.5 };
 
 const n = (v: number) => v.toLocaleString('en-US');
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
-const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 export interface Verdict {
   name: string;

@@ -61,7 +61,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
       done(Object.assign(new Error(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`), { statusCode: 400 }), undefined);
       return;
     }
-    parseJson(request as never, text, done as never);
+    void parseJson(request as never, text, done as never);
   });
   await app.register(fastifyCookie as never);
   await app.register(fastifyHelmet as never, {

@@ -16,7 +16,7 @@ import {
 } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -133,7 +133,7 @@ export class AssignmentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
   ) {}
@@ -158,7 +158,7 @@ export class AssignmentsService {
     }
 
     const id = crypto.randomUUID();
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const members = await this.lockMembers(tx, actor.practiceId, subject, exercise);
       await tx.query(
         `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by)
@@ -197,17 +197,13 @@ export class AssignmentsService {
           planned.map((p) => p.dueOn),
         ],
       );
-      await this.audit.record(
-        actor,
-        {
-          action: 'assignment.created',
-          recordType: 'assignment',
-          recordId: id,
-          subjectId: isCouple ? subject.coupleId : subject.clientId,
-          detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length },
-        },
-        tx,
-      );
+      await audit.record({
+        action: 'assignment.created',
+        recordType: 'assignment',
+        recordId: id,
+        subjectId: isCouple ? subject.coupleId : subject.clientId,
+        detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length },
+      });
     });
     return this.get(actor, id);
   }
@@ -279,14 +275,14 @@ export class AssignmentsService {
       }),
     };
     if (answersShown > 0) {
-      await this.audit.record(actor, { action: 'response.read', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id!, detail: { responses: answersShown } });
+      await this.writes.event(actor, { action: 'response.read', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id!, detail: { responses: answersShown } });
     }
     return detail;
   }
 
   /** Moves the next open occurrence to a new due date; later open ones move with it, keeping their spacing. */
   async reschedule(actor: StaffActor, id: string, dto: RescheduleAssignmentDto): Promise<AssignmentDetail> {
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor.practiceId, id, today);
       await this.assertOnTeam(actor, row, tx);
@@ -303,18 +299,14 @@ export class AssignmentsService {
         [actor.practiceId, id, row.next_seq, shift],
       );
       await this.bumpVersion(tx, actor.practiceId, id, dto.version);
-      await this.audit.record(
-        actor,
-        { action: 'assignment.rescheduled', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id!, detail: { from: row.next_due, to: dto.dueOn } },
-        tx,
-      );
+      await audit.record({ action: 'assignment.rescheduled', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id!, detail: { from: row.next_due, to: dto.dueOn } });
     });
     return this.get(actor, id);
   }
 
   /** Cancelling keeps what was done; open occurrences stop counting as due or overdue. */
   async cancel(actor: StaffActor, id: string, version: number): Promise<AssignmentDetail> {
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor.practiceId, id, today);
       await this.assertOnTeam(actor, row, tx);
@@ -323,7 +315,7 @@ export class AssignmentsService {
       await tx.query(`UPDATE assignment SET cancelled_at = now(), cancelled_by = $3 WHERE practice_id = $1 AND id = $2`, [actor.practiceId, id, actor.userId]);
       await tx.query(`UPDATE assignment_occurrence SET cancelled = true WHERE practice_id = $1 AND assignment_id = $2 AND pending > 0`, [actor.practiceId, id]);
       await this.bumpVersion(tx, actor.practiceId, id, version);
-      await this.audit.record(actor, { action: 'assignment.cancelled', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id! }, tx);
+      await audit.record({ action: 'assignment.cancelled', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
     return this.get(actor, id);
   }
@@ -393,7 +385,7 @@ export class AssignmentsService {
       }
     }
     if (responses.length > 0) {
-      await this.audit.record(actor, { action: 'response.read', recordType: isCouple ? 'couple' : 'client', recordId: subjectId, subjectId, detail: { responses: responses.length, view: 'trends' } });
+      await this.writes.event(actor, { action: 'response.read', recordType: isCouple ? 'couple' : 'client', recordId: subjectId, subjectId, detail: { responses: responses.length, view: 'trends' } });
     }
     return { series };
   }

@@ -8,7 +8,7 @@ import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../c
 import { hashToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import type { RequestOrigin, StaffActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { AttemptThrottle } from './login-throttle.js';
 import { SessionService, type SessionTimes } from './session.service.js';
@@ -38,7 +38,7 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SessionService) private readonly sessions: SessionService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.byEmail = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
@@ -72,17 +72,20 @@ export class AuthService {
       await this.byAddress.fail(addressKey);
       // Each practice where the email has an account sees the failure in its own log.
       const practices = candidates.length > 0 ? candidates : [undefined];
-      for (const candidate of practices) {
-        await this.audit.record(
-          { kind: 'anonymous', ...origin, practiceId: candidate?.practice_id ?? null, actorId: candidate?.id ?? null },
-          { action: 'auth.sign_in_failed', recordType: candidate ? 'staff_user' : undefined, recordId: candidate?.id },
-        );
-      }
+      const attempts = practices.map((candidate) => ({ kind: 'anonymous' as const, ...origin, practiceId: candidate?.practice_id ?? null, actorId: candidate?.id ?? null }));
+      await this.writes.transaction(attempts[0]!, async (_tx, audit) => {
+        for (const [i, candidate] of practices.entries()) {
+          await audit.record({ action: 'auth.sign_in_failed', recordType: candidate ? 'staff_user' : undefined, recordId: candidate?.id }, attempts[i]);
+        }
+      });
       throw new UnauthenticatedError('That email and password do not match an active account.', 'invalid_credentials');
     }
-    const times = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, request, reply);
     const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '', ...origin };
-    await this.audit.record(actor, { action: 'auth.sign_in', recordType: 'staff_user', recordId: matched.id });
+    const times = await this.writes.transaction(actor, async (tx, audit) => {
+      const opened = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, request, reply, tx);
+      await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: matched.id });
+      return opened;
+    });
     return this.me(actor, times);
   }
 
@@ -114,13 +117,13 @@ export class AuthService {
   }
 
   async logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const ended = await this.sessions.revokeByToken(request, reply);
-    if (ended) {
-      await this.audit.record(
-        { kind: 'anonymous', requestId: request.id, ip: request.ip, practiceId: ended.practiceId, actorId: ended.userId },
-        { action: 'auth.sign_out', recordType: 'staff_user', recordId: ended.userId },
-      );
-    }
+    const origin = { kind: 'anonymous' as const, requestId: request.id, ip: request.ip };
+    await this.writes.transaction(origin, async (tx, audit) => {
+      const ended = await this.sessions.revokeByToken(request, reply, tx);
+      if (ended) {
+        await audit.record({ action: 'auth.sign_out', recordType: 'staff_user', recordId: ended.userId }, { ...origin, practiceId: ended.practiceId, actorId: ended.userId });
+      }
+    });
   }
 
   /** What the invite link's page shows before a password is chosen. */
@@ -135,7 +138,8 @@ export class AuthService {
     const problem = passwordProblem(dto.password, invite.email);
     if (problem) throw new ValidationFailedError({ password: problem });
     const passwordHash = await hashPassword(dto.password);
-    await this.db.transaction(async (tx) => {
+    const who = { kind: 'anonymous' as const, ...origin, practiceId: invite.practice_id, actorId: invite.staff_user_id };
+    await this.writes.transaction(who, async (tx, audit) => {
       const used = await modify(
         tx,
         `UPDATE staff_invite SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
@@ -147,11 +151,7 @@ export class AuthService {
         [passwordHash, invite.staff_user_id, invite.practice_id],
       );
       await this.sessions.revokeAllForUser(invite.practice_id, invite.staff_user_id, tx);
-      await this.audit.record(
-        { kind: 'anonymous', ...origin, practiceId: invite.practice_id, actorId: invite.staff_user_id },
-        { action: 'auth.password_set', recordType: 'staff_user', recordId: invite.staff_user_id },
-        tx,
-      );
+      await audit.record({ action: 'auth.password_set', recordType: 'staff_user', recordId: invite.staff_user_id });
     });
   }
 

@@ -6,7 +6,7 @@ import type { StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { UnauthenticatedError } from '../common/app-error.js';
-import { modify } from '../common/sql.js';
+import { modify, type SqlRunner } from '../common/sql.js';
 import type { StaffActor } from '../access/actor.js';
 
 export const SESSION_COOKIE = 'tandem_session';
@@ -39,11 +39,11 @@ export class SessionService {
   }
 
   /** Creates a session for a verified user and sets its cookie. */
-  async open(user: { id: string; practiceId: string }, request: FastifyRequest, reply: FastifyReply): Promise<SessionTimes> {
+  async open(user: { id: string; practiceId: string }, request: FastifyRequest, reply: FastifyReply, runner: SqlRunner = this.db): Promise<SessionTimes> {
     const token = newToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.session.absoluteHours * 3_600_000);
-    await this.db.query(
+    await runner.query(
       `INSERT INTO staff_session (practice_id, staff_user_id, token_hash, created_at, last_seen_at, expires_at)
        VALUES ($1, $2, $3, $4, $4, $5)`,
       [user.practiceId, user.id, hashToken(token), now, expiresAt],
@@ -102,12 +102,12 @@ export class SessionService {
   }
 
   /** Ends the session of this request's cookie; returns whose it was, if it was open. */
-  async revokeByToken(request: FastifyRequest, reply: FastifyReply): Promise<{ practiceId: string; userId: string } | null> {
+  async revokeByToken(request: FastifyRequest, reply: FastifyReply, runner: SqlRunner = this.db): Promise<{ practiceId: string; userId: string } | null> {
     const token = request.cookies?.[SESSION_COOKIE];
     this.clearCookie(reply);
     if (!token || !TOKEN_PATTERN.test(token)) return null;
     const [ended] = await modify<{ practice_id: string; staff_user_id: string }>(
-      this.db,
+      runner,
       `UPDATE staff_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING practice_id, staff_user_id`,
       [hashToken(token)],
     );
@@ -115,7 +115,7 @@ export class SessionService {
   }
 
   /** Ends every open session of a user at once (deactivation, password change). */
-  async revokeAllForUser(practiceId: string, userId: string, runner: { query: DataSource['query'] } = this.db) {
+  async revokeAllForUser(practiceId: string, userId: string, runner: SqlRunner = this.db) {
     await runner.query(
       `UPDATE staff_session SET revoked_at = now() WHERE practice_id = $1 AND staff_user_id = $2 AND revoked_at IS NULL`,
       [practiceId, userId],

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, HomeworkStats, Page } from '@tandem/shared';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
@@ -64,7 +64,7 @@ export class ClientsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
   ) {}
 
@@ -130,14 +130,14 @@ export class ClientsService {
   /** Admins create clients; naming a primary clinician puts the client on that caseload at once. */
   async create(actor: StaffActor, dto: CreateClientDto): Promise<ClientDetail> {
     this.access.requireAdmin(actor);
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       const [{ id }] = (await tx.query(
         `INSERT INTO client (practice_id, name, preferred_name, email, phone, date_of_birth, preferred_language)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [actor.practiceId, dto.name, dto.preferredName ?? null, dto.email ?? null, dto.phone ?? null, dto.dateOfBirth ?? null, dto.preferredLanguage ?? 'en'],
       )) as Array<{ id: string }>;
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
-      await this.audit.record(actor, { action: 'client.created', recordType: 'client', recordId: id, subjectId: id }, tx);
+      await audit.record({ action: 'client.created', recordType: 'client', recordId: id, subjectId: id });
       return this.detail(tx, actor.practiceId, id, 'admin');
     });
   }
@@ -157,44 +157,50 @@ export class ClientsService {
     ).filter(([, v]) => v !== undefined);
     const params: unknown[] = [actor.practiceId, id, dto.version, ...fields.map(([, v]) => v)];
     const sets = fields.map(([column], i) => `${column} = $${i + 4}`);
-    const updated = await modify<{ id: string }>(
-      this.db,
-      `UPDATE client SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
-        WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
-      params,
-    );
-    if (updated.length === 0) throw this.staleEdit();
-    const changed = fields.map(([column]) => column);
-    await this.audit.record(actor, { action: 'client.updated', recordType: 'client', recordId: id, subjectId: id, detail: { fields: changed } });
-    return this.detail(this.db, actor.practiceId, id, access);
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const updated = await modify<{ id: string }>(
+        tx,
+        `UPDATE client SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
+        params,
+      );
+      if (updated.length === 0) throw this.staleEdit();
+      const changed = fields.map(([column]) => column);
+      await audit.record({ action: 'client.updated', recordType: 'client', recordId: id, subjectId: id, detail: { fields: changed } });
+      return this.detail(tx, actor.practiceId, id, access);
+    });
   }
 
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
-    const changed = await modify(
-      this.db,
-      `UPDATE client SET status = $3,
-              discharged_at = CASE WHEN $3 = 'discharged' THEN COALESCE(discharged_at, now()) ELSE NULL END,
-              version = version + 1, updated_at = now()
-        WHERE practice_id = $1 AND id = $2 AND status <> $3 RETURNING id`,
-      [actor.practiceId, id, status],
-    );
-    if (changed.length > 0) {
-      const action = status === 'discharged' ? 'client.discharged' : 'client.reactivated';
-      await this.audit.record(actor, { action, recordType: 'client', recordId: id, subjectId: id });
-    }
-    return this.detail(this.db, actor.practiceId, id, access);
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const changed = await modify(
+        tx,
+        `UPDATE client SET status = $3,
+                discharged_at = CASE WHEN $3 = 'discharged' THEN COALESCE(discharged_at, now()) ELSE NULL END,
+                version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND status <> $3 RETURNING id`,
+        [actor.practiceId, id, status],
+      );
+      if (changed.length > 0) {
+        const action = status === 'discharged' ? 'client.discharged' : 'client.reactivated';
+        await audit.record({ action, recordType: 'client', recordId: id, subjectId: id });
+      }
+      return this.detail(tx, actor.practiceId, id, access);
+    });
   }
 
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<ClientDetail> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       const access = await this.access.client(actor, id, 'manage', tx);
       await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
-      await this.audit.record(
-        actor,
-        { action: 'client.care_team_changed', recordType: 'client', recordId: id, subjectId: id, detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds } },
-        tx,
-      );
+      await audit.record({
+        action: 'client.care_team_changed',
+        recordType: 'client',
+        recordId: id,
+        subjectId: id,
+        detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds },
+      });
       return this.detail(tx, actor.practiceId, id, access);
     });
   }

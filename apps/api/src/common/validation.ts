@@ -31,7 +31,7 @@ function findNulCharacters(value: unknown, path: string, out: Record<string, str
   if (typeof value === 'string') {
     if (value.includes('\u0000')) out[path || 'body'] = 'contains a character that is not allowed';
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => findNulCharacters(item, path, out, depth + 1));
+    value.forEach((item) => findNulCharacters(item, path, out, depth + 1));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) findNulCharacters(item, path ? `${path}.${key}` : key, out, depth + 1);
   }

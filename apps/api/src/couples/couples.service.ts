@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ConjointSafety, CoupleDetail, CoupleSummary, HomeworkStats, Page } from '@tandem/shared';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
@@ -53,7 +53,7 @@ export class CouplesService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
   ) {}
 
@@ -91,7 +91,7 @@ export class CouplesService {
 
   async create(actor: StaffActor, dto: CreateCoupleDto): Promise<CoupleDetail> {
     this.access.requireAdmin(actor);
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       await this.access.assertClientsVisible(actor, dto.memberIds, tx);
       const [{ id }] = (await tx.query(`INSERT INTO couple (practice_id, display_name) VALUES ($1, $2) RETURNING id`, [
         actor.practiceId,
@@ -101,28 +101,28 @@ export class CouplesService {
         await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [actor.practiceId, id, clientId]);
       }
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, []);
-      await this.audit.record(actor, { action: 'couple.created', recordType: 'couple', recordId: id, subjectId: id, detail: { members: dto.memberIds } }, tx);
+      await audit.record({ action: 'couple.created', recordType: 'couple', recordId: id, subjectId: id, detail: { members: dto.memberIds } });
       return this.detail(tx, actor.practiceId, id);
     });
   }
 
   async update(actor: StaffActor, id: string, dto: UpdateCoupleDto): Promise<CoupleDetail> {
     await this.access.couple(actor, id, 'manage');
-    const updated = await modify(
-      this.db,
-      `UPDATE couple SET display_name = $4, version = version + 1, updated_at = now()
-        WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
-      [actor.practiceId, id, dto.version, dto.displayName],
-    );
-    if (updated.length === 0) {
-      throw new ConflictError('stale_version', 'Someone else changed this couple since you opened it. Reload, then apply your change again.');
-    }
-    await this.audit.record(actor, { action: 'couple.updated', recordType: 'couple', recordId: id, subjectId: id, detail: { fields: ['display_name'] } });
-    return this.detail(this.db, actor.practiceId, id);
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const updated = await modify(
+        tx,
+        `UPDATE couple SET display_name = $4, version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
+        [actor.practiceId, id, dto.version, dto.displayName],
+      );
+      if (updated.length === 0) throw staleCouple();
+      await audit.record({ action: 'couple.updated', recordType: 'couple', recordId: id, subjectId: id, detail: { fields: ['display_name'] } });
+      return this.detail(tx, actor.practiceId, id);
+    });
   }
 
   async addMember(actor: StaffActor, id: string, dto: AddMemberDto): Promise<CoupleDetail> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       await this.access.couple(actor, id, 'manage', tx);
       await this.access.client(actor, dto.clientId, 'read', tx);
       await this.lockCouple(tx, actor.practiceId, id);
@@ -132,14 +132,14 @@ export class CouplesService {
       )) as unknown[];
       if (already.length > 0) throw new RuleViolationError('already_member', 'That person is already a member of this couple.');
       await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [actor.practiceId, id, dto.clientId]);
-      await this.audit.record(actor, { action: 'couple.member_added', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId: dto.clientId } }, tx);
+      await audit.record({ action: 'couple.member_added', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId: dto.clientId } });
       return this.detail(tx, actor.practiceId, id);
     });
   }
 
   /** Members leave with a date; their history stays. A couple keeps at least two current members. */
   async removeMember(actor: StaffActor, id: string, clientId: string): Promise<CoupleDetail> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       await this.access.couple(actor, id, 'manage', tx);
       await this.lockCouple(tx, actor.practiceId, id);
       const current = (await tx.query(
@@ -154,32 +154,38 @@ export class CouplesService {
         `UPDATE couple_member SET left_at = now() WHERE practice_id = $1 AND couple_id = $2 AND client_id = $3 AND left_at IS NULL`,
         [actor.practiceId, id, clientId],
       );
-      await this.audit.record(actor, { action: 'couple.member_removed', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId } }, tx);
+      await audit.record({ action: 'couple.member_removed', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId } });
       return this.detail(tx, actor.practiceId, id);
     });
   }
 
   async setSafety(actor: StaffActor, id: string, dto: SetSafetyDto): Promise<CoupleDetail> {
     await this.access.couple(actor, id, 'screen');
-    await this.db.query(
-      `UPDATE couple SET conjoint_safety = $3, safety_note = $4, safety_set_by = $5, safety_set_at = now(),
-              version = version + 1, updated_at = now()
-        WHERE practice_id = $1 AND id = $2`,
-      [actor.practiceId, id, dto.status, dto.note ?? null, actor.userId],
-    );
-    await this.audit.record(actor, { action: 'couple.safety_set', recordType: 'couple', recordId: id, subjectId: id, detail: { status: dto.status } });
-    return this.detail(this.db, actor.practiceId, id);
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const updated = await modify(
+        tx,
+        `UPDATE couple SET conjoint_safety = $4, safety_note = $5, safety_set_by = $6, safety_set_at = now(),
+                version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
+        [actor.practiceId, id, dto.version, dto.status, dto.note ?? null, actor.userId],
+      );
+      if (updated.length === 0) throw staleCouple();
+      await audit.record({ action: 'couple.safety_set', recordType: 'couple', recordId: id, subjectId: id, detail: { status: dto.status } });
+      return this.detail(tx, actor.practiceId, id);
+    });
   }
 
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<CoupleDetail> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       await this.access.couple(actor, id, 'manage', tx);
       await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
-      await this.audit.record(
-        actor,
-        { action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds } },
-        tx,
-      );
+      await audit.record({
+        action: 'couple.care_team_changed',
+        recordType: 'couple',
+        recordId: id,
+        subjectId: id,
+        detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds },
+      });
       return this.detail(tx, actor.practiceId, id);
     });
   }
@@ -222,4 +228,8 @@ export class CouplesService {
       version: row.version,
     };
   }
+}
+
+function staleCouple() {
+  return new ConflictError('stale_version', 'Someone else changed this couple since you opened it. Reload, then apply your change again.');
 }

@@ -12,7 +12,7 @@ import {
   type Page,
 } from '@tandem/shared';
 import { isAdmin, type StaffActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -75,7 +75,7 @@ const after = (i: LibraryItem, cursor: readonly unknown[] | null) => {
 export class ExercisesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
   ) {}
 
   async list(actor: StaffActor, query: ListExercisesQuery): Promise<Page<LibraryItem>> {
@@ -142,7 +142,7 @@ export class ExercisesService {
   async create(actor: StaffActor, dto: CreateExerciseDto): Promise<LibraryItemDetail> {
     if (dto.copiedFrom) await this.get(actor, dto.copiedFrom);
     const definition = this.checked(dto.definition, 1);
-    const id = await this.db.transaction(async (tx) => {
+    const id = await this.writes.transaction(actor, async (tx, audit) => {
       const taken = (await tx.query(`SELECT 1 FROM exercise WHERE practice_id = $1 AND slug = $2`, [actor.practiceId, definition.slug])) as unknown[];
       if (taken.length > 0 || findBuiltInExercise(definition.slug)) {
         throw new ValidationFailedError({ 'definition.slug': 'is already used by another exercise in your library' });
@@ -158,7 +158,7 @@ export class ExercisesService {
         JSON.stringify(definition),
         actor.userId,
       ]);
-      await this.audit.record(actor, { action: 'exercise.created', recordType: 'exercise', recordId: newId, detail: { copiedFrom: dto.copiedFrom ?? null } }, tx);
+      await audit.record({ action: 'exercise.created', recordType: 'exercise', recordId: newId, detail: { copiedFrom: dto.copiedFrom ?? null } });
       return newId;
     });
     return this.get(actor, id);
@@ -172,7 +172,7 @@ export class ExercisesService {
     if (current.archived_at) throw new ConflictError('archived', 'This exercise is archived. Restore it before editing.');
     const next = dto.baseVersion + 1;
     const definition = this.checked({ ...dto.definition, slug: current.slug }, next);
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const moved = await modify(
         tx,
         `UPDATE exercise SET current_version = $4, title = $5, theme = $6, audience = $7, recurring = $8, source_seed = $9, updated_at = now()
@@ -189,7 +189,7 @@ export class ExercisesService {
         JSON.stringify(definition),
         actor.userId,
       ]);
-      await this.audit.record(actor, { action: 'exercise.updated', recordType: 'exercise', recordId: id, detail: { version: next } }, tx);
+      await audit.record({ action: 'exercise.updated', recordType: 'exercise', recordId: id, detail: { version: next } });
     });
     return this.get(actor, id);
   }
@@ -199,11 +199,13 @@ export class ExercisesService {
     this.refuseBuiltIn(id);
     const row = await this.find(this.db, actor.practiceId, id);
     this.assertMayEdit(actor, row);
-    await this.db.query(
-      `UPDATE exercise SET archived_at = ${archived ? 'COALESCE(archived_at, now())' : 'NULL'}, updated_at = now() WHERE practice_id = $1 AND id = $2`,
-      [actor.practiceId, id],
-    );
-    await this.audit.record(actor, { action: archived ? 'exercise.archived' : 'exercise.restored', recordType: 'exercise', recordId: id });
+    await this.writes.transaction(actor, async (tx, audit) => {
+      await tx.query(
+        `UPDATE exercise SET archived_at = ${archived ? 'COALESCE(archived_at, now())' : 'NULL'}, updated_at = now() WHERE practice_id = $1 AND id = $2`,
+        [actor.practiceId, id],
+      );
+      await audit.record({ action: archived ? 'exercise.archived' : 'exercise.restored', recordType: 'exercise', recordId: id });
+    });
     return this.get(actor, id);
   }
 

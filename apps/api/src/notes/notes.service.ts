@@ -13,7 +13,7 @@ import {
 } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -86,7 +86,7 @@ export class NotesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
   ) {}
 
@@ -109,7 +109,7 @@ export class NotesService {
   async get(actor: StaffActor, id: string): Promise<NoteDetail> {
     const row = await this.find(this.db, actor.practiceId, id);
     const { readable } = await this.visibility(actor, row);
-    if (readable) await this.audit.record(actor, { action: 'note.read', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    if (readable) await this.writes.event(actor, { action: 'note.read', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     return this.detail(actor, row, readable);
   }
 
@@ -120,13 +120,13 @@ export class NotesService {
     const id = crypto.randomUUID();
     const sections = Object.fromEntries(NOTE_TEMPLATES[dto.format].map((s) => [s.key, '']));
     const sealed = this.seal(actor.practiceId, id, sections);
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       await tx.query(
         `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, key_id, sections_enc)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [actor.practiceId, id, dto.clientId ?? null, dto.coupleId ?? null, actor.userId, dto.sessionDate, dto.format, dto.kind, sealed.keyId, sealed.ciphertext],
       );
-      await this.audit.record(actor, { action: 'note.created', recordType: 'session_note', recordId: id, subjectId: dto.clientId ?? dto.coupleId, detail: { kind: dto.kind, format: dto.format } }, tx);
+      await audit.record({ action: 'note.created', recordType: 'session_note', recordId: id, subjectId: dto.clientId ?? dto.coupleId, detail: { kind: dto.kind, format: dto.format } });
     });
     return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
   }
@@ -138,14 +138,16 @@ export class NotesService {
     const current = JSON.parse(this.open(row)) as Record<string, string>;
     const sections = dto.sections ? { ...current, ...this.checkSections(row.format, dto.sections) } : current;
     const sealed = this.seal(actor.practiceId, id, sections);
-    const updated = await modify(
-      this.db,
-      `UPDATE session_note SET sections_enc = $4, key_id = $5, session_date = COALESCE($6::date, session_date), version = version + 1, updated_at = now()
-        WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
-      [actor.practiceId, id, dto.version, sealed.ciphertext, sealed.keyId, dto.sessionDate ?? null],
-    );
-    if (updated.length === 0) throw this.refusedWrite(row);
-    await this.audit.record(actor, { action: 'note.updated', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    await this.writes.transaction(actor, async (tx, audit) => {
+      const updated = await modify(
+        tx,
+        `UPDATE session_note SET sections_enc = $4, key_id = $5, session_date = COALESCE($6::date, session_date), version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
+        [actor.practiceId, id, dto.version, sealed.ciphertext, sealed.keyId, dto.sessionDate ?? null],
+      );
+      if (updated.length === 0) throw this.refusedWrite(row);
+      await audit.record({ action: 'note.updated', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    });
     return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
   }
 
@@ -156,14 +158,16 @@ export class NotesService {
     if (Object.values(sections).every((text) => text.trim() === '')) {
       throw new RuleViolationError('empty_note', 'This note is empty. Write at least one section before signing it.');
     }
-    const signed = await modify(
-      this.db,
-      `UPDATE session_note SET status = 'signed', signed_at = now(), signed_by = $4, version = version + 1, updated_at = now()
-        WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
-      [actor.practiceId, id, dto.version, actor.userId],
-    );
-    if (signed.length === 0) throw this.refusedWrite(row);
-    await this.audit.record(actor, { action: 'note.signed', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    await this.writes.transaction(actor, async (tx, audit) => {
+      const signed = await modify(
+        tx,
+        `UPDATE session_note SET status = 'signed', signed_at = now(), signed_by = $4, version = version + 1, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
+        [actor.practiceId, id, dto.version, actor.userId],
+      );
+      if (signed.length === 0) throw this.refusedWrite(row);
+      await audit.record({ action: 'note.signed', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    });
     return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
   }
 
@@ -176,13 +180,13 @@ export class NotesService {
     if (parent.addendum_of) throw new RuleViolationError('addendum_of_addendum', 'Add the addendum to the original note.');
     const id = crypto.randomUUID();
     const sealed = this.seal(actor.practiceId, id, { note: '' });
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       await tx.query(
         `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, addendum_of, key_id, sections_enc)
          VALUES ($1, $2, $3, $4, $5, current_date, 'free', $6, $7, $8, $9)`,
         [actor.practiceId, id, parent.client_id, parent.couple_id, actor.userId, parent.kind, parentId, sealed.keyId, sealed.ciphertext],
       );
-      await this.audit.record(actor, { action: 'note.addendum_created', recordType: 'session_note', recordId: id, subjectId: parent.client_id ?? parent.couple_id!, detail: { addendumOf: parentId } }, tx);
+      await audit.record({ action: 'note.addendum_created', recordType: 'session_note', recordId: id, subjectId: parent.client_id ?? parent.couple_id!, detail: { addendumOf: parentId } });
     });
     return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
   }
@@ -191,9 +195,11 @@ export class NotesService {
   async discard(actor: StaffActor, id: string): Promise<void> {
     const row = await this.find(this.db, actor.practiceId, id);
     await this.assertAuthorOnTeam(actor, row);
-    const deleted = await modify(this.db, `DELETE FROM session_note WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING id`, [actor.practiceId, id]);
-    if (deleted.length === 0) throw this.refusedWrite(row);
-    await this.audit.record(actor, { action: 'note.discarded', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    await this.writes.transaction(actor, async (tx, audit) => {
+      const deleted = await modify(tx, `DELETE FROM session_note WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING id`, [actor.practiceId, id]);
+      if (deleted.length === 0) throw this.refusedWrite(row);
+      await audit.record({ action: 'note.discarded', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    });
   }
 
   /** Whether the actor may know the note exists, and read it. Not even that: 404. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { IssuedPortalLink, PortalLinkStatus } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { RuleViolationError } from '../common/app-error.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -21,7 +21,7 @@ export class PortalLinksService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,20 +50,20 @@ export class PortalLinksService {
     await this.access.client(actor, clientId, 'read');
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.portal.linkDays * 86_400_000);
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2 FOR UPDATE`, [actor.practiceId, clientId])) as Array<{
         status: string;
         name: string;
       }>;
       if (client!.status !== 'active') throw new RuleViolationError('client_discharged', `${client!.name} is discharged, so a portal link would not open. Reactivate the client first.`);
       for (const revoked of await this.revokeActive(tx, actor, clientId)) {
-        await this.audit.record(actor, { action: 'portal_link.revoked', recordType: 'portal_link', recordId: revoked, subjectId: clientId, detail: { reissued: true } }, tx);
+        await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: revoked, subjectId: clientId, detail: { reissued: true } });
       }
       const [link] = (await tx.query(
         `INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [actor.practiceId, clientId, hashToken(token), actor.userId, expiresAt],
       )) as Array<{ id: string }>;
-      await this.audit.record(actor, { action: 'portal_link.issued', recordType: 'portal_link', recordId: link!.id, subjectId: clientId }, tx);
+      await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link!.id, subjectId: clientId });
     });
     return { url: `${this.config.publicBaseUrl ?? baseUrl}/p/${token}`, expiresAt: expiresAt.toISOString() };
   }
@@ -71,10 +71,10 @@ export class PortalLinksService {
   /** Ends the client's link and every portal session opened with it. */
   async revoke(actor: StaffActor, clientId: string): Promise<void> {
     await this.access.client(actor, clientId, 'read');
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const revoked = await this.revokeActive(tx, actor, clientId);
       for (const id of revoked) {
-        await this.audit.record(actor, { action: 'portal_link.revoked', recordType: 'portal_link', recordId: id, subjectId: clientId }, tx);
+        await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: id, subjectId: clientId });
       }
     });
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { PortalActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AttemptThrottle } from '../auth/login-throttle.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
@@ -26,7 +26,7 @@ export class PortalSessionService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
   ) {
     this.throttle = new AttemptThrottle(config.portal.maxFailedLookups, config.portal.lookupWindowSeconds);
   }
@@ -53,14 +53,14 @@ export class PortalSessionService {
     }
     const sessionToken = newToken();
     const expiresAt = new Date(Math.min(link.expires_at.getTime(), Date.now() + this.config.portal.sessionHours * 3_600_000));
-    await this.db.transaction(async (tx) => {
+    await this.writes.transaction({ kind: 'system', practiceId: link.practice_id }, async (tx, audit) => {
       const [session] = (await tx.query(
         `INSERT INTO portal_session (practice_id, client_id, link_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [link.practice_id, link.client_id, link.id, hashToken(sessionToken), expiresAt],
       )) as Array<{ id: string }>;
       await tx.query(`UPDATE portal_link SET last_used_at = now() WHERE practice_id = $1 AND id = $2`, [link.practice_id, link.id]);
       const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: request.id, ip: request.ip };
-      await this.audit.record(actor, { action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, tx);
+      await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, actor);
     });
     reply.setCookie(PORTAL_COOKIE, sessionToken, {
       path: COOKIE_PATH,

@@ -16,7 +16,7 @@ import {
   type SharingMode,
 } from '@tandem/shared';
 import type { PortalActor } from '../access/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -78,7 +78,7 @@ export const firstName = (name: string, preferred: string | null) => preferred?.
 export class PortalService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
   ) {}
 
@@ -142,7 +142,7 @@ export class PortalService {
     const partners = await this.partners(actor, row);
     const revealed = partners.filter((p) => p.answers !== null).length;
     if (row.response_id || revealed > 0) {
-      await this.audit.record(actor, {
+      await this.writes.event(actor, {
         action: 'response.read',
         recordType: 'assignment',
         recordId: assignmentId,
@@ -171,7 +171,7 @@ export class PortalService {
 
   /** Autosave: a draft names the version it was based on, so two open tabs never silently overwrite each other. */
   async saveDraft(actor: PortalActor, assignmentId: string, seq: number, dto: SaveDraftDto): Promise<SavedResponse> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       this.assertWritable(row);
@@ -199,11 +199,7 @@ export class PortalService {
         );
         if (saved.length === 0) throw this.staleDraft();
       }
-      await this.audit.record(
-        actor,
-        { action: 'response.draft_saved', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } },
-        tx,
-      );
+      await audit.record({ action: 'response.draft_saved', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
       return { version: saved[0]!.version, status: 'draft', savedAt: saved[0]!.updated_at.toISOString(), submittedAt: null };
     });
   }
@@ -226,7 +222,7 @@ export class PortalService {
   }
 
   private async submitOnce(actor: PortalActor, assignmentId: string, seq: number, dto: SubmitResponseDto): Promise<SavedResponse> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       if (row.status === 'submitted') {
@@ -257,11 +253,7 @@ export class PortalService {
         assignmentId,
         seq,
       ]);
-      await this.audit.record(
-        actor,
-        { action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } },
-        tx,
-      );
+      await audit.record({ action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
       const result = saved[0];
       if (!result) throw new ConflictError('already_submitted', 'You have already submitted this one. Your answers are with your clinician.');
       return { version: result.version, status: 'submitted', savedAt: result.updated_at.toISOString(), submittedAt: result.submitted_at.toISOString() };

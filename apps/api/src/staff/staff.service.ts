@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-
 import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { SessionService } from '../auth/session.service.js';
 import type { StaffActor } from '../access/actor.js';
 import type { InviteStaffDto, ListStaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
@@ -41,7 +41,7 @@ export class StaffService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SessionService) private readonly sessions: SessionService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,7 +72,7 @@ export class StaffService {
   }
 
   async invite(actor: StaffActor, dto: InviteStaffDto, baseUrl: string): Promise<InviteResponse> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       const existing: unknown[] = await tx.query(`SELECT 1 FROM staff_user WHERE practice_id = $1 AND email = $2`, [
         actor.practiceId,
         dto.email,
@@ -86,27 +86,27 @@ export class StaffService {
         [actor.practiceId, dto.email, dto.name, dto.roles],
       );
       const link = await this.issueInvite(tx, actor, row!.id, baseUrl);
-      await this.audit.record(actor, { action: 'staff.invited', recordType: 'staff_user', recordId: row!.id, detail: { roles: dto.roles } }, tx);
+      await audit.record({ action: 'staff.invited', recordType: 'staff_user', recordId: row!.id, detail: { roles: dto.roles } });
       return { member: toMember(row!), ...link };
     });
   }
 
   /** A new one-time link for someone who has not yet chosen a password; earlier links stop working. */
   async reissueInvite(actor: StaffActor, id: string, baseUrl: string): Promise<InviteResponse> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       const row = await this.find(tx, actor.practiceId, id);
       if (!row.active) throw new RuleViolationError('staff_deactivated', 'Reactivate this person before inviting them again.');
       if (row.has_password) {
         throw new RuleViolationError('already_joined', 'This person has already set a password and can sign in.');
       }
       const link = await this.issueInvite(tx, actor, id, baseUrl);
-      await this.audit.record(actor, { action: 'staff.invite_reissued', recordType: 'staff_user', recordId: id }, tx);
+      await audit.record({ action: 'staff.invite_reissued', recordType: 'staff_user', recordId: id });
       return { member: toMember(row), ...link };
     });
   }
 
   async update(actor: StaffActor, id: string, dto: UpdateStaffDto): Promise<StaffMember> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       await this.lockPractice(tx, actor.practiceId);
       const current = await this.find(tx, actor.practiceId, id);
       if (dto.roles && current.roles.includes('admin') && !dto.roles.includes('admin')) {
@@ -119,14 +119,14 @@ export class StaffService {
         [actor.practiceId, id, dto.name ?? null, dto.roles ?? null],
       );
       const detail = { fields: Object.keys(dto).filter((k) => dto[k as keyof UpdateStaffDto] !== undefined), ...(dto.roles ? { rolesBefore: current.roles, rolesAfter: dto.roles } : {}) };
-      await this.audit.record(actor, { action: 'staff.updated', recordType: 'staff_user', recordId: id, detail }, tx);
+      await audit.record({ action: 'staff.updated', recordType: 'staff_user', recordId: id, detail });
       return toMember(row!);
     });
   }
 
   /** Deactivation ends every session of that person at once. */
   async deactivate(actor: StaffActor, id: string): Promise<StaffMember> {
-    return this.db.transaction(async (tx) => {
+    return this.writes.transaction(actor, async (tx, audit) => {
       await this.lockPractice(tx, actor.practiceId);
       const current = await this.find(tx, actor.practiceId, id);
       if (current.roles.includes('admin') && current.active) {
@@ -140,21 +140,23 @@ export class StaffService {
       );
       await this.sessions.revokeAllForUser(actor.practiceId, id, tx);
       await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [id]);
-      await this.audit.record(actor, { action: 'staff.deactivated', recordType: 'staff_user', recordId: id }, tx);
+      await audit.record({ action: 'staff.deactivated', recordType: 'staff_user', recordId: id });
       return toMember(row!);
     });
   }
 
   async reactivate(actor: StaffActor, id: string): Promise<StaffMember> {
     await this.find(this.db.manager, actor.practiceId, id);
-    const [row] = await modify<StaffRow>(
-      this.db,
-      `UPDATE staff_user SET active = true, deactivated_at = NULL, updated_at = now()
-        WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-      [actor.practiceId, id],
-    );
-    await this.audit.record(actor, { action: 'staff.reactivated', recordType: 'staff_user', recordId: id });
-    return toMember(row!);
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const [row] = await modify<StaffRow>(
+        tx,
+        `UPDATE staff_user SET active = true, deactivated_at = NULL, updated_at = now()
+          WHERE practice_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+        [actor.practiceId, id],
+      );
+      await audit.record({ action: 'staff.reactivated', recordType: 'staff_user', recordId: id });
+      return toMember(row!);
+    });
   }
 
   private async find(runner: EntityManager, practiceId: string, id: string): Promise<StaffRow> {

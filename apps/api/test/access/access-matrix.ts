@@ -342,7 +342,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     route: 'PUT /api/couples/:id/safety',
     audience: 'clinician',
     params: (ctx) => coupleOnTeam(ctx),
-    body: () => ({ status: 'cleared', note: 'Screened at intake, no concerns.' }),
+    body: () => ({ status: 'cleared', note: 'Screened at intake, no concerns.', version: 1 }),
     expect: careTeamClinicianOnly(200),
   },
   {

@@ -81,7 +81,7 @@ describe('couples', () => {
     const adminUser = await newAdmin(t.db, practice);
     const couple = await newCouple(t.db, practice, { clinicians: [clinician] });
     const agent = await signIn(t, clinician);
-    const set = await agent.put(`/api/couples/${couple.id}/safety`).send({ status: 'concern', note: 'Partner reports fear during conflict.' });
+    const set = await agent.put(`/api/couples/${couple.id}/safety`).send({ status: 'concern', note: 'Partner reports fear during conflict.', version: 1 });
     expect(set.status).toBe(200);
     expect(set.body.safety).toEqual({
       status: 'concern',
@@ -89,8 +89,8 @@ describe('couples', () => {
       setBy: { id: clinician.id, name: clinician.name },
       setAt: expect.any(String),
     });
-    expect((await (await signIn(t, outsider)).put(`/api/couples/${couple.id}/safety`).send({ status: 'cleared' })).status).toBe(404);
-    expect((await (await signIn(t, adminUser)).put(`/api/couples/${couple.id}/safety`).send({ status: 'cleared' })).status).toBe(403);
+    expect((await (await signIn(t, outsider)).put(`/api/couples/${couple.id}/safety`).send({ status: 'cleared', version: 2 })).status).toBe(404);
+    expect((await (await signIn(t, adminUser)).put(`/api/couples/${couple.id}/safety`).send({ status: 'cleared', version: 2 })).status).toBe(403);
     const bad = await agent.put(`/api/couples/${couple.id}/safety`).send({ status: 'fine' });
     expect(bad.status).toBe(400);
     expect(bad.body.fields.status).toBe('must be unscreened, cleared or concern');

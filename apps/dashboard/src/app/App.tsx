@@ -39,7 +39,7 @@ function SessionWatcher() {
     () =>
       onSessionEnded(() => {
         client.clear();
-        navigate('/sign-in', { replace: true, state: { notice: 'Your session has ended. Please sign in again.' } });
+        void navigate('/sign-in', { replace: true, state: { notice: 'Your session has ended. Please sign in again.' } });
       }),
     [client, navigate],
   );

@@ -18,8 +18,12 @@ export function AppShell() {
     onSettled: (left) => {
       if (left === false) return;
       queryClient.clear();
+<<<<<<< HEAD
       navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
       signedOut();
+=======
+      void navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
+>>>>>>> main
     },
   });
   const isAdmin = me.user.roles.includes('admin');

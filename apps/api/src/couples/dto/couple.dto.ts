@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, MaxLength, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { CONJOINT_SAFETY, type ConjointSafety } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
@@ -60,6 +60,12 @@ export class SetSafetyDto {
   @IsString()
   @MaxLength(2000)
   note?: string | null;
+
+  @ApiProperty({ description: 'The version this screening is based on' })
+  @IsInt({ message: 'must be the record’s version number' })
+  @Min(1)
+  @Max(2_147_483_647)
+  version: number;
 }
 
 export class ListCouplesQuery extends PageQuery {

@@ -32,7 +32,7 @@ export default function SetPasswordPage() {
     mutationFn: () => api.post<void>('/auth/set-password', { token, password }, { quiet401: true }),
     onSuccess: () => {
       window.history.replaceState(null, '', window.location.pathname);
-      navigate('/sign-in', { replace: true, state: { notice: 'Your password is set. Sign in with your email and new password.' } });
+      void navigate('/sign-in', { replace: true, state: { notice: 'Your password is set. Sign in with your email and new password.' } });
     },
   });
 

@@ -28,7 +28,7 @@ export default function SignInPage() {
     onSuccess: (data) => {
       queryClient.clear();
       queryClient.setQueryData(keys.me(), data);
-      navigate(destination, { replace: true });
+      void navigate(destination, { replace: true });
     },
   });
 

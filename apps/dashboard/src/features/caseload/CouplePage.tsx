@@ -15,13 +15,13 @@ import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 
 const SAFETY_LABEL: Record<ConjointSafety, string> = { unscreened: 'Not screened yet', cleared: 'Cleared for conjoint work', concern: 'Safety concern' };
 
-function SafetyForm({ coupleId, current, note }: { coupleId: string; current: ConjointSafety; note: string | null }) {
+function SafetyForm({ coupleId, current, note, version }: { coupleId: string; current: ConjointSafety; note: string | null; version: number }) {
   const save = useSetSafety(coupleId);
   const [status, setStatus] = useState<ConjointSafety>(current);
   const [text, setText] = useState(note ?? '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ status, note: text.trim() || null });
+    save.mutate({ status, note: text.trim() || null, version });
   };
   return (
     <form onSubmit={submit} className="stacked-form">
@@ -80,7 +80,7 @@ export default function CouplePage() {
             </p>
           )}
           {onTeam ? (
-            <SafetyForm key={c.version} coupleId={id} current={c.safety.status} note={c.safety.note} />
+            <SafetyForm key={c.version} coupleId={id} current={c.safety.status} note={c.safety.note} version={c.version} />
           ) : (
             <p className="muted">Only a clinician on this couple’s care team records the screening.</p>
           )}

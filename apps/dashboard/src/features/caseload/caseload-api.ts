@@ -79,4 +79,4 @@ export const useSetCoupleCareTeam = () =>
 export const useAddMember = (id: string) => useCaseloadMutation((clientId: string) => api.post<CoupleDetail>(`/couples/${id}/members`, { clientId }));
 export const useRemoveMember = (id: string) => useCaseloadMutation((clientId: string) => api.delete<CoupleDetail>(`/couples/${id}/members/${clientId}`));
 export const useSetSafety = (id: string) =>
-  useCaseloadMutation((body: { status: ConjointSafety; note: string | null }) => api.put<CoupleDetail>(`/couples/${id}/safety`, body));
+  useCaseloadMutation((body: { status: ConjointSafety; note: string | null; version: number }) => api.put<CoupleDetail>(`/couples/${id}/safety`, body));
