@@ -18,12 +18,8 @@ export function AppShell() {
     onSettled: (left) => {
       if (left === false) return;
       queryClient.clear();
-<<<<<<< HEAD
-      navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
-      signedOut();
-=======
-      void navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
->>>>>>> main
+      // Pages hold navigations for unsaved work again once the sign-in page is reached.
+      void Promise.resolve(navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } })).finally(signedOut);
     },
   });
   const isAdmin = me.user.roles.includes('admin');

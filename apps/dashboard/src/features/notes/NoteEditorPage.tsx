@@ -153,7 +153,7 @@ function DraftEditor({ note }: { note: NoteDetail }) {
   };
   const discardMine = () => {
     discarding.current = true;
-    navigate(0);
+    void navigate(0);
   };
   const doSign = async () => {
     if (!(await persist())) return;
