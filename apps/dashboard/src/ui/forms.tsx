@@ -62,6 +62,7 @@ const HIDDEN_FIELD_WORDS: Record<string, string> = {
   clientId: 'The client',
   coupleId: 'The couple',
   primaryClinicianId: 'The primary clinician',
+  otherClinicianIds: 'The other clinicians',
   clinicianId: 'The clinician',
   exerciseId: 'The exercise',
   roles: 'Roles',

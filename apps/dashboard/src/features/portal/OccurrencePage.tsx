@@ -38,6 +38,11 @@ export function OccurrencePage({ assignmentId, seq, clientId }: { assignmentId: 
   useEffect(() => {
     if (occurrence.data) document.title = `${occurrence.data.title} · Tandem`;
   }, [occurrence.data]);
+  // Submitted (here or on another device) or cancelled: no copy of answers stays on this phone.
+  const finished = occurrence.data?.status === 'done' || occurrence.data?.status === 'cancelled';
+  useEffect(() => {
+    if (finished) clearLocalDraft(localDraftKey(clientId, assignmentId, seq));
+  }, [finished, clientId, assignmentId, seq]);
 
   if (occurrence.isPending) return <p role="status">Loading…</p>;
   if (occurrence.error) {
