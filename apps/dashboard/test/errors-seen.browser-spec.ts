@@ -111,7 +111,7 @@ describe('every error is seen, in a real browser', () => {
       await route.continue({ postData: JSON.stringify({ ...route.request().postDataJSON(), email: 'grace@example.org', version: 'latest' }) });
     });
     await desk.getByRole('button', { name: 'Save' }).click();
-    await form.getByRole('alert').getByText('This page was out of date. Reload it and try again; what you typed is still here.').waitFor();
+    await form.getByRole('alert').getByText('This page is out of date: reload it, then make your change again.').waitFor();
     await desk.unroute('**/api/clients/*');
 
     // Clinician: moving a due date into the past says so beside the date; assigning is announced in a styled notice.

@@ -80,7 +80,7 @@ export function formProblems(error: unknown, shown: Record<string, string> = {})
   const elsewhere: string[] = [];
   for (const [field, message] of Object.entries(error.fields)) {
     if (field in shown) onFields.push(shown[field]!);
-    else if (field === 'version') elsewhere.push('This page was out of date. Reload it and try again; what you typed is still here.');
+    else if (field === 'version') elsewhere.push('This page is out of date: reload it, then make your change again.');
     else if (field === 'body') elsewhere.push('The form could not be read. Please try again.');
     else elsewhere.push(`${HIDDEN_FIELD_WORDS[field] ?? humanise(field)} ${message}${/[.!?]$/.test(message) ? '' : '.'}`);
   }

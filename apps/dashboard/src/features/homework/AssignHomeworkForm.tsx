@@ -72,7 +72,6 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
     dueOn: recurrence === 'once' ? 'Due' : 'First due',
     ...(recurrence !== 'once' && ends === 'count' ? { count: 'Number of times' } : {}),
     ...(recurrence !== 'once' && ends === 'date' ? { endsOn: 'Last date' } : {}),
-    ...(isCouple ? { sharing: 'Partners’ answers' } : {}),
   };
   return (
     <form onSubmit={submit} className="stacked-form" aria-label="Assign homework">
