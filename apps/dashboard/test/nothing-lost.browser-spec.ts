@@ -148,12 +148,17 @@ describe('nothing typed is lost, in a real browser', () => {
     // With the network gone, what is typed stays on the phone and is sent once the page is back.
     await page.reload();
     await page.getByRole('heading', { level: 1, name: /Small acts of care/ }).waitFor();
-    await page.route('**/draft', (route) => route.abort());
+    let offline = true;
+    await page.route('**/draft', (route) => (offline ? route.abort() : route.continue()));
     await page.getByLabel(DETAIL).fill('I made tea, toast and a note for her bag.');
     await page.getByRole('status').filter({ hasText: /What you typed stays on this phone meanwhile/ }).waitFor();
     expect(await portalStorage(page)).toBe(1);
+    // The draft sent as the page goes fails too; the network is back by the time the page has loaded again.
+    const loading = page.waitForRequest((r) => r.method() === 'GET' && /\/occurrences\/1$/.test(r.url())).then(() => {
+      offline = false;
+    });
     await page.reload();
-    await page.unroute('**/draft');
+    await loading;
     await page.getByRole('heading', { level: 1, name: /Small acts of care/ }).waitFor();
     expect(await page.getByLabel(DETAIL).inputValue()).toBe('I made tea, toast and a note for her bag.');
     await page.getByRole('status').filter({ hasText: 'Draft saved' }).waitFor();
