@@ -134,6 +134,12 @@ describe('every error is seen, in a real browser', () => {
     expect(await onScreen(clinicianDesk, card.getByText('Next due date must be today or later'))).toBe(true);
     expect(await card.getByText(/see below/).count()).toBe(0);
     await snapshot(clinicianDesk, 'reschedule-past');
+
+    // The exercise builder names its fields as they are labelled.
+    await clinicianDesk.goto(`${env.baseUrl}/library/new`);
+    await clinicianDesk.getByRole('button', { name: 'Save to our library' }).click();
+    await clinicianDesk.getByText('Title is required (up to 120 characters)').waitFor();
+    expect(await clinicianDesk.getByText(/needs a title/).count()).toBe(0);
     expect(deskErrors).toEqual([]);
   });
 });

@@ -196,7 +196,10 @@ describe('nothing typed is lost, in a real browser', () => {
     await again.getByRole('radiogroup', { name: 'How cared for did you feel today?' }).getByLabel('6', { exact: true }).check();
     expect(await portalStorage(again)).toBe(1);
     await again.getByRole('button', { name: 'Submit my answers' }).click();
-    await again.getByText(/Saved\. Your clinician will see your answers/).waitFor();
+    const saved = again.getByText(/Saved\. Your clinician will see your answers/);
+    await saved.waitFor();
+    expect(await saved.getAttribute('aria-live')).toBe('polite');
+    expect(await saved.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
     expect(await portalStorage(again)).toBe(0);
     expect(errors).toEqual([]);
   });
