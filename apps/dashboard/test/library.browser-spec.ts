@@ -40,7 +40,7 @@ describe('the exercise library in a real browser', () => {
     const steps = page.getByRole('group', { name: /^Step \d+: Scale$/ });
     const added = steps.last();
     await page.getByRole('button', { name: 'Save to our library' }).click();
-    await added.getByText(/needs text/).waitFor();
+    await added.getByText(/is required \(up to 2000 characters\)/).waitFor();
     await added.getByRole('textbox').first().fill('How rested do you feel today?');
     await page.getByRole('button', { name: 'Save to our library' }).click();
     await page.getByRole('heading', { level: 1, name: 'Small acts of care for new parents' }).waitFor();

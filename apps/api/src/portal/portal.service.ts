@@ -98,7 +98,7 @@ export class PortalService {
       `SELECT c.name, c.preferred_name, p.name AS practice_name FROM client c JOIN practice p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2`,
       [actor.practiceId, actor.clientId],
     )) as Array<{ name: string; preferred_name: string | null; practice_name: string }>;
-    return { firstName: firstName(row!.name, row!.preferred_name), practiceName: row!.practice_name };
+    return { clientId: actor.clientId, firstName: firstName(row!.name, row!.preferred_name), practiceName: row!.practice_name };
   }
 
   async home(actor: PortalActor): Promise<PortalHome> {

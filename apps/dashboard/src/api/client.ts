@@ -24,7 +24,13 @@ export function onSessionEnded(listener: SessionEndedListener): () => void {
 
 const NETWORK_MESSAGE = 'Tandem could not be reached. Check your connection and try again.';
 
-async function request<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
+interface RequestOptions {
+  quiet401?: boolean;
+  /** Let the request finish even if the page is being closed (a draft sent as the page is hidden). */
+  keepalive?: boolean;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(`/api${path}`, {
@@ -32,6 +38,7 @@ async function request<T>(method: string, path: string, body?: unknown, options:
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      keepalive: options.keepalive,
     });
   } catch {
     throw new ApiError(0, 'network', NETWORK_MESSAGE);
@@ -67,7 +74,7 @@ export const api = {
   get: <T>(path: string, options?: { quiet401?: boolean }) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: { quiet401?: boolean }) => request<T>('POST', path, body ?? {}, options),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  put: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
 

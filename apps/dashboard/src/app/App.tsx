@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { BrowserRouter, Route, Routes, useNavigate } from 'react-router-dom';
+import { Outlet, Route, RouterProvider, createBrowserRouter, createRoutesFromElements, useNavigate } from 'react-router-dom';
 import { ApiError, onSessionEnded } from '../api/client';
 import { Loading } from '../ui/forms';
 import { AppShell } from './AppShell';
@@ -46,37 +46,51 @@ function SessionWatcher() {
   return null;
 }
 
+/** The part of every page that is not a route of its own. */
+function Root() {
+  return (
+    <>
+      <SessionWatcher />
+      <Suspense fallback={<Loading />}>
+        <Outlet />
+      </Suspense>
+    </>
+  );
+}
+
+// A data router, so that a page with unsaved work can hold a navigation until it is saved (useBlocker).
+const router = createBrowserRouter(
+  createRoutesFromElements(
+    <Route element={<Root />}>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/set-password" element={<SetPasswordPage />} />
+      <Route element={<RequireStaff />}>
+        <Route element={<AppShell />}>
+          <Route index element={<HomePage />} />
+          <Route path="caseload" element={<MyCaseloadPage />} />
+          <Route path="clients/:id" element={<ClientPage />} />
+          <Route path="couples/:id" element={<CouplePage />} />
+          <Route path="notes/:id" element={<NoteEditorPage />} />
+          <Route path="library" element={<LibraryPage />} />
+          <Route path="library/new" element={<ExerciseBuilderPage />} />
+          <Route path="library/:id" element={<ExercisePage />} />
+          <Route path="library/:id/edit" element={<ExerciseBuilderPage />} />
+          <Route element={<RequireStaff role="admin" />}>
+            <Route path="caseloads" element={<CaseloadBoardPage />} />
+            <Route path="staff" element={<StaffPage />} />
+            <Route path="audit" element={<AuditPage />} />
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Route>,
+  ),
+);
+
 export function App() {
   return (
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <SessionWatcher />
-        <Suspense fallback={<Loading />}>
-          <Routes>
-            <Route path="/sign-in" element={<SignInPage />} />
-            <Route path="/set-password" element={<SetPasswordPage />} />
-            <Route element={<RequireStaff />}>
-              <Route element={<AppShell />}>
-                <Route index element={<HomePage />} />
-                <Route path="caseload" element={<MyCaseloadPage />} />
-                <Route path="clients/:id" element={<ClientPage />} />
-                <Route path="couples/:id" element={<CouplePage />} />
-                <Route path="notes/:id" element={<NoteEditorPage />} />
-                <Route path="library" element={<LibraryPage />} />
-                <Route path="library/new" element={<ExerciseBuilderPage />} />
-                <Route path="library/:id" element={<ExercisePage />} />
-                <Route path="library/:id/edit" element={<ExerciseBuilderPage />} />
-                <Route element={<RequireStaff role="admin" />}>
-                  <Route path="caseloads" element={<CaseloadBoardPage />} />
-                  <Route path="staff" element={<StaffPage />} />
-                  <Route path="audit" element={<AuditPage />} />
-                </Route>
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
-            </Route>
-          </Routes>
-        </Suspense>
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   );
 }

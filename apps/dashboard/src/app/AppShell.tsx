@@ -3,6 +3,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import { useMe } from '../features/auth/use-me';
 import { setPracticeFormat } from '../ui/dates';
+import { settlePendingWork, signedOut } from './pending-work';
 
 export function AppShell() {
   const me = useMe().data!;
@@ -10,10 +11,17 @@ export function AppShell() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
-    mutationFn: () => api.post<void>('/auth/logout', {}, { quiet401: true }),
-    onSettled: () => {
+    // What a page still holds (a note's last words) is saved first.
+    mutationFn: async () => {
+      if (!(await settlePendingWork())) return false;
+      await api.post<void>('/auth/logout', {}, { quiet401: true });
+      return true;
+    },
+    onSettled: (left) => {
+      if (left === false) return;
       queryClient.clear();
-      void navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
+      // Pages hold navigations for unsaved work again once the sign-in page is reached.
+      void Promise.resolve(navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } })).finally(signedOut);
     },
   });
   const isAdmin = me.user.roles.includes('admin');

@@ -56,21 +56,102 @@ export function SelectField({ label, error, id, children, ...select }: SelectFie
   );
 }
 
-/** A form-level message, read out as soon as it appears. */
-export function FormAlert({ error, children }: { error?: unknown; children?: ReactNode }) {
-  const message = children ?? (error ? describeError(error) : null);
+/** Words for fields a form may not show, so that an error about one still reads as a sentence. */
+const HIDDEN_FIELD_WORDS: Record<string, string> = {
+  memberIds: 'The people in the couple',
+  clientId: 'The client',
+  coupleId: 'The couple',
+  primaryClinicianId: 'The primary clinician',
+  otherClinicianIds: 'The other clinicians',
+  clinicianId: 'The clinician',
+  exerciseId: 'The exercise',
+  roles: 'Roles',
+  sections: 'The note',
+};
+
+/**
+ * The server's field errors of one form, in the words of the page: `shown`
+ * maps each field the form displays to its visible label (the message under
+ * that field uses it too); any other field is named in a sentence here.
+ */
+export function formProblems(error: unknown, shown: Record<string, string> = {}): { onFields: string[]; elsewhere: string[] } {
+  if (!(error instanceof ApiError) || error.status !== 400) return { onFields: [], elsewhere: [] };
+  const onFields: string[] = [];
+  const elsewhere: string[] = [];
+  for (const [field, message] of Object.entries(error.fields)) {
+    if (field in shown) onFields.push(shown[field]!);
+    else if (field === 'version') elsewhere.push('This page is out of date: reload it, then make your change again.');
+    else if (field === 'body') elsewhere.push('The form could not be read. Please try again.');
+    else elsewhere.push(`${HIDDEN_FIELD_WORDS[field] ?? humanise(field)} ${message}${/[.!?]$/.test(message) ? '' : '.'}`);
+  }
+  return { onFields, elsewhere };
+}
+
+/**
+ * A form-level message, read out as soon as it appears and scrolled into view
+ * if it is off-screen. For a 400 it says which of the fields in `fields`
+ * (field → visible label) need attention, and says in words what is wrong
+ * with any field the form does not show.
+ */
+export function FormAlert({ error, fields, children }: { error?: unknown; fields?: Record<string, string>; children?: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  let message: ReactNode = children ?? null;
+  if (!message && error) {
+    const { onFields, elsewhere } = formProblems(error, fields);
+    if (onFields.length === 0 && elsewhere.length === 0) message = describeError(error);
+    else
+      message = (
+        <>
+          {onFields.length > 0 && (
+            <p className="alert__line">
+              Please check {listWords(onFields)}: the message{onFields.length === 1 ? ' is' : 's are'} beside {onFields.length === 1 ? 'it' : 'each'}.
+            </p>
+          )}
+          {elsewhere.map((line) => (
+            <p className="alert__line" key={line}>
+              {line}
+            </p>
+          ))}
+        </>
+      );
+  }
+  // Only a new error (or a new sentence) scrolls: never a re-render while the person reads elsewhere.
+  const key = error ?? (typeof children === 'string' ? children : undefined);
+  useEffect(() => {
+    const box = ref.current;
+    if (!box) return;
+    const { top, bottom } = box.getBoundingClientRect();
+    if (top < 0 || bottom > window.innerHeight) box.scrollIntoView({ block: 'center' });
+  }, [key]);
   if (!message) return null;
   return (
-    <div className="alert alert--error" role="alert">
+    <div className="alert alert--error" role="alert" ref={ref}>
       {message}
     </div>
   );
 }
 
+function listWords(words: string[]): string {
+  const quoted = words.map((w) => `“${w}”`);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
 export function Notice({ children }: { children: ReactNode }) {
   return (
-    <div className="alert alert--info" role="status">
+    <div className="alert alert--info" role="status" aria-live="polite">
       {children}
+    </div>
+  );
+}
+
+/**
+ * A success message ("Assigned…", "Saved."): the live region is always on the
+ * page, so screen readers announce the text when it appears.
+ */
+export function SuccessNotice({ children }: { children?: ReactNode }) {
+  return (
+    <div role="status" aria-live="polite" className="live-region">
+      {children ? <p className="alert alert--success">{children}</p> : null}
     </div>
   );
 }
@@ -83,20 +164,23 @@ export function describeError(error: unknown): string {
       const minutes = error.retryAfterSeconds ? Math.ceil(error.retryAfterSeconds / 60) : undefined;
       return `Too many attempts. Please try again${minutes ? ` in ${minutes} minute${minutes === 1 ? '' : 's'}` : ' later'}.`;
     }
-    if (error.status === 400 && Object.keys(error.fields).length > 0) return 'Some fields need attention (see below).';
+    if (error.status === 400 && Object.keys(error.fields).length > 0) {
+      return formProblems(error).elsewhere.join(' ');
+    }
     return error.message;
   }
   return 'Something went wrong. Please try again.';
 }
 
-export function fieldError(error: unknown, field: string): string | undefined {
+/** The server's message for one field, led by the label the person sees next to it. */
+export function fieldError(error: unknown, field: string, label?: string): string | undefined {
   if (!(error instanceof ApiError)) return undefined;
   const message = error.fields[field];
-  return message ? `${humanise(field)} ${message}` : undefined;
+  return message ? `${label ?? humanise(field)} ${message}` : undefined;
 }
 
 function humanise(field: string): string {
-  const words = field.replace(/([A-Z])/g, ' $1').toLowerCase();
+  const words = field.replace(/([A-Z])/g, ' $1').replace(/\./g, ' ').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

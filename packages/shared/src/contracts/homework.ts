@@ -147,6 +147,8 @@ export interface IssuedPortalLink {
 }
 
 export interface PortalMe {
+  /** The signed-in client's own id: the portal keeps its local copies of unsaved answers apart per person. */
+  clientId: string;
   firstName: string;
   practiceName: string;
 }

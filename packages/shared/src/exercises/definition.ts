@@ -17,8 +17,8 @@ export function validateExerciseDefinition(input: unknown): Record<string, strin
   const problems: Record<string, string> = {};
   if (!isObject(input)) return { exercise: 'must be an exercise definition' };
   const e = input as Partial<Record<keyof Exercise, unknown>>;
-  if (!isText(e.title, 120)) problems.title = 'needs a title of up to 120 characters';
-  if (!isText(e.summary, 600)) problems.summary = 'needs a summary of up to 600 characters';
+  if (!isText(e.title, 120)) problems.title = 'is required (up to 120 characters)';
+  if (!isText(e.summary, 600)) problems.summary = 'is required (up to 600 characters)';
   if (typeof e.slug !== 'string' || !KEBAB.test(e.slug) || e.slug.length > 80) problems.slug = 'must be lowercase words joined by hyphens';
   if (!THEMES.includes(e.theme as never)) problems.theme = `must be one of: ${THEMES.join(', ')}`;
   if (!AUDIENCES.includes(e.audience as never)) problems.audience = 'must be individual, couple or either';
@@ -52,7 +52,7 @@ export function validateExerciseDefinition(input: unknown): Record<string, strin
     if (typeof raw.id !== 'string' || !KEBAB.test(raw.id) || raw.id.length > 60) problems[`${at}.id`] = 'must be lowercase words joined by hyphens';
     else if (seen.has(raw.id)) problems[`${at}.id`] = `is used by an earlier step`;
     else seen.add(raw.id);
-    if (!isText(raw.prompt, 2000)) problems[`${at}.prompt`] = 'needs text of up to 2000 characters';
+    if (!isText(raw.prompt, 2000)) problems[`${at}.prompt`] = 'is required (up to 2000 characters)';
     if (raw.help !== undefined && !isText(raw.help, 1000)) problems[`${at}.help`] = 'must be text of up to 1000 characters';
     if (!STEP_KINDS.includes(raw.kind as never)) {
       problems[`${at}.kind`] = `must be one of: ${STEP_KINDS.join(', ')}`;

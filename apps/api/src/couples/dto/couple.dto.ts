@@ -18,10 +18,10 @@ export class CreateCoupleDto {
 
   @ApiProperty({ type: [String], format: 'uuid', minItems: 2, maxItems: 8 })
   @IsArray()
-  @ArrayMinSize(2, { message: 'needs at least two people' })
+  @ArrayMinSize(2, { message: 'must include at least two people' })
   @ArrayMaxSize(8)
   @ArrayUnique({ message: 'lists someone twice' })
-  @IsUUID('all', { each: true, message: 'must be client ids' })
+  @IsUUID('all', { each: true, message: 'must be clients of the practice' })
   memberIds: string[];
 
   @ApiPropertyOptional({ format: 'uuid' })

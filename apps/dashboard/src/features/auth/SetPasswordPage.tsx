@@ -71,7 +71,7 @@ export default function SetPasswordPage() {
         <p>
           Choose a password to join <strong>{invite.data?.practiceName}</strong> as {invite.data?.email}.
         </p>
-        <FormAlert error={invite.error ?? (save.error && !fieldError(save.error, 'password') ? save.error : undefined)} />
+        <FormAlert error={invite.error ?? save.error ?? undefined} fields={{ password: 'New password' }} />
         <form onSubmit={submit} noValidate>
           <Field
             label="New password"
@@ -82,7 +82,7 @@ export default function SetPasswordPage() {
             hint={`At least ${PASSWORD_MIN_LENGTH} characters. A short sentence is easy to remember and hard to guess; very common passwords are refused.`}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            error={fieldError(save.error, 'password')}
+            error={fieldError(save.error, 'password', 'New password')}
           />
           <Field
             label="Repeat the password"

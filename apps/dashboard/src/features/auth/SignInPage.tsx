@@ -4,8 +4,10 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import type { MeResponse } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
-import { Field, FormAlert, Notice, PageHeading } from '../../ui/forms';
+import { Field, FormAlert, Notice, PageHeading, fieldError } from '../../ui/forms';
 import { useMe } from './use-me';
+
+const SIGN_IN_LABELS = { email: 'Email', password: 'Password' };
 
 export interface SignInState {
   notice?: string;
@@ -43,9 +45,13 @@ export default function SignInPage() {
         <p className="brand">Tandem</p>
         <PageHeading>Sign in</PageHeading>
         {state.notice && !signIn.error && <Notice>{state.notice}</Notice>}
-        <FormAlert error={signIn.error ?? undefined} />
+        <FormAlert error={signIn.error ?? undefined} fields={SIGN_IN_LABELS} />
         <form onSubmit={submit} noValidate>
-          <Field label="Email" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Field label="Email" type="email" name="email" autoComplete="username" required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={fieldError(signIn.error, 'email', SIGN_IN_LABELS.email)}
+          />
           <Field
             label="Password"
             type="password"
@@ -54,6 +60,7 @@ export default function SignInPage() {
             required
             value={password}
             onChange={(e) => setPassword(e.target.value)}
+            error={fieldError(signIn.error, 'password', SIGN_IN_LABELS.password)}
           />
           <button type="submit" className="button button--primary" disabled={signIn.isPending}>
             {signIn.isPending ? 'Signing in…' : 'Sign in'}

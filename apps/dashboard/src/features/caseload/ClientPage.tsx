@@ -7,6 +7,7 @@ import NotFoundPage from '../../app/NotFoundPage';
 import { useMe } from '../auth/use-me';
 import { useClient, useSetClientCareTeam, useSetClientStatus, useUpdateClient } from './caseload-api';
 import { CareTeamSection } from './CareTeamEditor';
+import { CLIENT_LABELS } from './client-labels';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
@@ -55,12 +56,12 @@ function EditClientForm({ client, onDone, reload }: EditProps) {
           </button>
         </FormAlert>
       ) : (
-        <FormAlert error={update.error} />
+        <FormAlert error={update.error} fields={CLIENT_LABELS} />
       )}
-      <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(update.error, 'name')} required />
-      <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(update.error, 'preferredName')} />
-      <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(update.error, 'email')} />
-      <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(update.error, 'phone')} />
+      <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(update.error, 'name', CLIENT_LABELS.name)} required />
+      <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(update.error, 'preferredName', CLIENT_LABELS.preferredName)} />
+      <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(update.error, 'email', CLIENT_LABELS.email)} />
+      <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(update.error, 'phone', CLIENT_LABELS.phone)} />
       <Field
         label="Date of birth"
         type="date"
@@ -68,9 +69,9 @@ function EditClientForm({ client, onDone, reload }: EditProps) {
         max={practiceToday()}
         value={form.dateOfBirth}
         onChange={set('dateOfBirth')}
-        error={fieldError(update.error, 'dateOfBirth')}
+        error={fieldError(update.error, 'dateOfBirth', CLIENT_LABELS.dateOfBirth)}
       />
-      <LanguageSelect value={form.preferredLanguage} onChange={set('preferredLanguage')} error={fieldError(update.error, 'preferredLanguage')} />
+      <LanguageSelect value={form.preferredLanguage} onChange={set('preferredLanguage')} error={fieldError(update.error, 'preferredLanguage', CLIENT_LABELS.preferredLanguage)} />
       <div className="actions">
         <button type="submit" className="button button--primary" disabled={update.isPending}>
           {update.isPending ? 'Saving…' : 'Save'}

@@ -26,7 +26,7 @@ function SafetyForm({ coupleId, current, note, version }: { coupleId: string; cu
   };
   return (
     <form onSubmit={submit} className="stacked-form">
-      <FormAlert error={save.error} />
+      <FormAlert error={save.error} fields={{ status: 'Screening result', note: 'Note' }} />
       <SelectField label="Screening result" value={status} onChange={(e) => setStatus(e.target.value as ConjointSafety)}>
         {CONJOINT_SAFETY.map((s) => (
           <option key={s} value={s}>

@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientDetail } from '@tandem/shared';
 import { ApiError } from '../../api/client';
-import { Field, FormAlert, fieldError } from '../../ui/forms';
+import { Field, FormAlert, SuccessNotice, fieldError } from '../../ui/forms';
 import { practiceToday } from '../../ui/dates';
+import { CLIENT_LABELS } from './client-labels';
 import { useCreateClient } from './caseload-api';
 import { LanguageSelect } from './LanguageSelect';
 import { PrimaryClinicianSelect } from './PrimaryClinicianSelect';
@@ -53,19 +54,21 @@ export function NewClientForm() {
           </div>
         </div>
       ) : (
-        <FormAlert error={create.error} />
+        <FormAlert error={create.error} fields={CLIENT_LABELS} />
       )}
-      {created && (
-        <p role="status" className="alert alert--info">
-          <Link to={`/clients/${created.id}`}>{created.name}</Link> was added
-          {created.primaryClinician ? ` to ${created.primaryClinician.name}’s caseload` : ' without a clinician'}.
-        </p>
-      )}
+      <SuccessNotice>
+        {created && (
+          <>
+            <Link to={`/clients/${created.id}`}>{created.name}</Link> was added
+            {created.primaryClinician ? ` to ${created.primaryClinician.name}’s caseload` : ' without a clinician'}.
+          </>
+        )}
+      </SuccessNotice>
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name')} required />
-        <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(create.error, 'preferredName')} />
-        <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email')} />
-        <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone')} />
+        <Field label="Full name" value={form.name} onChange={set('name')} error={fieldError(create.error, 'name', CLIENT_LABELS.name)} required />
+        <Field label="Preferred name" value={form.preferredName} onChange={set('preferredName')} error={fieldError(create.error, 'preferredName', CLIENT_LABELS.preferredName)} />
+        <Field label="Email" type="email" value={form.email} onChange={set('email')} error={fieldError(create.error, 'email', CLIENT_LABELS.email)} />
+        <Field label="Phone" type="tel" value={form.phone} onChange={set('phone')} error={fieldError(create.error, 'phone', CLIENT_LABELS.phone)} />
         <Field
           label="Date of birth"
           type="date"
@@ -73,10 +76,15 @@ export function NewClientForm() {
           max={practiceToday()}
           value={form.dateOfBirth}
           onChange={set('dateOfBirth')}
-          error={fieldError(create.error, 'dateOfBirth')}
+          error={fieldError(create.error, 'dateOfBirth', CLIENT_LABELS.dateOfBirth)}
         />
-        <LanguageSelect value={form.preferredLanguage} onChange={set('preferredLanguage')} error={fieldError(create.error, 'preferredLanguage')} />
-        <PrimaryClinicianSelect label="Primary clinician" value={form.primaryClinicianId} onChange={set('primaryClinicianId')} />
+        <LanguageSelect value={form.preferredLanguage} onChange={set('preferredLanguage')} error={fieldError(create.error, 'preferredLanguage', CLIENT_LABELS.preferredLanguage)} />
+        <PrimaryClinicianSelect
+          label={CLIENT_LABELS.primaryClinicianId}
+          value={form.primaryClinicianId}
+          onChange={set('primaryClinicianId')}
+          error={fieldError(create.error, 'primaryClinicianId', CLIENT_LABELS.primaryClinicianId)}
+        />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add client'}

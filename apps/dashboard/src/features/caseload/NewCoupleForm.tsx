@@ -1,7 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import type { CoupleDetail } from '@tandem/shared';
-import { Field, FormAlert, fieldError } from '../../ui/forms';
+import { Field, FormAlert, SuccessNotice, fieldError } from '../../ui/forms';
+
+/** The couple form's fields as the person sees them. */
+const COUPLE_LABELS = { displayName: 'Couple’s name', memberIds: 'Members', primaryClinicianId: 'Primary clinician for the couple' };
 import { useCreateCouple } from './caseload-api';
 import { PrimaryClinicianSelect } from './PrimaryClinicianSelect';
 import { ClientPicker } from './ClientPicker';
@@ -31,14 +34,16 @@ export function NewCoupleForm() {
     <section className="panel" aria-labelledby="new-couple-heading">
       <h2 id="new-couple-heading">Add a couple</h2>
       <p className="muted">A couple is two or more clients in one relationship. Add each person as a client first.</p>
-      <FormAlert error={create.error && !fieldError(create.error, 'displayName') ? create.error : undefined} />
-      {created && (
-        <p role="status" className="alert alert--info">
-          <Link to={`/couples/${created.id}`}>{created.displayName}</Link> was added.
-        </p>
-      )}
+      <FormAlert error={create.error} fields={COUPLE_LABELS} />
+      <SuccessNotice>
+        {created && (
+          <>
+            <Link to={`/couples/${created.id}`}>{created.displayName}</Link> was added.
+          </>
+        )}
+      </SuccessNotice>
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field label="Couple’s name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={fieldError(create.error, 'displayName')} required />
+        <Field label="Couple’s name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} error={fieldError(create.error, 'displayName', COUPLE_LABELS.displayName)} required />
         <div className="field">
           <span className="field__label">Members</span>
           {members.length === 0 && <p className="muted">Nobody yet.</p>}
@@ -52,10 +57,15 @@ export function NewCoupleForm() {
               </li>
             ))}
           </ul>
-          {fieldError(create.error, 'memberIds') && <p className="field__error">{fieldError(create.error, 'memberIds')}</p>}
+          {fieldError(create.error, 'memberIds') && <p className="field__error">{fieldError(create.error, 'memberIds', COUPLE_LABELS.memberIds)}</p>}
         </div>
         <ClientPicker label="Find a client to add" exclude={members.map((m) => m.id)} onPick={(id, name) => setMembers([...members, { id, name }])} />
-        <PrimaryClinicianSelect label="Primary clinician for the couple" value={primaryClinicianId} onChange={(e) => setPrimary(e.target.value)} />
+        <PrimaryClinicianSelect
+          label={COUPLE_LABELS.primaryClinicianId}
+          value={primaryClinicianId}
+          onChange={(e) => setPrimary(e.target.value)}
+          error={fieldError(create.error, 'primaryClinicianId', COUPLE_LABELS.primaryClinicianId)}
+        />
         <div>
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add couple'}

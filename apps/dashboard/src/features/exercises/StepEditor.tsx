@@ -53,7 +53,7 @@ export function StepEditor({ step, index, count, problems, onChange, onMove, onR
       <div className="field">
         <label htmlFor={`step-${index}-prompt`}>{step.kind === 'info' ? `${label} text` : `${label} question`}</label>
         <textarea id={`step-${index}-prompt`} rows={step.kind === 'info' ? 4 : 2} value={step.prompt} onChange={(e) => onChange({ ...step, prompt: e.target.value })} />
-        {at('prompt') && <p className="field__error">{`${label} ${at('prompt')}`}</p>}
+        {at('prompt') && <p className="field__error">{`${step.kind === 'info' ? `${label} text` : `${label} question`} ${at('prompt')}`}</p>}
       </div>
       {step.kind !== 'info' && (
         <label className="check">

@@ -1,6 +1,9 @@
 import { useId } from 'react';
 import type { AnswerValue, ExerciseStep } from '@tandem/shared';
 
+/** From this share of an answer's limit on, the counter says how much room is left. */
+const NEAR_LIMIT = 0.8;
+
 interface Props {
   step: ExerciseStep;
   value: AnswerValue | undefined;
@@ -33,8 +36,11 @@ export function StepView({ step, value, onChange, error }: Props) {
 
   if (step.kind === 'text') {
     const text = typeof value === 'string' ? value : '';
+    const left = step.maxLength - text.length;
+    const near = text.length >= step.maxLength * NEAR_LIMIT;
+    const countId = `${id}-count`;
     return (
-      <div className="step">
+      <div className="step" id={`step-${step.id}`}>
         <label htmlFor={id} className="step__prompt">
           {step.prompt}
           {optional}
@@ -45,12 +51,14 @@ export function StepView({ step, value, onChange, error }: Props) {
           rows={4}
           value={text}
           placeholder={step.placeholder}
-          aria-describedby={describedBy}
+          maxLength={step.maxLength}
+          aria-describedby={[describedBy, near ? countId : ''].filter(Boolean).join(' ') || undefined}
           aria-invalid={error ? true : undefined}
-          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+          onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value.slice(0, step.maxLength))}
         />
-        <p className="step__count muted" aria-live="polite">
+        <p className={`step__count${near ? ' step__count--near' : ' muted'}`} id={countId} aria-live={near ? 'polite' : 'off'}>
           {text.length} / {step.maxLength}
+          {near && (left > 0 ? ` · ${left} character${left === 1 ? '' : 's'} left` : ' · that is the limit')}
         </p>
         {problem}
       </div>
@@ -60,7 +68,7 @@ export function StepView({ step, value, onChange, error }: Props) {
   if (step.kind === 'scale') {
     const points = Array.from({ length: step.max - step.min + 1 }, (_, i) => step.min + i);
     return (
-      <fieldset className="step" aria-describedby={describedBy}>
+      <fieldset className="step" id={`step-${step.id}`} aria-describedby={describedBy}>
         <legend className="step__prompt">
           {step.prompt}
           {optional}
@@ -86,7 +94,7 @@ export function StepView({ step, value, onChange, error }: Props) {
   const many = step.kind !== 'single';
   const chosen = Array.isArray(value) ? value : [];
   return (
-    <fieldset className="step" aria-describedby={describedBy}>
+    <fieldset className="step" id={`step-${step.id}`} aria-describedby={describedBy}>
       <legend className="step__prompt">
         {step.prompt}
         {optional}

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { SHARING_EXPLAINED, type ConjointSafety, type LibraryItem, type Page, type Recurrence, type SharingMode } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
-import { Field, FormAlert, Notice, SelectField, fieldError } from '../../ui/forms';
+import { Field, FormAlert, Notice, SelectField, SuccessNotice, fieldError } from '../../ui/forms';
 import { dayFromToday, useAssign, type HomeworkSubject } from './homework-api';
 import { formatDate } from '../../ui/dates';
 
@@ -74,6 +74,13 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
   };
 
   const error = assign.error;
+  const assignLabels: Record<string, string> = {
+    exerciseId: 'Exercise',
+    instructions: 'Instructions in your words',
+    dueOn: recurrence === 'once' ? 'Due' : 'First due',
+    ...(recurrence !== 'once' && ends === 'count' ? { count: 'Number of times' } : {}),
+    ...(recurrence !== 'once' && ends === 'date' ? { endsOn: 'Last date' } : {}),
+  };
   return (
     <form onSubmit={submit} className="stacked-form" aria-label="Assign homework">
       {gatedBlocked && (
@@ -82,13 +89,9 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
           “cleared” (see Conjoint safety above).
         </Notice>
       )}
-      <FormAlert error={error} />
-      {done && (
-        <p role="status" className="notice">
-          {done}
-        </p>
-      )}
-      <SelectField label="Exercise" value={exerciseId} required onChange={(e) => pick(e.target.value)} error={fieldError(error, 'exerciseId')}>
+      <FormAlert error={error} fields={assignLabels} />
+      <SuccessNotice>{done}</SuccessNotice>
+      <SelectField label="Exercise" value={exerciseId} required onChange={(e) => pick(e.target.value)} error={fieldError(error, 'exerciseId', assignLabels.exerciseId)}>
         <option value="">Choose an exercise…</option>
         {library.data?.items.map((item) => (
           <option key={item.id} value={item.id} disabled={gatedBlocked && item.requiresScreening}>
@@ -101,7 +104,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
         <label htmlFor="assign-instructions">Instructions in your words</label>
         <p className="field__hint">The client reads this as written, above the exercise.</p>
         <textarea id="assign-instructions" rows={3} value={instructions} maxLength={2000} onChange={(e) => setInstructions(e.target.value)} />
-        {fieldError(error, 'instructions') && <p className="field__error">{fieldError(error, 'instructions')}</p>}
+        {fieldError(error, 'instructions') && <p className="field__error">{fieldError(error, 'instructions', assignLabels.instructions)}</p>}
       </div>
       <SelectField label="How often" value={recurrence} onChange={(e) => setRecurrence(e.target.value as Recurrence)}>
         {recurrences.map((r) => (
@@ -110,7 +113,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
           </option>
         ))}
       </SelectField>
-      <Field label={recurrence === 'once' ? 'Due' : 'First due'} type="date" value={dueOn} min={dayFromToday(0)} required onChange={(e) => setDueOn(e.target.value)} error={fieldError(error, 'dueOn')} />
+      <Field label={recurrence === 'once' ? 'Due' : 'First due'} type="date" value={dueOn} min={dayFromToday(0)} required onChange={(e) => setDueOn(e.target.value)} error={fieldError(error, 'dueOn', assignLabels.dueOn)} />
       {recurrence !== 'once' && (
         <>
           <SelectField label="Ends" value={ends} onChange={(e) => setEnds(e.target.value as 'count' | 'date')}>
@@ -118,9 +121,9 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
             <option value="date">On a date</option>
           </SelectField>
           {ends === 'count' ? (
-            <Field label="Number of times" type="number" min={1} max={90} value={count} onChange={(e) => setCount(e.target.value)} error={fieldError(error, 'count')} />
+            <Field label="Number of times" type="number" min={1} max={90} value={count} onChange={(e) => setCount(e.target.value)} error={fieldError(error, 'count', assignLabels.count)} />
           ) : (
-            <Field label="Last date" type="date" value={endsOn} min={dueOn} onChange={(e) => setEndsOn(e.target.value)} error={fieldError(error, 'endsOn')} />
+            <Field label="Last date" type="date" value={endsOn} min={dueOn} onChange={(e) => setEndsOn(e.target.value)} error={fieldError(error, 'endsOn', assignLabels.endsOn)} />
           )}
         </>
       )}

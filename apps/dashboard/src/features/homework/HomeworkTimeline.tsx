@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { HOMEWORK_STATUS_LABELS, type AssignmentSummary, type HomeworkStatus } from '@tandem/shared';
-import { Badge, EmptyState, FormAlert, Loading } from '../../ui/forms';
+import { Badge, EmptyState, FormAlert, Loading, describeError, fieldError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { formatDate, useAssignment, useAssignments, useCancelAssignment, useReschedule, type HomeworkSubject } from './homework-api';
 import { formatDateTime } from '../../ui/dates';
@@ -71,7 +71,7 @@ function AssignmentCard({ a, canChange }: { a: AssignmentSummary; canChange: boo
         {a.sharing && ` · ${a.sharing === 'private' ? 'answers private' : 'shared when both are done'}`} · assigned by {a.assignedBy.name}
       </p>
       {a.instructions && <p className="portal-instructions">{a.instructions}</p>}
-      <FormAlert error={cancel.error ?? reschedule.error ?? undefined} />
+      <FormAlert error={cancel.error ?? (moving ? undefined : reschedule.error) ?? undefined} fields={{ dueOn: 'Next due date' }} />
       <div className="button-row">
         <button type="button" className="button" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? 'Hide answers' : 'Show answers'}
@@ -101,10 +101,22 @@ function AssignmentCard({ a, canChange }: { a: AssignmentSummary; canChange: boo
           }}
         >
           <label htmlFor={`due-${a.id}`}>Next due date</label>
-          <input id={`due-${a.id}`} type="date" value={dueOn} onChange={(e) => setDueOn(e.target.value)} />
+          <input
+            id={`due-${a.id}`}
+            type="date"
+            value={dueOn}
+            onChange={(e) => setDueOn(e.target.value)}
+            aria-invalid={fieldError(reschedule.error, 'dueOn') ? true : undefined}
+            aria-describedby={fieldError(reschedule.error, 'dueOn') ? `due-${a.id}-error` : undefined}
+          />
           <button type="submit" className="button button--primary" disabled={reschedule.isPending}>
             Save date
           </button>
+          {moving && reschedule.error && (
+            <p className="field__error" id={`due-${a.id}-error`} role="alert">
+              {fieldError(reschedule.error, 'dueOn', 'Next due date') ?? describeError(reschedule.error)}
+            </p>
+          )}
         </form>
       )}
       {open && <AssignmentAnswers id={a.id} />}

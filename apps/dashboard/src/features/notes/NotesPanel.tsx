@@ -24,8 +24,16 @@ export function NotesPanel({ subject, canWrite }: { subject: NoteSubject; canWri
       <h2 id="notes-heading">Session notes</h2>
       {canWrite && (
         <form onSubmit={submit} noValidate className="form-grid" aria-label="Start a session note">
-          <FormAlert error={create.error && !fieldError(create.error, 'sessionDate') ? create.error : undefined} />
-          <Field label="Session date" type="date" min={EARLIEST_SESSION_DATE} max={practiceToday()} value={sessionDate} onChange={(e) => setSessionDate(e.target.value)} error={fieldError(create.error, 'sessionDate')} />
+          <FormAlert error={create.error} fields={{ sessionDate: 'Session date' }} />
+          <Field
+            label="Session date"
+            type="date"
+            min={EARLIEST_SESSION_DATE}
+            max={practiceToday()}
+            value={sessionDate}
+            onChange={(e) => setSessionDate(e.target.value)}
+            error={fieldError(create.error, 'sessionDate', 'Session date')}
+          />
           <SelectField label="Format" value={format} onChange={(e) => setFormat(e.target.value as NoteFormat)}>
             {NOTE_FORMATS.map((f) => (
               <option key={f} value={f}>

@@ -2,10 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
 import { ApiError, api } from '../../api/client';
-import { PageHeading } from '../../ui/forms';
+import { PageHeading, describeError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { StepView } from '../exercises/StepView';
 import { formatDay, portalKeys } from './portal-api';
+import { clearLocalDraft, localDraftKey, pendingSaves, readLocalDraft, writeLocalDraft } from './local-drafts';
 import { PortalLink } from './portal-nav';
 
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'error'; message: string } | { kind: 'conflict' };
@@ -26,7 +27,7 @@ const serverErrors = (error: unknown): Record<string, string> =>
     ? Object.fromEntries(Object.entries(error.fields).filter(([k]) => k.startsWith('answers.')).map(([k, v]) => [k.slice('answers.'.length), v]))
     : {};
 
-export function OccurrencePage({ assignmentId, seq }: { assignmentId: string; seq: number }) {
+export function OccurrencePage({ assignmentId, seq, clientId }: { assignmentId: string; seq: number; clientId: string }) {
   const occurrence = useQuery({
     queryKey: portalKeys.occurrence(assignmentId, seq),
     queryFn: () => api.get<PortalOccurrence>(`/portal/assignments/${assignmentId}/occurrences/${seq}`),
@@ -37,6 +38,11 @@ export function OccurrencePage({ assignmentId, seq }: { assignmentId: string; se
   useEffect(() => {
     if (occurrence.data) document.title = `${occurrence.data.title} · Tandem`;
   }, [occurrence.data]);
+  // Submitted (here or on another device) or cancelled: no copy of answers stays on this phone.
+  const finished = occurrence.data?.status === 'done' || occurrence.data?.status === 'cancelled';
+  useEffect(() => {
+    if (finished) clearLocalDraft(localDraftKey(clientId, assignmentId, seq));
+  }, [finished, clientId, assignmentId, seq]);
 
   if (occurrence.isPending) return <p role="status">Loading…</p>;
   if (occurrence.error) {
@@ -51,7 +57,7 @@ export function OccurrencePage({ assignmentId, seq }: { assignmentId: string; se
   return occurrence.data.status === 'done' || occurrence.data.status === 'cancelled' ? (
     <Finished data={occurrence.data} />
   ) : (
-    <AnswerForm key={`${assignmentId}/${seq}`} data={occurrence.data} />
+    <AnswerForm key={`${assignmentId}/${seq}`} data={occurrence.data} clientId={clientId} />
   );
 }
 
@@ -74,10 +80,29 @@ function Heading({ data }: { data: PortalOccurrence }) {
   );
 }
 
-function AnswerForm({ data }: { data: PortalOccurrence }) {
+const sameAnswers = (a: Answers, b: Answers) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The step's first control, which the error summary's links and the submit check move focus to. */
+function focusStep(stepId: string) {
+  const box = document.getElementById(`step-${stepId}`);
+  const control = box?.querySelector<HTMLElement>('textarea, input, select');
+  (control ?? box)?.focus({ preventScroll: true });
+  // Centred: clear of the sticky submit bar at the bottom of a phone screen.
+  box?.scrollIntoView({ block: 'center' });
+}
+
+function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: string }) {
   const queryClient = useQueryClient();
-  const [answers, setAnswers] = useState<Answers>(data.answers);
-  const [save, setSave] = useState<SaveState>(data.version > 0 ? { kind: 'saved', at: '' } : { kind: 'idle' });
+  const localKey = localDraftKey(clientId, data.assignmentId, data.seq);
+  // A copy typed on this version that never reached the server (a reload, the phone putting the page away) wins.
+  const [restored] = useState(() => {
+    const local = readLocalDraft(localKey);
+    if (local && local.version === data.version && !sameAnswers(local.answers, data.answers)) return local.answers;
+    if (local) clearLocalDraft(localKey);
+    return null;
+  });
+  const [answers, setAnswers] = useState<Answers>(restored ?? data.answers);
+  const [save, setSave] = useState<SaveState>(data.version > 0 && !restored ? { kind: 'saved', at: '' } : { kind: 'idle' });
   const [attempted, setAttempted] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(null);
@@ -86,48 +111,93 @@ function AnswerForm({ data }: { data: PortalOccurrence }) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const inFlight = useRef(false);
   const dirty = useRef(false);
+  const unsent = useRef(restored !== null);
   const submissionId = useRef<string | null>(null);
   const stopped = useRef(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
   const base = `/portal/assignments/${data.assignmentId}/occurrences/${data.seq}`;
 
   const check = validateAnswers(data.steps, answers, { mode: attempted ? 'submit' : 'draft' });
   const errors = { ...check.errors, ...serverErrors(submitError) };
+  const problems = data.steps.filter((step) => errors[step.id]);
 
   /** Saves the latest answers; one save at a time, and a change made meanwhile is saved right after. */
-  const flush = useCallback(async () => {
-    if (stopped.current) return;
-    if (inFlight.current) {
-      dirty.current = true;
-      return;
-    }
-    if (!validateAnswers(data.steps, latest.current, { mode: 'draft' }).ok) {
-      setSave({ kind: 'error', message: 'Fix the answer marked below and it will be saved.' });
-      return;
-    }
-    inFlight.current = true;
-    dirty.current = false;
-    setSave({ kind: 'saving' });
-    try {
-      const saved = await api.put<SavedResponse>(`${base}/draft`, { answers: latest.current, version: version.current });
-      version.current = saved.version;
-      setSave({ kind: 'saved', at: saved.savedAt });
-    } catch (error) {
+  const flush = useCallback(
+    async (options: { keepalive?: boolean } = {}) => {
       if (stopped.current) return;
-      if (error instanceof ApiError && error.status === 409 && error.code === 'stale_version') setSave({ kind: 'conflict' });
-      else setSave({ kind: 'error', message: error instanceof ApiError ? error.message : 'Not saved yet. We will keep trying.' });
-    } finally {
-      inFlight.current = false;
-    }
-    if (dirty.current) void flush();
-  }, [base, data.steps]);
+      if (inFlight.current) {
+        dirty.current = true;
+        return;
+      }
+      const draftCheck = validateAnswers(data.steps, latest.current, { mode: 'draft' });
+      if (!draftCheck.ok) {
+        setSave({ kind: 'error', message: `Not saved yet: ${Object.values(draftCheck.errors)[0] ?? 'an answer needs attention.'}` });
+        return;
+      }
+      inFlight.current = true;
+      dirty.current = false;
+      unsent.current = false;
+      const sent = latest.current;
+      setSave({ kind: 'saving' });
+      try {
+        const saved = await api.put<SavedResponse>(`${base}/draft`, { answers: sent, version: version.current }, options);
+        version.current = saved.version;
+        setSave({ kind: 'saved', at: saved.savedAt });
+        // Confirmed: the local copy goes, unless more was typed meanwhile (then it moves onto the new version).
+        if (latest.current === sent) clearLocalDraft(localKey);
+        else writeLocalDraft(localKey, { answers: latest.current, version: saved.version });
+      } catch (error) {
+        unsent.current = true;
+        if (stopped.current) return;
+        if (error instanceof ApiError && error.status === 409 && error.code === 'stale_version') setSave({ kind: 'conflict' });
+        else setSave({ kind: 'error', message: error instanceof ApiError && error.status !== 0 ? error.message : 'Not saved yet: we will keep trying. What you typed stays on this phone meanwhile.' });
+      } finally {
+        inFlight.current = false;
+      }
+      if (dirty.current) void flush();
+    },
+    [base, data.steps, localKey],
+  );
 
-  useEffect(() => () => clearTimeout(timer.current), []);
+  // A copy restored from this phone goes to the server straight away.
+  useEffect(() => {
+    if (restored) void flush();
+  }, [restored, flush]);
+
+  // Hidden (switching apps, locking the phone) or closed: send what is typed now, in a request that outlives the page.
+  useEffect(() => {
+    const sendNow = () => {
+      if (!unsent.current || stopped.current) return;
+      clearTimeout(timer.current);
+      void flush({ keepalive: true });
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') sendNow();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', sendNow);
+    const beforeSignOut = async () => {
+      clearTimeout(timer.current);
+      if (unsent.current) await flush();
+    };
+    pendingSaves.add(beforeSignOut);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', sendNow);
+      pendingSaves.delete(beforeSignOut);
+      clearTimeout(timer.current);
+      // Leaving for another portal page: what is unsent goes now.
+      sendNow();
+    };
+  }, [flush]);
 
   const change = (stepId: string, value: AnswerValue | undefined) => {
     const next = { ...latest.current };
     if (value === undefined) delete next[stepId];
     else next[stepId] = value;
     latest.current = next;
+    unsent.current = true;
+    writeLocalDraft(localKey, { answers: next, version: version.current });
     setAnswers(next);
     setSubmitError(null);
     clearTimeout(timer.current);
@@ -136,7 +206,13 @@ function AnswerForm({ data }: { data: PortalOccurrence }) {
 
   const submit = async () => {
     setAttempted(true);
-    if (!validateAnswers(data.steps, latest.current, { mode: 'submit' }).ok) return;
+    const full = validateAnswers(data.steps, latest.current, { mode: 'submit' });
+    if (!full.ok) {
+      const first = data.steps.find((step) => full.errors[step.id]);
+      // On a phone the messages are off-screen: take the person to the first one.
+      requestAnimationFrame(() => (first ? focusStep(first.id) : summaryRef.current?.focus()));
+      return;
+    }
     clearTimeout(timer.current);
     stopped.current = true;
     // One id per submission: a retry after a lost answer is recognised by the server, never counted twice.
@@ -145,17 +221,26 @@ function AnswerForm({ data }: { data: PortalOccurrence }) {
     setSubmitError(null);
     try {
       await api.post<SavedResponse>(`${base}/submit`, { answers: latest.current, submissionId: submissionId.current });
+      unsent.current = false;
+      clearLocalDraft(localKey);
       await queryClient.invalidateQueries({ queryKey: ['portal'] });
     } catch (error) {
       stopped.current = false;
       setSubmitError(error);
-      if (error instanceof ApiError && error.code === 'already_submitted') await queryClient.invalidateQueries({ queryKey: ['portal'] });
+      if (error instanceof ApiError && error.code === 'already_submitted') {
+        clearLocalDraft(localKey);
+        await queryClient.invalidateQueries({ queryKey: ['portal'] });
+      } else {
+        const first = data.steps.find((step) => serverErrors(error)[step.id]);
+        if (first) requestAnimationFrame(() => focusStep(first.id));
+      }
     } finally {
       setSubmitting(false);
     }
   };
 
   const reload = async () => {
+    clearLocalDraft(localKey);
     await queryClient.resetQueries({ queryKey: portalKeys.occurrence(data.assignmentId, data.seq) });
   };
 
@@ -170,6 +255,28 @@ function AnswerForm({ data }: { data: PortalOccurrence }) {
           void submit();
         }}
       >
+        {attempted && problems.length > 0 && (
+          <div className="alert alert--error error-summary" role="alert" tabIndex={-1} ref={summaryRef} id="answer-problems" aria-labelledby="answer-problems-title">
+            <h2 id="answer-problems-title">
+              {problems.length === 1 ? 'One answer needs' : `${problems.length} answers need`} attention before you submit
+            </h2>
+            <ul>
+              {problems.map((step) => (
+                <li key={step.id}>
+                  <a
+                    href={`#step-${step.id}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      focusStep(step.id);
+                    }}
+                  >
+                    {errors[step.id]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {data.steps.map((step) => (
           <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />
         ))}
@@ -185,21 +292,27 @@ function AnswerForm({ data }: { data: PortalOccurrence }) {
             {submitting ? 'Submitting…' : 'Submit my answers'}
           </button>
           <SaveStatus state={save} onReload={reload} />
+          {attempted && problems.length > 0 && (
+            <p className="field__error portal-save__problem">
+              <a href="#answer-problems" onClick={(e) => {
+                e.preventDefault();
+                summaryRef.current?.focus({ preventScroll: true });
+                summaryRef.current?.scrollIntoView({ block: 'start' });
+              }}>
+                {problems.length === 1 ? 'One answer needs' : `${problems.length} answers need`} attention: see the list at the top
+              </a>
+            </p>
+          )}
+          {submitError !== null && Object.keys(serverErrors(submitError)).length === 0 && (
+            <p role="alert" className="field__error portal-save__problem">
+              {submitError instanceof ApiError && submitError.status === 0
+                ? 'Your answers were not sent: check your connection and press Submit again. Nothing will be counted twice.'
+                : submitError instanceof ApiError
+                  ? describeError(submitError)
+                  : 'Your answers were not sent. Please press Submit again.'}
+            </p>
+          )}
         </div>
-        {attempted && !check.ok && (
-          <p role="alert" className="field__error">
-            Some answers need attention before you submit: see the messages above.
-          </p>
-        )}
-        {submitError !== null && (
-          <p role="alert" className="field__error">
-            {submitError instanceof ApiError && submitError.status === 0
-              ? 'Your answers were not sent: check your connection and press Submit again. Nothing will be counted twice.'
-              : submitError instanceof ApiError
-                ? submitError.message
-                : 'Your answers were not sent. Please press Submit again.'}
-          </p>
-        )}
       </form>
     </>
   );
@@ -250,7 +363,7 @@ function Finished({ data }: { data: PortalOccurrence }) {
       {data.status === 'cancelled' ? (
         <p role="status">Your clinician has taken this exercise off your list. There is nothing more to do here.</p>
       ) : (
-        <p role="status" className="notice">
+        <p role="status" aria-live="polite" className="notice">
           Saved. Your clinician will see your answers{data.submittedAt ? ` (submitted ${formatDay(data.submittedAt.slice(0, 10))})` : ''}.
         </p>
       )}

@@ -6,6 +6,7 @@ import { PageHeading } from '../../ui/forms';
 import { OccurrencePage } from './OccurrencePage';
 import { formatDay, portalKeys, STATUS_WORDS } from './portal-api';
 import { PortalLink } from './portal-nav';
+import { clearAllLocalDrafts, keepOnlyLocalDrafts, localDraftKey, pendingSaves } from './local-drafts';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -68,8 +69,32 @@ function LinkExpired() {
   );
 }
 
+/** Sends what open exercises still have to send, then ends the portal session and forgets every local copy. */
+async function signOut(): Promise<void> {
+  await Promise.all([...pendingSaves].map((send) => send().catch(() => undefined)));
+  clearAllLocalDrafts();
+  await api.post<void>('/portal/sign-out', {}, { quiet401: true }).catch(() => undefined);
+  queryClient.clear();
+}
+
+function SignedOut() {
+  useEffect(() => {
+    document.title = 'Signed out · Tandem';
+  }, []);
+  return (
+    <section aria-labelledby="signed-out-title">
+      <p className="brand">Tandem</p>
+      <PageHeading>You are signed out</PageHeading>
+      <p>Nothing you typed stays on this device. To come back, open the link your clinician sent you again.</p>
+    </section>
+  );
+}
+
 function SignedIn({ route }: { route: PortalRoute }) {
   const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }) });
+  const [signedOut, setSignedOut] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  if (signedOut) return <SignedOut />;
   if (me.isPending) return <p role="status">Loading…</p>;
   if (me.error) {
     const noSession = me.error instanceof ApiError && me.error.status === 401;
@@ -90,9 +115,20 @@ function SignedIn({ route }: { route: PortalRoute }) {
       <header className="portal__top">
         <p className="brand">Tandem</p>
         <span className="muted">{me.data.practiceName}</span>
+        <button
+          type="button"
+          className="button button--quiet"
+          disabled={signingOut}
+          onClick={() => {
+            setSigningOut(true);
+            void signOut().then(() => setSignedOut(true));
+          }}
+        >
+          {signingOut ? 'Signing out…' : 'Sign out'}
+        </button>
       </header>
       {route.page === 'home' && <Home me={me.data} />}
-      {route.page === 'occurrence' && <OccurrencePage assignmentId={route.assignmentId} seq={route.seq} />}
+      {route.page === 'occurrence' && <OccurrencePage assignmentId={route.assignmentId} seq={route.seq} clientId={me.data.clientId} />}
       {route.page === 'missing' && (
         <section>
           <h1>Page not found</h1>
@@ -122,6 +158,10 @@ function Home({ me }: { me: PortalMe }) {
     document.title = 'Your exercises · Tandem';
   }, []);
   const home = useQuery({ queryKey: portalKeys.home(), queryFn: () => api.get<PortalHome>('/portal/home') });
+  // Local copies of exercises no longer to do (submitted on another device, cancelled) have no use here.
+  useEffect(() => {
+    if (home.data) keepOnlyLocalDrafts(me.clientId, home.data.todo.map((item) => localDraftKey(me.clientId, item.assignmentId, item.seq)));
+  }, [home.data, me.clientId]);
   const overdue = home.data?.todo.filter((i) => i.status === 'overdue') ?? [];
   const due = home.data?.todo.filter((i) => i.status !== 'overdue') ?? [];
   return (

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { InviteResponse, StaffRole } from '@tandem/shared';
 import { Field, FormAlert, fieldError } from '../../ui/forms';
+
+const INVITE_LABELS = { name: 'Name', email: 'Email', roles: 'Roles' };
 import { useInvite } from './staff-api';
 import { InviteLink } from './InviteLink';
 
@@ -30,10 +32,10 @@ export function InviteForm() {
   return (
     <section className="panel" aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite someone</h2>
-      <FormAlert error={invite.error && !fieldError(invite.error, 'email') && !fieldError(invite.error, 'name') ? invite.error : undefined} />
+      <FormAlert error={invite.error} fields={INVITE_LABELS} />
       <form onSubmit={submit} noValidate className="form-grid">
-        <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(invite.error, 'name')} />
-        <Field label="Email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(invite.error, 'email')} />
+        <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError(invite.error, 'name', INVITE_LABELS.name)} />
+        <Field label="Email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fieldError(invite.error, 'email', INVITE_LABELS.email)} />
         <fieldset className="field">
           <legend>Roles</legend>
           <label className="check">
@@ -42,7 +44,7 @@ export function InviteForm() {
           <label className="check">
             <input type="checkbox" checked={roles.includes('admin')} onChange={() => toggle('admin')} /> Admin
           </label>
-          {fieldError(invite.error, 'roles') && <p className="field__error">{fieldError(invite.error, 'roles')}</p>}
+          {fieldError(invite.error, 'roles') && <p className="field__error">{fieldError(invite.error, 'roles', INVITE_LABELS.roles)}</p>}
         </fieldset>
         <div>
           <button type="submit" className="button button--primary" disabled={invite.isPending}>
