@@ -74,6 +74,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     TANDEM_SEED_DEMO: 'false',
     TANDEM_DB_POOL_SIZE: '5',
     TANDEM_DATA_KEY: TEST_DATA_KEY,
+    // Backups are scheduled only where a test drives the schedule itself.
+    TANDEM_BACKUP_SCHEDULE: 'off',
     ...env,
   });
   const rawLogs: string[] = [];
