@@ -56,7 +56,9 @@ export async function loadBackupKeys(config: BackupConfig, options: { create?: b
   });
   if (text === undefined) {
     if (!(config.createKeyFile && options.create)) {
-      throw new BackupKeyError(`The backup key file ${config.keyFile} does not exist. Put the backup key there, or ${HOW_TO}`);
+      throw new BackupKeyError(
+        `The backup key file ${config.keyFile} does not exist. Copy your saved backup key file there, or point TANDEM_BACKUP_KEY_FILE (or TANDEM_BACKUP_KEY) at the key.`,
+      );
     }
     const fresh = backupKey(crypto.randomBytes(32));
     await fs.mkdir(path.dirname(config.keyFile), { recursive: true, mode: 0o700 });

@@ -18,10 +18,12 @@ async function run() {
   const logger = createLogger('warn');
   const outAt = process.argv.indexOf('--out');
   const dir = outAt > 0 && process.argv[outAt + 1] ? path.resolve(process.argv[outAt + 1]!) : config.backup.dir;
-  const keys = await loadBackupKeys(config.backup, { create: true });
-  const cipher = await loadCipher({ env: config.dataKeys, file: config.dataKeyFile, createIfMissing: false }).catch(() => undefined);
-  assertNotADataKey(keys, cipher);
   const database = await openTandemDatabase(config, logger);
+  const keys = await loadBackupKeys(config.backup, { create: true }).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
+  const cipher = await loadCipher({ env: config.dataKeys, file: config.dataKeyFile, createIfMissing: false }).catch(() => undefined);
   const started = new Date();
   const record = async (values: { outcome: 'ok' | 'failed'; file?: string; bytes?: number; schema?: string; message?: string }) => {
     const client = new pg.Client({ connectionString: database.url });
@@ -34,6 +36,7 @@ async function run() {
       .finally(() => client.end());
   };
   try {
+    assertNotADataKey(keys, cipher);
     const result = await exportDatabase(database.url, keys, dir);
     if (!result) throw new Error('the backup did not run');
     await record({ outcome: 'ok', file: path.basename(result.file), bytes: result.bytes, schema: result.schemaVersion }).catch(() => undefined);

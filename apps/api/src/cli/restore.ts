@@ -44,7 +44,7 @@ async function run() {
         ' Without it the notes and answers cannot be read, and Tandem will not start.',
     );
   } else {
-    say('The configured data key reads this data. Start Tandem with `npm start`.');
+    say('The configured data key is the one this data was encrypted with. Start Tandem with `npm start`.');
   }
 }
 
