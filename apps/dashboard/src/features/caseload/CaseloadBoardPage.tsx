@@ -5,6 +5,7 @@ import { EmptyState, FormAlert, Loading, PageHeading } from '../../ui/forms';
 import { useCaseloadBoard, useClients, useClinicians, useCouples, useSetClientCareTeam, useSetCoupleCareTeam } from './caseload-api';
 import { NewClientForm } from './NewClientForm';
 import { NewCoupleForm } from './NewCoupleForm';
+import { BackupStatusPanel } from '../backups/BackupStatusPanel';
 
 /** Pick a clinician, click Assign: two clicks to put someone on a caseload. */
 function AssignControl({ label, onAssign, pending }: { label: string; onAssign: (clinicianId: string) => void; pending: boolean }) {
@@ -58,6 +59,7 @@ export default function CaseloadBoardPage() {
   return (
     <section>
       <PageHeading>Caseloads</PageHeading>
+      <BackupStatusPanel />
       <section className="panel" aria-labelledby="board-heading">
         <h2 id="board-heading">By clinician</h2>
         {board.isPending && <Loading />}
