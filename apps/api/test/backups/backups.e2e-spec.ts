@@ -260,6 +260,40 @@ describe('backups', () => {
       });
     });
 
+    it('a backup made before a newer migration restores through it', async () => {
+      // The same data as if taken before the backup_run table existed.
+      const real = await openBackupFile(backupFile, keys);
+      const lines: string[] = [];
+      let skip = 0;
+      for await (const line of real.lines()) {
+        if (skip > 0) {
+          skip -= 1;
+          continue;
+        }
+        if (line.startsWith('{"table":"backup_run"')) {
+          skip = (JSON.parse(line) as { rows: number }).rows;
+          continue;
+        }
+        lines.push(line);
+      }
+      const older = {
+        ...real.header,
+        schema: { version: real.header.schema.migrations.at(-2)!, migrations: real.header.schema.migrations.slice(0, -1) },
+        tables: real.header.tables.filter((t) => t.name !== 'backup_run'),
+      };
+      const { file } = await writeBackupFile(path.join(tmp, 'older'), older, keys.current, (async function* () {
+        for (const l of lines) yield l + '\n';
+      })());
+      const empty = await scratchDatabase(t.databaseUrl);
+      try {
+        const summary = await restoreBackup(await openBackupFile(file, keys), empty.url);
+        expect(summary.migratedAfter).toEqual(['BackupRuns1764001200000']);
+        expect(await tablesIn(empty.url)).toBeGreaterThan(older.tables.length);
+      } finally {
+        await empty.drop();
+      }
+    });
+
     it('refuses to restore over existing data', async () => {
       await expect(restoreBackup(await openBackupFile(backupFile, keys), t.databaseUrl)).rejects.toThrow(/target database is not empty/);
     });
