@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { BackupKey, BackupKeyring } from './backup-keys.js';
 
@@ -213,19 +213,26 @@ export async function openBackupFile(file: string, keys: BackupKeyring): Promise
       const body = createReadStream(file, { start: bodyStart, end: bodyEnd - 1 });
       const gunzip = zlib.createGunzip();
       const failed: { error?: unknown } = {};
-      const plain = body.pipe(decipher).on('error', (e) => {
+      // Every stream has a listener, so a reader that stops early (a failed restore) leaves no unhandled error behind.
+      body.on('error', (e) => gunzip.destroy(e));
+      decipher.on('error', (e) => {
         failed.error = e;
         gunzip.destroy(e);
       });
-      plain.pipe(gunzip);
-      body.on('error', (e) => gunzip.destroy(e));
+      gunzip.on('error', () => undefined);
+      body.pipe(decipher).pipe(gunzip);
       try {
         yield* splitLines(gunzip);
-      } catch (error) {
-        if (failed.error) throw damaged(file, 'its contents do not match the backup key: it was changed after it was written');
-        throw damaged(file, `its contents cannot be read: ${(error as Error).message}`);
+        await finished(decipher);
+      } catch {
+        // The checksum matched and the key is the right one: the encrypted contents were changed and the checksum made to fit.
+        throw damaged(file, 'its contents were changed after it was written: they do not authenticate with the backup key');
+      } finally {
+        body.destroy();
+        decipher.destroy();
+        gunzip.destroy();
       }
-      if (failed.error) throw damaged(file, 'its contents do not match the backup key: it was changed after it was written');
+      if (failed.error) throw damaged(file, 'its contents were changed after it was written: they do not authenticate with the backup key');
     },
   };
 }

@@ -121,6 +121,7 @@ export async function restoreBackup(backup: OpenedBackup, databaseUrl: string, p
     let current: string | undefined;
     let left = 0;
     let batch: string[] = [];
+    let ended = false;
     const flush = async () => {
       if (batch.length === 0) return;
       await runner.query(`INSERT INTO ${stage.get(current!)} (doc) SELECT unnest($1::text[])::json`, [batch]);
@@ -134,8 +135,12 @@ export async function restoreBackup(backup: OpenedBackup, databaseUrl: string, p
         continue;
       }
       await flush();
+      if (ended) continue;
       const entry = JSON.parse(line) as BodyLine;
-      if ('end' in entry) break;
+      if ('end' in entry) {
+        ended = true;
+        continue;
+      }
       if (!stage.has(entry.table)) throw new BackupFileError(`The backup's contents name a table its header does not (${entry.table}). Nothing was restored.`);
       current = entry.table;
       left = entry.rows;

@@ -229,6 +229,19 @@ describe('backups', () => {
         }
       });
 
+      it('a file changed on purpose, with its checksum made to match', async () => {
+        const file = await damagedCopy((b) => {
+          const copy = Buffer.from(b);
+          copy[copy.length - 200]! ^= 0x01;
+          crypto.createHash('sha256').update(copy.subarray(0, copy.length - 40)).digest().copy(copy, copy.length - 40);
+          return copy;
+        });
+        const result = await restoreCli(file);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/is damaged \(its contents were changed after it was written: they do not authenticate with the backup key\)\. Nothing was restored/);
+        expect(result.created).toBe(false);
+      });
+
       it('a wrong backup key', async () => {
         const result = await restoreCli(backupFile, newKey());
         expect(result.code).toBe(1);
