@@ -26,8 +26,14 @@ async function runningEmbeddedServer(dbDir: string): Promise<string | undefined>
   const pid = Number.parseInt(pidLine ?? '', 10);
   const port = Number.parseInt(portLine ?? '', 10);
   if (!Number.isFinite(pid) || !Number.isFinite(port)) return undefined;
-  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes('postgres')) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user (the server runs as `postgres` when Tandem runs as root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  if (cmdline !== undefined && !cmdline.includes('postgres')) return undefined;
   const password = (await fs.readFile(path.join(dbDir, 'pg-password'), 'utf8')).trim();
   return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/tandem`;
 }
