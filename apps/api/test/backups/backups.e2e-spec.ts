@@ -307,6 +307,29 @@ describe('backups', () => {
       }
     });
 
+    it('npm run backup and npm run backup:verify work on DATABASE_URL, and the backup shows as the last good one', async () => {
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATABASE_URL: t.databaseUrl,
+        TANDEM_BACKUP_KEY: backupKeyText,
+        TANDEM_DATA_KEY: t.config.dataKeys!,
+        TANDEM_BACKUP_DIR: path.join(tmp, 'cli'),
+        LOG_LEVEL: 'silent',
+      };
+      const backup = await run(process.execPath, [cli('backup.js')], { env });
+      const file = /Backup written: (\S+)/.exec(backup.stdout)?.[1];
+      expect(file && path.dirname(file)).toBe(path.join(tmp, 'cli'));
+      expect(backup.stdout).toMatch(/Encrypted with backup key [0-9a-f]{16} \(TANDEM_BACKUP_KEY\)/);
+      expect(backup.stdout + backup.stderr).not.toContain(backupKeyText);
+      const verify = await run(process.execPath, [cli('verify-backup.js'), file!], { env });
+      expect(verify.stdout).toMatch(/audit chain: intact/);
+      expect(verify.stdout).toMatch(/notes: all 3 decrypt with the data key/);
+      expect(verify.stdout).toMatch(/The backup is good/);
+      const status = await signIn(t, await newAdmin(t.db, await newPractice(t.db))).then((a) => a.get('/api/backups/status'));
+      expect(status.body.lastSuccess.fileName).toBe(path.basename(file!));
+    });
+
     it('refuses to restore over existing data', async () => {
       await expect(restoreBackup(await openBackupFile(backupFile, keys), t.databaseUrl)).rejects.toThrow(/target database is not empty/);
     });
