@@ -6,6 +6,7 @@ import { SessionNotes1764000400000 } from './1764000400000-session-notes.js';
 import { Homework1764000500000 } from './1764000500000-homework.js';
 import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individual-homework-activity.js';
 import { PracticeLocale1764000920000 } from './1764000920000-practice-locale.js';
+import { BackupRuns1764001200000 } from './1764001200000-backup-runs.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Homework1764000500000,
   IndividualHomeworkActivity1764000600000,
   PracticeLocale1764000920000,
+  BackupRuns1764001200000,
 ];

@@ -38,6 +38,25 @@ export interface AppConfig {
   dataKeyFile?: string;
   /** Generate the key file on first start (embedded database only). */
   createDataKeyFile: boolean;
+  /** Backups: see backups/ and the README. */
+  backup: BackupConfig;
+}
+
+export interface BackupConfig {
+  /** Where `npm run backup` and the schedule write backup files. */
+  dir: string;
+  /** Base64 backup keys, current first (TANDEM_BACKUP_KEY). */
+  keys?: string;
+  /** File of backup keys, one per line, current first; with the embedded database it defaults to <data dir>/keys/backup-key. */
+  keyFile?: string;
+  /** Create the key file on first backup (embedded database only). */
+  createKeyFile: boolean;
+  /** Daily scheduled backups while Tandem runs, or none. */
+  schedule: 'daily' | 'off';
+  /** Local time of the daily backup, HH:MM. */
+  at: string;
+  /** IANA time zone of `at`; undefined means the practice's own. */
+  timeZone?: string;
 }
 
 const bool = z
@@ -78,7 +97,35 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9+/=]{43,44})*$/, 'must be base64 of 32 random bytes (several separated by commas, current first)')
     .optional(),
   TANDEM_DATA_KEY_FILE: z.string().min(1).optional(),
+  TANDEM_BACKUP_DIR: z.string().min(1).default('./.tandem-backups'),
+  TANDEM_BACKUP_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9+/=]{43,44})*$/, 'must be base64 of 32 random bytes (several separated by commas, current first)')
+    .optional(),
+  TANDEM_BACKUP_KEY_FILE: z.string().min(1).optional(),
+  TANDEM_BACKUP_SCHEDULE: z.enum(['daily', 'off']).default('daily'),
+  TANDEM_BACKUP_AT: z
+    .string()
+    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day as HH:MM (24-hour), e.g. 03:30')
+    .default('03:30'),
+  TANDEM_BACKUP_TIMEZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Berlin or America/Chicago')
+    .optional(),
 });
+
+/** A path inside (or equal to) a folder. */
+const isInside = (file: string, dir: string) => {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+};
 
 export class ConfigError extends Error {}
 
@@ -92,6 +139,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const root = repoRoot();
+  const backupDir = path.resolve(e.TANDEM_BACKUP_DIR);
+  const backupKeyFile = e.TANDEM_BACKUP_KEY_FILE
+    ? path.resolve(e.TANDEM_BACKUP_KEY_FILE)
+    : e.DATABASE_URL || e.TANDEM_BACKUP_KEY
+      ? undefined
+      : path.join(path.resolve(e.TANDEM_DATA_DIR), 'keys', 'backup-key');
+  const dataKeys = new Set((e.TANDEM_DATA_KEY ?? '').split(',').filter(Boolean));
+  if (e.TANDEM_BACKUP_KEY?.split(',').some((k) => dataKeys.has(k))) {
+    throw new ConfigError('Invalid configuration:\n  TANDEM_BACKUP_KEY: must not be a data key (TANDEM_DATA_KEY); give backups a key of their own');
+  }
+  if (backupKeyFile && isInside(backupKeyFile, backupDir)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TANDEM_BACKUP_KEY_FILE: must not be inside TANDEM_BACKUP_DIR (a backup key kept beside the backups protects nothing)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -123,6 +185,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : path.join(path.resolve(e.TANDEM_DATA_DIR), 'keys', 'data-key.json'),
     createDataKeyFile: !e.DATABASE_URL && !e.TANDEM_DATA_KEY_FILE,
+    backup: {
+      dir: backupDir,
+      keys: e.TANDEM_BACKUP_KEY,
+      keyFile: backupKeyFile,
+      createKeyFile: !e.DATABASE_URL && !e.TANDEM_BACKUP_KEY_FILE && !e.TANDEM_BACKUP_KEY,
+      schedule: e.TANDEM_BACKUP_SCHEDULE,
+      at: e.TANDEM_BACKUP_AT,
+      timeZone: e.TANDEM_BACKUP_TIMEZONE,
+    },
   };
 }
 

@@ -490,4 +490,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/verify', audience: 'admin', expect: adminOwnPractice(200) },
+
+  // Backups are of the whole installation: every practice's admins see their status, nobody else.
+  { route: 'GET /api/backups/status', audience: 'admin', expect: adminOwnPractice(200) },
 ];

@@ -76,6 +76,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     TANDEM_DATA_KEY: TEST_DATA_KEY,
     // Every request of a test comes from one address; the portal look-up budget has tests of its own.
     TANDEM_PORTAL_LOOKUPS_PER_MINUTE: '100000',
+    // Backups are scheduled only where a test drives the schedule itself.
+    TANDEM_BACKUP_SCHEDULE: 'off',
     ...env,
   });
   const rawLogs: string[] = [];

@@ -36,6 +36,7 @@ export const keys = {
     trends: (subject: object) => ['homework', 'trends', subject] as const,
   },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
+  backups: () => ['backups'] as const,
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

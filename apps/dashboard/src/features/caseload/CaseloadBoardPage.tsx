@@ -6,6 +6,7 @@ import { useCaseloadBoard, useClients, useClinicians, useCouples, useSetClientCa
 import { ClinicianCaseload } from './ClinicianCaseload';
 import { NewClientForm } from './NewClientForm';
 import { NewCoupleForm } from './NewCoupleForm';
+import { BackupStatusPanel } from '../backups/BackupStatusPanel';
 
 /** Pick a clinician, click Assign: two clicks to put someone on a caseload. */
 function AssignControl({ label, onAssign, pending }: { label: string; onAssign: (clinicianId: string) => void; pending: boolean }) {
@@ -61,6 +62,7 @@ export default function CaseloadBoardPage() {
   return (
     <section>
       <PageHeading>Caseloads</PageHeading>
+      <BackupStatusPanel />
       <section className="panel" aria-labelledby="board-heading">
         <h2 id="board-heading">By clinician</h2>
         {board.isPending && <Loading />}
