@@ -10,6 +10,7 @@ import {
   type MemberProgress,
   type Page,
   type Recurrence,
+  sharingRefusal,
   type SharingMode,
   type Trends,
   type TrendSeries,
@@ -159,7 +160,7 @@ export class AssignmentsService {
 
     const id = crypto.randomUUID();
     await this.writes.transaction(actor, async (tx, audit) => {
-      const members = await this.lockMembers(tx, actor.practiceId, subject, exercise);
+      const members = await this.lockMembers(tx, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
       await tx.query(
         `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -395,7 +396,7 @@ export class AssignmentsService {
    * all active). Locks the couple so that its screening status cannot change
    * while the gate below is decided.
    */
-  private async lockMembers(tx: SqlRunner, practiceId: string, subject: Subject, exercise: Exercise): Promise<string[]> {
+  private async lockMembers(tx: SqlRunner, practiceId: string, subject: Subject, exercise: Exercise, sharing: SharingMode): Promise<string[]> {
     if ('clientId' in subject) {
       const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2`, [practiceId, subject.clientId])) as Array<{
         status: string;
@@ -415,6 +416,8 @@ export class AssignmentsService {
         `“${exercise.title}” needs conjoint-safety screening, and ${why}. Record a screening of “cleared” on the couple’s page first, or choose an exercise that does not need it.`,
       );
     }
+    const refusal = sharingRefusal(exercise, sharing, couple!.conjoint_safety);
+    if (refusal) throw new RuleViolationError('sharing_not_allowed', refusal);
     const members = (await tx.query(
       `SELECT c.id, c.status FROM couple_member cm JOIN client c ON c.practice_id = cm.practice_id AND c.id = cm.client_id
         WHERE cm.practice_id = $1 AND cm.couple_id = $2 AND cm.left_at IS NULL`,

@@ -1,8 +1,7 @@
-import type { Answers, ExerciseStep, Recurrence } from '../exercises/steps.js';
+import type { Answers, ExerciseStep, Recurrence, SharingMode } from '../exercises/steps.js';
 import type { PersonRef } from './clients.js';
+import type { CrisisResources } from './safety.js';
 
-export const SHARING_MODES = ['private', 'reveal-when-both-done'] as const;
-export type SharingMode = (typeof SHARING_MODES)[number];
 
 export const SHARING_EXPLAINED: Record<SharingMode, string> = {
   private: 'Only the care team sees each partner’s answers.',
@@ -137,6 +136,8 @@ export interface IssuedPortalLink {
 export interface PortalMe {
   firstName: string;
   practiceName: string;
+  /** The practice's emergency number and crisis lines, shown on every exercise page and after every submission. */
+  crisisResources: CrisisResources;
 }
 
 export interface PortalItem {
