@@ -64,7 +64,7 @@ describe('the client portal', () => {
 
       const me = await agent.get('/api/portal/me');
       expect(me.status).toBe(200);
-      expect(me.body).toEqual({ firstName: 'Grace', practiceName: practice.name });
+      expect(me.body).toEqual({ firstName: 'Grace', practiceName: practice.name, crisisResources: expect.objectContaining({ emergencyNumber: '911' }) });
       expect(me.headers['cache-control']).toBe('no-store');
       expect(me.headers['referrer-policy']).toBe('no-referrer');
 
