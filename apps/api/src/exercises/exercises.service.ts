@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   BUILT_IN_EXERCISES,
   findBuiltInExercise,
+  sharingRule,
   validateExerciseDefinition,
   type Exercise,
   type ExerciseVersionInfo,
@@ -45,6 +46,7 @@ function item(exercise: Exercise, extra: Pick<LibraryItem, 'id' | 'origin' | 'ar
     requiresScreening: exercise.safety.requiresScreening,
     screeningReason: exercise.safety.reason ?? null,
     recurrence: exercise.recurrence,
+    sharing: sharingRule(exercise),
   };
 }
 

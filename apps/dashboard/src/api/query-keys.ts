@@ -36,6 +36,12 @@ export const keys = {
     trends: (subject: object) => ['homework', 'trends', subject] as const,
   },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
+  alerts: {
+    all: () => ['alerts'] as const,
+    list: (subject: object) => ['alerts', 'list', subject] as const,
+    counts: () => ['alerts', 'counts'] as const,
+  },
+  crisisResources: () => ['crisis-resources'] as const,
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

@@ -57,8 +57,8 @@ export class ListAlertsQuery extends IntersectionType(PageQuery, SubjectRef) {
 
 export class AcknowledgeAlertDto {
   @ApiProperty({ maxLength: ALERT_NOTE_MAX_LENGTH, description: 'What the clinician did or decided' })
-  @IsString({ message: 'needs a short note of what you did or decided' })
-  @MinLength(1, { message: 'needs a short note of what you did or decided' })
+  @IsString({ message: 'needs a short note' })
+  @MinLength(1, { message: 'needs a short note' })
   @MaxLength(ALERT_NOTE_MAX_LENGTH, { message: `must be at most ${ALERT_NOTE_MAX_LENGTH} characters` })
   note: string;
 }

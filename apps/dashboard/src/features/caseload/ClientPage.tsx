@@ -9,6 +9,7 @@ import { useClient, useSetClientCareTeam, useSetClientStatus, useUpdateClient } 
 import { CareTeamSection } from './CareTeamEditor';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
+import { AlertsPanel } from '../safety/AlertsPanel';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 
 interface EditProps {
@@ -183,6 +184,7 @@ export default function ClientPage() {
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
         </section>
       )}
+      {onTeam && <AlertsPanel subject={{ clientId: c.id }} />}
       {(c.access !== 'via-couple' || isAdmin) && (
         <HomeworkSection subject={{ clientId: c.id }} canAssign={onTeam && c.status === 'active'} showAnswers={onTeam} />
       )}
