@@ -126,8 +126,8 @@ export class ExercisesService {
 
   async get(actor: StaffActor, id: string, version?: number): Promise<LibraryItemDetail> {
     if (id.startsWith(BUILTIN)) {
-      const exercise = findBuiltInExercise(id.slice(BUILTIN.length));
-      if (!exercise || (version !== undefined && version !== exercise.version)) throw new NotFoundError('exercise');
+      const exercise = findBuiltInExercise(id.slice(BUILTIN.length), version);
+      if (!exercise) throw new NotFoundError('exercise');
       return { ...builtInItem(exercise), exercise, versions: [], canEdit: false };
     }
     const row = await this.find(this.db, actor.practiceId, id, version);

@@ -179,4 +179,19 @@ describe('the safety layer', () => {
       expect((await assign({ coupleId: concern.id }, slug, { sharing: 'private' })).status).toBe(201);
     }
   });
+
+  it('serves every version of a revised built-in, and assigns the one asked for', async () => {
+    const agent = await signIn(t, clinician);
+    const v1 = await agent.get('/api/exercises/builtin:repair-after-a-small-hurt/versions/1');
+    const current = await agent.get('/api/exercises/builtin:repair-after-a-small-hurt');
+    expect(v1.status).toBe(200);
+    expect(v1.body.exercise.version).toBe(1);
+    expect(current.body.exercise.version).toBe(2);
+    expect(current.body.exercise.steps[0].id).toBe('everyday-only');
+    expect(v1.body.exercise.steps[0].id).not.toBe('everyday-only');
+    const couple = await newCouple(t.db, practice, { clinicians: [clinician] });
+    const older = await assign({ coupleId: couple.id }, 'repair-after-a-small-hurt', { exerciseVersion: 1 });
+    expect(older.status).toBe(201);
+    expect(older.body.exercise.version).toBe(1);
+  });
 });

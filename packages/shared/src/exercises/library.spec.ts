@@ -1,6 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { BUILT_IN_EXERCISES, EXERCISE_SOURCES, scaleSteps, validateExerciseDefinition } from './index.js';
+import {
+  BUILT_IN_EXERCISES,
+  BUILT_IN_RISK_SIGNALS,
+  BUILT_IN_SHARING,
+  builtInVersions,
+  EVERYDAY_ONLY,
+  EXERCISE_SOURCES,
+  findBuiltInExercise,
+  riskSignals,
+  scaleSteps,
+  sharingRefusal,
+  validateExerciseDefinition,
+} from './index.js';
 
 /** The five articles, as ../shared/EXERCISES.md lists them. */
 const ARTICLES: Record<string, { title: string; author: RegExp }> = {
@@ -64,6 +76,65 @@ describe('the built-in library', () => {
   });
 });
 
+describe('safety in the built-in library', () => {
+  const EVERYDAY = ['present-hurt-past-hurt', 'when-the-one-i-love-misses-me', 'repair-after-a-small-hurt', 'when-we-miss-each-other', 'conflict-as-a-doorway'];
+
+  it('the exercises about everyday hurts say first who should skip them, as version 2; version 1 stays as it was', () => {
+    for (const slug of EVERYDAY) {
+      const current = findBuiltInExercise(slug)!;
+      const first = findBuiltInExercise(slug, 1)!;
+      expect({ slug, version: current.version, versions: builtInVersions(slug) }).toEqual({ slug, version: 2, versions: [2, 1] });
+      expect(current.steps[0]).toEqual({ id: 'everyday-only', kind: 'info', prompt: EVERYDAY_ONLY });
+      expect(current.steps.slice(1)).toEqual(first.steps);
+      expect(first.steps.some((s) => s.id === 'everyday-only')).toBe(false);
+    }
+    expect(EVERYDAY_ONLY).toMatch(/hit you, threatened you or tried to control you, or if you are afraid of them, skip this exercise and tell your therapist privately/);
+    expect(findBuiltInExercise('small-victories', 2)).toBeUndefined();
+  });
+
+  it('every risk signal names a real step and choice of its exercise, and every version carries it', () => {
+    for (const [slug, steps] of Object.entries(BUILT_IN_RISK_SIGNALS)) {
+      for (const version of builtInVersions(slug)) {
+        const exercise = findBuiltInExercise(slug, version)!;
+        for (const [stepId, signals] of Object.entries(steps)) {
+          const step = exercise.steps.find((s) => s.id === stepId);
+          expect({ slug, stepId, found: Boolean(step) }).toEqual({ slug, stepId, found: true });
+          if (signals.scale) expect(step).toMatchObject({ kind: 'scale', risk: signals.scale });
+          for (const optionId of Object.keys(signals.options ?? {})) {
+            const option = (step as { options?: Array<{ id: string; risk?: string }> }).options?.find((o) => o.id === optionId);
+            expect({ slug, optionId, risk: option?.risk }).toEqual({ slug, optionId, risk: signals.options![optionId] });
+          }
+        }
+      }
+    }
+  });
+
+  it('finds the signals the care team must hear about, and nothing in ordinary answers', () => {
+    const threePercent = findBuiltInExercise('the-three-percent-that-is-true')!;
+    expect(riskSignals(threePercent.steps, { 'said-aloud': 'unsafe' })).toEqual([{ stepId: 'said-aloud', reason: expect.stringMatching(/did not feel safe/) }]);
+    expect(riskSignals(threePercent.steps, { 'said-aloud': 'yes' })).toEqual([]);
+    const trust = findBuiltInExercise('trust-or-communication')!;
+    expect(riskSignals(trust.steps, { trust: 2, 'safe-to-be-vulnerable': 3 }).map((s) => s.stepId)).toEqual(['trust']);
+    expect(riskSignals(trust.steps, { trust: 3, 'safe-to-be-vulnerable': 0 }).map((s) => s.stepId)).toEqual(['safe-to-be-vulnerable']);
+    expect(riskSignals(trust.steps, { trust: 10, 'safe-to-be-vulnerable': 10 })).toEqual([]);
+    fc.assert(fc.property(fc.anything(), (junk) => Array.isArray(riskSignals(trust.steps, junk as never))));
+  });
+
+  it('keeps answers private where a partner reading them could harm, and recommends sharing where the exercise is a conversation', () => {
+    expect(Object.entries(BUILT_IN_SHARING).filter(([, r]) => r.allowed.length === 1).map(([slug]) => slug).sort()).toEqual(
+      ['owning-a-breach-of-trust', 'taboo-statements-baby-steps', 'the-three-percent-that-is-true'].sort(),
+    );
+    for (const slug of ['repair-after-a-small-hurt', 'when-we-miss-each-other', 'share-and-reflect']) expect(findBuiltInExercise(slug)!.sharing!.recommended).toBe('reveal-when-both-done');
+    const breach = findBuiltInExercise('owning-a-breach-of-trust')!;
+    expect(sharingRefusal(breach, 'reveal-when-both-done', 'cleared')).toMatch(/private/);
+    expect(sharingRefusal(breach, 'private', 'cleared')).toBeNull();
+    const repair = findBuiltInExercise('repair-after-a-small-hurt')!;
+    expect(sharingRefusal(repair, 'reveal-when-both-done', 'concern')).toMatch(/safety concern/);
+    expect(sharingRefusal(repair, 'reveal-when-both-done', 'unscreened')).toBeNull();
+    expect(sharingRefusal(repair, 'private', 'concern')).toBeNull();
+  });
+});
+
 describe('validateExerciseDefinition', () => {
   const sound = BUILT_IN_EXERCISES[0]!;
 
@@ -86,6 +157,16 @@ describe('validateExerciseDefinition', () => {
   it('asks recurring exercises for a scale step, and every exercise for an answerable one', () => {
     expect(validateExerciseDefinition({ ...sound, recurrence: ['weekly'], steps: [{ id: 'a', kind: 'text', prompt: 'Write', required: true, maxLength: 10 }] }).recurrence).toMatch(/scale/);
     expect(validateExerciseDefinition({ ...sound, steps: [{ id: 'a', kind: 'info', prompt: 'Read' }] }).steps).toMatch(/answers/);
+  });
+
+  it('checks risk signals and sharing rules', () => {
+    const steps = [
+      { id: 'a', kind: 'scale', prompt: 'Rate', required: true, min: 0, max: 10, minLabel: 'low', maxLabel: 'high', risk: { atOrBelow: 11, reason: 'x' } },
+      { id: 'b', kind: 'single', prompt: 'Pick', required: true, options: [{ id: 'x', label: 'X', risk: '' }, { id: 'y', label: 'Y' }] },
+    ];
+    expect(Object.keys(validateExerciseDefinition({ ...sound, recurrence: ['once'], steps, sharing: { allowed: ['private'], recommended: 'reveal-when-both-done' } })).sort()).toEqual(
+      ['sharing', 'steps.0.risk', 'steps.1.options.0.risk'].sort(),
+    );
   });
 
   it('never throws, whatever arrives', () => {
