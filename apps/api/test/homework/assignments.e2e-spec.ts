@@ -37,7 +37,7 @@ describe('assigning homework and reviewing it', () => {
     const a = res.body as AssignmentDetail;
     expect(a).toMatchObject({
       subject: { kind: 'client', id: client.id },
-      exercise: { id: 'builtin:small-acts-of-care', version: 1, title: 'Small acts of care (daily)' },
+      exercise: { id: 'builtin:small-acts-of-care', version: 2, title: 'Small acts of care (daily)' },
       instructions: 'Once a week, notice one small thing you did.',
       recurrence: 'weekly',
       sharing: null,

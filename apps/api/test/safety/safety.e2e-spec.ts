@@ -58,7 +58,7 @@ describe('the safety layer', () => {
   const openAlerts = async (who: TestStaff, query = '') => (await (await signIn(t, who)).get(`/api/alerts${query}`)).body.items as AlertView[];
 
   it.each([
-    ['my-familys-rules-about-feelings', { 'anger-met': 'explosive' }, /frightening or violent/],
+    ['my-familys-rules-about-feelings', { 'anger-met': ['explosive'] }, /frightening or violent/],
     ['trust-or-communication', { trust: 2 }, /trust in their partner at 2 or below/],
     ['trust-or-communication', { 'safe-to-be-vulnerable': 1 }, /feeling safe with their partner very low/],
     ['my-vulnerability-ladder', { rung: 'stay-present' }, /staying present while their partner is very angry/],
@@ -107,7 +107,7 @@ describe('the safety layer', () => {
   it('a clinician acknowledges with a note: audited, encrypted at rest, once; admins see counts and never the alert', async () => {
     const client = await newClient(t.db, practice, { clinicians: [clinician] });
     const assigned = await assign({ clientId: client.id }, 'my-familys-rules-about-feelings');
-    await submit(await portalAs(t, client, clinician), assigned.body.id, answersFor('my-familys-rules-about-feelings', { 'anger-met': 'explosive' }));
+    await submit(await portalAs(t, client, clinician), assigned.body.id, answersFor('my-familys-rules-about-feelings', { 'anger-met': ['explosive'] }));
     const [alert] = (await openAlerts(clinician, `?clientId=${client.id}`)).filter((a) => a.client.id === client.id);
 
     const asAdmin = await signIn(t, admin);

@@ -26,9 +26,10 @@ const ARTICLES: Record<string, { title: string; author: RegExp }> = {
 const GATED = ['owning-a-breach-of-trust', 'the-three-percent-that-is-true', 'taboo-statements-baby-steps'];
 
 describe('the built-in library', () => {
-  it('holds the twenty exercises, each with a unique slug', () => {
-    expect(BUILT_IN_EXERCISES).toHaveLength(20);
-    expect(new Set(BUILT_IN_EXERCISES.map((e) => e.slug)).size).toBe(20);
+  it('holds the twenty exercises of the design and three more, each with a unique slug', () => {
+    expect(BUILT_IN_EXERCISES).toHaveLength(23);
+    expect(new Set(BUILT_IN_EXERCISES.map((e) => e.slug)).size).toBe(23);
+    expect(BUILT_IN_EXERCISES.slice(-3).map((e) => e.slug).sort()).toEqual(['accepting-what-my-partner-will-not-give', 'ask-dont-guess', 'noticing-what-my-partner-gives'].sort());
   });
 
   it.each(BUILT_IN_EXERCISES.map((e) => [e.slug, e] as const))('%s is a sound exercise', (_slug, exercise) => {
@@ -66,30 +67,95 @@ describe('the built-in library', () => {
     expect(BUILT_IN_EXERCISES.find((e) => e.slug === 'small-acts-of-care')!.recurrence).toContain('daily');
   });
 
-  it('follows the vulnerability ladder of the article: one fear scale per act, a rung to choose, a plan and a report', () => {
+  it('follows the vulnerability ladder of the article: last week’s report first, then a fear scale per act, rungs of one’s own, a rung to choose and a plan', () => {
     const ladder = BUILT_IN_EXERCISES.find((e) => e.slug === 'my-vulnerability-ladder')!;
+    const ids = ladder.steps.map((s) => s.id);
+    expect(ids.indexOf('tried-last-week')).toBeLessThan(ids.indexOf('fear-stay-present'));
     const fears = ladder.steps.filter((s) => s.kind === 'scale' && s.id.startsWith('fear-'));
-    expect(fears).toHaveLength(5);
+    expect(fears).toHaveLength(7);
+    expect(fears.every((s) => s.kind === 'scale' && !s.required)).toBe(true);
     const rung = ladder.steps.find((s) => s.id === 'rung');
     expect(rung).toMatchObject({ kind: 'single' });
-    expect(ladder.steps.map((s) => s.id)).toEqual(expect.arrayContaining(['plan', 'what-happened', 'how-it-felt']));
+    const labels = (rung as { options: Array<{ id: string; label: string }> }).options;
+    expect(labels.filter((o) => /plan this with your therapist first/.test(o.label)).map((o) => o.id).sort()).toEqual(['stay-present', 'tell-secret']);
+    expect(ids).toEqual(expect.arrayContaining(['rung-own-1', 'rung-own-2', 'plan', 'last-week-how', 'how-it-felt']));
+  });
+});
+
+describe('the library, version 2', () => {
+  const current = (slug: string) => findBuiltInExercise(slug)!;
+  const step = (slug: string, id: string) => current(slug).steps.find((s) => s.id === id)!;
+
+  it('keeps every first version as published, readable and assignable', () => {
+    for (const exercise of BUILT_IN_EXERCISES.slice(0, 20)) {
+      expect({ slug: exercise.slug, versions: builtInVersions(exercise.slug) }).toEqual({ slug: exercise.slug, versions: [2, 1] });
+      expect(validateExerciseDefinition(findBuiltInExercise(exercise.slug, 1))).toEqual({});
+      expect(findBuiltInExercise(exercise.slug, 1)!.steps.some((s) => s.id === 'bring-to-session')).toBe(false);
+    }
+  });
+
+  it('ends every exercise with what to bring to the next session, and gives every written question an example answer', () => {
+    for (const exercise of BUILT_IN_EXERCISES) {
+      expect({ slug: exercise.slug, last: exercise.steps.at(-1)!.id }).toEqual({ slug: exercise.slug, last: 'bring-to-session' });
+      for (const s of exercise.steps) {
+        if (s.kind === 'text') expect({ slug: exercise.slug, step: s.id, example: /^For example: \S/.test(s.placeholder ?? '') }).toEqual({ slug: exercise.slug, step: s.id, example: true });
+      }
+    }
+  });
+
+  it('lets several answers be chosen where several can be true', () => {
+    for (const [slug, id] of [['when-we-miss-each-other', 'defence'], ['my-familys-rules-about-feelings', 'anger-met'], ['know-my-triggers', 'response']]) {
+      expect(step(slug!, id!).kind).toBe('multi');
+    }
+  });
+
+  it('offers “didn’t manage it this time”, and makes the ratings after it optional', () => {
+    expect(step('small-acts-of-care', 'act')).toMatchObject({ options: expect.arrayContaining([{ id: 'not-this-time', label: 'I didn’t manage it this time' }]) });
+    expect(step('small-acts-of-care', 'act').prompt).toMatch(/since your last entry/i);
+    expect(step('small-victories', 'had-one')).toMatchObject({ options: expect.arrayContaining([expect.objectContaining({ id: 'not-this-time' })]) });
+    for (const [slug, id] of [['small-acts-of-care', 'connection'], ['small-acts-of-care', 'cared-for'], ['small-victories', 'felt'], ['asking-clearly-and-calmly', 'calm'], ['asking-clearly-and-calmly', 'heard']]) {
+      expect({ slug, id, required: (step(slug!, id!) as { required: boolean }).required }).toEqual({ slug, id, required: false });
+    }
+  });
+
+  it('splits owning a breach of trust into two parts, each asking for no details', () => {
+    const breach = current('owning-a-breach-of-trust');
+    for (const id of ['owning-intro', 'acknowledged-intro']) expect(breach.steps.find((s) => s.id === id)!.prompt).toMatch(/Don’t write details/);
+    expect(breach.steps.find((s) => s.id === 'owning-intro')!.prompt).toMatch(/^Owning what I did/);
+    expect(breach.steps.find((s) => s.id === 'acknowledged-intro')!.prompt).toMatch(/^What I need acknowledged/);
+  });
+
+  it('charts the inner critic’s grip from −5 to +5 with 0 as the same, under ground rules', () => {
+    expect(step('playing-the-inner-critic', 'grip')).toMatchObject({ kind: 'scale', min: -5, max: 5 });
+    expect(step('playing-the-inner-critic', 'ground-rules').prompt).toMatch(/your own inner characters.*three minutes.*mockery/s);
+  });
+
+  it('adds the missing feelings, and scripts where the article’s idea is a conversation', () => {
+    expect((step('present-hurt-past-hurt', 'feelings') as { options: Array<{ id: string }> }).options.map((o) => o.id)).toEqual(expect.arrayContaining(['sad', 'misunderstood', 'other']));
+    expect(step('repair-after-a-small-hurt', 'apology-script').prompt).toMatch(/three parts/);
+    expect(step('share-and-reflect', 'listening-rules').prompt).toMatch(/outside your relationship.*no unloading/s);
+    expect(step('taboo-statements-baby-steps', 'listener').prompt).toMatch(/without interrupting/);
+  });
+
+  it('traces the three new exercises to their articles', () => {
+    expect(current('accepting-what-my-partner-will-not-give').source!.author).toBe('Vanessa Trujillo');
+    expect(current('noticing-what-my-partner-gives').source!.author).toBe('Vanessa Trujillo');
+    expect(current('ask-dont-guess').source!.author).toBe('Lisa Blair');
   });
 });
 
 describe('safety in the built-in library', () => {
   const EVERYDAY = ['present-hurt-past-hurt', 'when-the-one-i-love-misses-me', 'repair-after-a-small-hurt', 'when-we-miss-each-other', 'conflict-as-a-doorway'];
 
-  it('the exercises about everyday hurts say first who should skip them, as version 2; version 1 stays as it was', () => {
+  it('the exercises about everyday hurts say first who should skip them; their first versions did not', () => {
     for (const slug of EVERYDAY) {
       const current = findBuiltInExercise(slug)!;
-      const first = findBuiltInExercise(slug, 1)!;
-      expect({ slug, version: current.version, versions: builtInVersions(slug) }).toEqual({ slug, version: 2, versions: [2, 1] });
-      expect(current.steps[0]).toEqual({ id: 'everyday-only', kind: 'info', prompt: EVERYDAY_ONLY });
-      expect(current.steps.slice(1)).toEqual(first.steps);
-      expect(first.steps.some((s) => s.id === 'everyday-only')).toBe(false);
+      expect({ slug, version: current.version, first: current.steps[0] }).toEqual({ slug, version: 2, first: { id: 'everyday-only', kind: 'info', prompt: EVERYDAY_ONLY } });
+      expect(findBuiltInExercise(slug, 1)!.steps.some((s) => s.id === 'everyday-only')).toBe(false);
     }
+    expect(BUILT_IN_EXERCISES.filter((e) => e.steps[0]!.id === 'everyday-only').map((e) => e.slug).sort()).toEqual([...EVERYDAY].sort());
     expect(EVERYDAY_ONLY).toMatch(/hit you, threatened you or tried to control you, or if you are afraid of them, skip this exercise and tell your therapist privately/);
-    expect(findBuiltInExercise('small-victories', 2)).toBeUndefined();
+    expect(findBuiltInExercise('small-victories', 3)).toBeUndefined();
   });
 
   it('every risk signal names a real step and choice of its exercise, and every version carries it', () => {
