@@ -3,7 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
+  BRING_TO_SESSION,
   scaleSteps,
+  type BroughtToSession,
   type AssignmentDetail,
   type AssignmentSummary,
   type Exercise,
@@ -26,7 +28,7 @@ import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { openAnswers } from './answers-cipher.js';
-import type { CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
+import type { BringQuery, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
 import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
 import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
@@ -389,6 +391,38 @@ export class AssignmentsService {
       await this.writes.event(actor, { action: 'response.read', recordType: isCouple ? 'couple' : 'client', recordId: subjectId, subjectId, detail: { responses: responses.length, view: 'trends' } });
     }
     return { series };
+  }
+
+  /**
+   * What clients want to bring to their next session: the closing answer of
+   * homework submitted since a date (the previous note), newest first, for the
+   * note's homework block. Only the care team reads it; it is a read of answers.
+   */
+  async toBring(actor: StaffActor, query: BringQuery): Promise<BroughtToSession> {
+    const subject = requireOneSubject(query);
+    const team = await this.access.subjectTeam(actor, subject);
+    if (!team.onTeam) return { items: [] };
+    const isCouple = 'coupleId' in subject;
+    const subjectId = isCouple ? subject.coupleId : subject.clientId;
+    const rows = (await this.db.query(
+      `SELECT r.practice_id, r.id, r.key_id, r.answers_enc, r.submitted_at, r.assignment_id, a.exercise->>'title' AS title, c.id AS client_id, c.name AS client_name
+         FROM response r
+         JOIN assignment a ON a.practice_id = r.practice_id AND a.id = r.assignment_id
+         JOIN client c ON c.practice_id = r.practice_id AND c.id = r.client_id
+        WHERE r.practice_id = $1 AND ${isCouple ? 'r.couple_id = $2' : 'r.client_id = $2 AND r.couple_id IS NULL'}
+          AND r.status = 'submitted' AND r.updated_at >= COALESCE($3::date, '-infinity'::date)
+          AND jsonb_path_exists(a.exercise, '$.steps[*] ? (@.id == "${BRING_TO_SESSION}")')
+        ORDER BY r.updated_at DESC, r.id DESC LIMIT 20`,
+      [actor.practiceId, subjectId, query.since ?? null],
+    )) as Array<ResponseRow & { assignment_id: string; title: string; client_name: string }>;
+    const items = rows
+      .map((r) => ({ r, text: openAnswers(this.cipher, r)[BRING_TO_SESSION] }))
+      .filter((x): x is { r: (typeof rows)[number]; text: string } => typeof x.text === 'string' && x.text.trim() !== '')
+      .map(({ r, text }) => ({ assignmentId: r.assignment_id, exerciseTitle: r.title, person: { id: r.client_id, name: r.client_name }, submittedAt: r.submitted_at!.toISOString(), text }));
+    if (rows.length > 0) {
+      await this.writes.event(actor, { action: 'response.read', recordType: isCouple ? 'couple' : 'client', recordId: subjectId, subjectId, detail: { responses: rows.length, view: 'to-bring' } });
+    }
+    return { items };
   }
 
   /**

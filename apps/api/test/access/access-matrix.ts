@@ -444,6 +444,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     query: (params) => ({ clientId: params.id! }),
     expect: careTeamRecord(200),
   },
+  {
+    route: 'GET /api/assignments/to-bring',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: careTeamRecord(200),
+  },
   { route: 'GET /api/assignments/:id', audience: 'staff', params: assignmentForPortalClient, expect: careTeamRecord(200) },
   {
     route: 'PATCH /api/assignments/:id',

@@ -67,7 +67,7 @@ describe('the safety layer', () => {
     const assigned = await assign({ clientId: client.id }, slug);
     expect(assigned.status).toBe(201);
     const portal = await portalAs(t, client, clinician);
-    const answers = answersFor(slug, flagged);
+    const answers = answersFor(slug, { ...flagged } as Answers);
     const submissionId = await submit(portal, assigned.body.id, answers);
     await submit(portal, assigned.body.id, answers, submissionId);
 
@@ -193,5 +193,24 @@ describe('the safety layer', () => {
     const older = await assign({ coupleId: couple.id }, 'repair-after-a-small-hurt', { exerciseVersion: 1 });
     expect(older.status).toBe(201);
     expect(older.body.exercise.version).toBe(1);
+  });
+
+  it('gathers what clients want to bring to their next session, for the care team only', async () => {
+    const client = await newClient(t.db, practice, { clinicians: [clinician] });
+    const assigned = await assign({ clientId: client.id }, 'longing-and-fear');
+    const marker = `Why Sunday evenings are tense ${crypto.randomUUID()}`;
+    await submit(await portalAs(t, client, clinician), assigned.body.id, answersFor('longing-and-fear', { 'bring-to-session': marker }));
+    const asClinician = await signIn(t, clinician);
+    const brought = await asClinician.get(`/api/assignments/to-bring?clientId=${client.id}`);
+    expect(brought.status).toBe(200);
+    expect(brought.body.items).toEqual([
+      { assignmentId: assigned.body.id, exerciseTitle: 'Longing and fear', person: { id: client.id, name: client.name }, submittedAt: expect.any(String), text: marker },
+    ]);
+    expect((await asClinician.get(`/api/assignments/to-bring?clientId=${client.id}&since=${day(1)}`)).body.items).toEqual([]);
+    expect((await asClinician.get(`/api/assignments/to-bring?clientId=${client.id}&since=2026-13-01`)).status).toBe(400);
+    expect((await (await signIn(t, admin)).get(`/api/assignments/to-bring?clientId=${client.id}`)).body.items).toEqual([]);
+    expect((await (await signIn(t, colleague)).get(`/api/assignments/to-bring?clientId=${client.id}`)).status).toBe(404);
+    const reads = await t.db.query(`SELECT detail FROM audit_event WHERE action = 'response.read' AND subject_id = $1`, [client.id]);
+    expect(reads.map((r: { detail: { view?: string } }) => r.detail.view)).toContain('to-bring');
   });
 });

@@ -34,6 +34,7 @@ export const keys = {
     list: (subject: object) => ['homework', 'list', subject] as const,
     detail: (id: string) => ['homework', 'detail', id] as const,
     trends: (subject: object) => ['homework', 'trends', subject] as const,
+    toBring: (subject: object) => ['homework', 'to-bring', subject] as const,
   },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
   alerts: {

@@ -193,3 +193,10 @@ export interface SavedResponse {
   savedAt: string;
   submittedAt: string | null;
 }
+
+/** The closing step of every built-in: what the client wants to bring to their next session. */
+export const BRING_TO_SESSION = 'bring-to-session';
+
+export interface BroughtToSession {
+  items: Array<{ assignmentId: string; exerciseTitle: string; person: PersonRef; submittedAt: string; text: string }>;
+}
