@@ -27,8 +27,8 @@ describe('homework from assignment to review, in a real browser', () => {
   it('a clinician assigns a weekly exercise to a couple; each partner completes it on a phone; both then see each other’s answers; the clinician sees both and the trend', async () => {
     const practice = await newPractice(env.t.db);
     const clinician = await newStaff(env.t.db, practice, { roles: ['clinician'], name: 'Maya Okafor' });
-    const priya = await newClient(env.t.db, practice, { name: 'Priya Raman' });
-    const dan = await newClient(env.t.db, practice, { name: 'Dan Okoro' });
+    const priya = await newClient(env.t.db, practice, { name: 'Priya Raman', clinicians: [clinician] });
+    const dan = await newClient(env.t.db, practice, { name: 'Dan Okoro', clinicians: [clinician] });
     const couple = await newCouple(env.t.db, practice, { members: [priya, dan], clinicians: [clinician], displayName: 'Priya & Dan' });
 
     // The clinician: the gate is explained before trying, then a weekly exercise is assigned with answers shared once both are done.

@@ -11,9 +11,14 @@ import { isAdmin, isClinician, type StaffActor } from './actor.js';
  * - `read`: see the record;
  * - `edit`: change demographics, discharge, reactivate (admin or the client's own care team);
  * - `screen`: set a couple's conjoint-safety status (clinicians on the couple's care team);
- * - `manage`: care teams, couple membership, names of couples (admins).
+ * - `manage`: care teams, couple membership, names of couples (admins);
+ * - `portal-link`: see, copy or issue the client's portal link. A link opens
+ *   everything the client reads in the portal (their own homework and that of
+ *   every couple they are in now), so only a clinician who may read all of it
+ *   in the dashboard qualifies: on the client's own care team and on the care
+ *   team of each of the client's current couples. Admins as such never do.
  */
-export type RecordAction = 'read' | 'edit' | 'screen' | 'manage';
+export type RecordAction = 'read' | 'edit' | 'screen' | 'manage' | 'portal-link';
 
 /**
  * SQL predicates for "this clinician is on the care team of…", for list
@@ -43,6 +48,17 @@ export const clientsReachedBy = (practice: string, me: string) => `
 export const onCoupleTeam = (c: string, me: string) =>
   `EXISTS (SELECT 1 FROM care_team_member ct WHERE ct.practice_id = ${c}.practice_id AND ct.couple_id = ${c}.id
              AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL)`;
+/**
+ * Whether the actor may see that a couple exists (its name usually names the
+ * partner): admins, and clinicians on its care team, the people who may open
+ * it. `cp` is the couple alias, `me` the placeholder of the actor's id.
+ */
+export const coupleShownTo = (actor: StaffActor, cp: string, me: string) => (isAdmin(actor) ? 'true' : onCoupleTeam(cp, me));
+/** True when the clinician is on the care team of every couple the client `c` is in now. */
+const onTeamOfEveryCurrentCouple = (c: string, me: string) =>
+  `NOT EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = ${c}.practice_id AND cm.client_id = ${c}.id AND cm.left_at IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM care_team_member ct WHERE ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id
+                                   AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL))`;
 
 /**
  * The one place that answers "may this actor do X to this record?". Services
@@ -61,10 +77,11 @@ export class AccessService {
   /** Returns how the actor reaches the client. */
   async client(actor: StaffActor, clientId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<ClientAccess> {
     const [row] = (await runner.query(
-      `SELECT ${onClientTeam('c', '$3')} AS on_team, ${onTeamOfClientsCouple('c', '$3')} AS via_couple
+      `SELECT ${onClientTeam('c', '$3')} AS on_team, ${onTeamOfClientsCouple('c', '$3')} AS via_couple,
+              ${action === 'portal-link' ? onTeamOfEveryCurrentCouple('c', '$3') : 'false'} AS on_every_couple_team
          FROM client c WHERE c.practice_id = $1 AND c.id = $2`,
       [actor.practiceId, clientId, actor.userId],
-    )) as Array<{ on_team: boolean; via_couple: boolean }>;
+    )) as Array<{ on_team: boolean; via_couple: boolean; on_every_couple_team: boolean }>;
     if (!row) throw new NotFoundError('client');
     const onTeam = isClinician(actor) && row.on_team;
     const viaCouple = isClinician(actor) && row.via_couple;
@@ -80,8 +97,24 @@ export class AccessService {
       case 'manage':
         if (admin) return access;
         throw new ForbiddenError('Only an admin can change care teams.');
+      case 'portal-link':
+        if (onTeam && row.on_every_couple_team) return access;
+        throw new ForbiddenError(
+          'Only a clinician on this client’s own care team, and on the care team of each couple they are in, can see or copy their portal link.',
+        );
       case 'screen':
         throw new ForbiddenError();
+    }
+  }
+
+  /** Whether the actor may see, copy or issue the client's portal link (see `portal-link`), without throwing. */
+  async mayShareLink(actor: StaffActor, clientId: string, runner: SqlRunner = this.db): Promise<boolean> {
+    try {
+      await this.client(actor, clientId, 'portal-link', runner);
+      return true;
+    } catch (error) {
+      if (error instanceof ForbiddenError) return false;
+      throw error;
     }
   }
 

@@ -21,7 +21,7 @@ import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf, type Subject } from '../common/subject-ref.dto.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
@@ -139,6 +139,7 @@ export class AssignmentsService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async create(actor: StaffActor, dto: CreateAssignmentDto): Promise<AssignmentDetail> {
@@ -215,7 +216,8 @@ export class AssignmentsService {
     const subject = requireOneSubject(query);
     await this.access.subjectTeam(actor, subject);
     const limit = pageLimit(query.limit);
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: 'assignments', practiceId: actor.practiceId, within: 'coupleId' in subject ? subject.coupleId : subject.clientId };
+    const after = this.cursors.decode(query.cursor, cursorScope, ['timestamp', 'uuid']);
     const today = await practiceToday(this.db, actor.practiceId);
     const params: unknown[] = [actor.practiceId, today];
     const add = (v: unknown) => `$${params.push(v)}`;
@@ -230,7 +232,7 @@ export class AssignmentsService {
     if (after) where.push(`(a.created_at, a.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
     const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT ${add(limit + 1)}`, params)) as AssignmentRow[];
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
+    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? this.cursors.encode(cursorScope, [last.created_at.toISOString(), last.id]) : null };
   }
 
   async get(actor: StaffActor, id: string): Promise<AssignmentDetail> {

@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AuditActorKind, AuditEventView, AuditVerification, Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
-import { ValidationFailedError } from '../common/app-error.js';
-import { pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import type { AuditQuery } from './dto/audit-query.dto.js';
 
 interface EventRow {
@@ -30,30 +29,42 @@ export class AuditLogService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async page(actor: StaffActor, query: AuditQuery): Promise<Page<AuditEventView>> {
     this.access.requireAdmin(actor);
     const limit = pageLimit(query.limit);
-    const before = this.decodeCursor(query.cursor);
+    const cursorScope = { list: 'audit', practiceId: actor.practiceId };
+    const before = this.cursors.decode(query.cursor, cursorScope, ['seq'])?.[0] ?? null;
     const rows = await this.select(actor, query, limit + 1, before);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toView), nextCursor: last ? last.seq : null };
+    return { items: rows.slice(0, limit).map(toView), nextCursor: last ? this.cursors.encode(cursorScope, [last.seq]) : null };
   }
 
-  /** The filtered view as CSV, newest first, in pages of a thousand so memory stays flat. */
-  async *csv(actor: StaffActor, query: AuditQuery, maxRows = 100_000): AsyncGenerator<string> {
+  /**
+   * The filtered view as CSV, newest first, in pages of a thousand so memory
+   * stays flat. Everything that can be refused is checked, and the first page
+   * read, before the first byte goes out: a bad filter or an unreachable
+   * database is an ordinary error answer, never a 200 with a header row. A
+   * failure after that errors the stream, and the connection is cut before
+   * the response's end, so the download shows as failed, never as complete.
+   */
+  async csv(actor: StaffActor, query: AuditQuery, maxRows = 100_000): Promise<AsyncGenerator<string>> {
     this.access.requireAdmin(actor);
-    yield 'seq,occurred_at,actor_kind,actor_id,actor_name,action,record_type,record_id,subject_id,subject_name,request_id,ip,detail\n';
-    let before: string | null = null;
-    let written = 0;
-    while (written < maxRows) {
-      const rows = await this.select(actor, query, Math.min(1000, maxRows - written), before);
-      if (rows.length === 0) return;
-      yield rows.map(toCsvLine).join('');
-      written += rows.length;
-      before = rows[rows.length - 1]!.seq;
-    }
+    const first = await this.select(actor, query, Math.min(1000, maxRows), null);
+    const select = this.select.bind(this);
+    return (async function* () {
+      yield 'seq,occurred_at,actor_kind,actor_id,actor_name,action,record_type,record_id,subject_id,subject_name,request_id,ip,detail\n';
+      let rows = first;
+      let written = 0;
+      while (rows.length > 0) {
+        yield rows.map(toCsvLine).join('');
+        written += rows.length;
+        if (written >= maxRows || rows.length < 1000) return;
+        rows = await select(actor, query, Math.min(1000, maxRows - written), rows[rows.length - 1]!.seq);
+      }
+    })();
   }
 
   async verify(actor: StaffActor): Promise<AuditVerification> {
@@ -68,12 +79,6 @@ export class AuditLogService {
     return { ok: problems.length === 0, checkedEvents: count, problems: problems.map((p) => ({ seq: Number(p.seq), problem: p.problem })) };
   }
 
-  private decodeCursor(cursor: string | undefined): string | null {
-    if (!cursor) return null;
-    if (!/^[1-9][0-9]{0,17}$/.test(cursor)) throw new ValidationFailedError({ cursor: 'is not a cursor this list gave out' });
-    return cursor;
-  }
-
   private async select(actor: StaffActor, query: AuditQuery, limit: number, before: string | null): Promise<EventRow[]> {
     const params: unknown[] = [actor.practiceId];
     const add = (value: unknown) => `$${params.push(value)}`;
@@ -83,8 +88,9 @@ export class AuditLogService {
     if (query.action) {
       where.push(query.action.includes('.') ? `e.action = ${add(query.action)}` : `e.action LIKE ${add(`${query.action}.%`)}`);
     }
-    if (query.from) where.push(`e.occurred_at >= ${add(query.from)}::timestamptz`);
-    if (query.to) where.push(`e.occurred_at < (${add(query.to)}::timestamptz + CASE WHEN length(${add(query.to)}) = 10 THEN interval '1 day' ELSE interval '0' END)`);
+    // Both are calendar days (validated before this runs); `to` includes its whole day.
+    if (query.from) where.push(`e.occurred_at >= ${add(query.from)}::date`);
+    if (query.to) where.push(`e.occurred_at < ${add(query.to)}::date + 1`);
     if (before) where.push(`e.seq < ${add(before)}::bigint`);
     // The page is cut first (newest first along an index), and only its rows get names: a
     // client with years of events costs the same as one with a week of them.

@@ -23,9 +23,9 @@ export class AuditController {
   @ApiProduces('text/csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="tandem-audit.csv"')
-  export(@CurrentActor() actor: StaffActor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+  async export(@CurrentActor() actor: StaffActor, @Query() query: AuditQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply;
-    return Readable.from(this.log.csv(actor, query));
+    return Readable.from(await this.log.csv(actor, query));
   }
 
   @Get('verify')

@@ -10,8 +10,6 @@ import { modify, type SqlRunner } from '../common/sql.js';
 import type { StaffActor } from '../access/actor.js';
 
 export const SESSION_COOKIE = 'tandem_session';
-/** last_seen_at is written at most this often, so reads stay reads. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 export interface SessionTimes {
   idleExpiresAt: Date;
@@ -23,8 +21,9 @@ interface SessionRow {
   practice_id: string;
   staff_user_id: string;
   roles: StaffRole[];
-  last_seen_at: Date;
   expires_at: Date;
+  /** Set when the session was still open and this request moved its idle deadline; null when it had timed out. */
+  touched_at: Date | null;
 }
 
 @Injectable()
@@ -65,29 +64,35 @@ export class SessionService {
   async authenticateStaff(request: FastifyRequest, reply: FastifyReply): Promise<StaffActor | null> {
     const token = request.cookies?.[SESSION_COOKIE];
     if (!token || !TOKEN_PATTERN.test(token)) return null;
+    // One statement finds the session and, when it is still open, records this request as its
+    // latest activity: every request moves the idle deadline to exactly now + the setting.
+    // The write commits without waiting for the disk (synchronous_commit off, for this statement's
+    // transaction only): a crash could lose the last few seconds of "last seen", nothing else.
     const rows: SessionRow[] = await this.db.query(
-      `SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.last_seen_at, s.expires_at
-         FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.active`,
-      [hashToken(token)],
+      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)),
+       found AS (
+         SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.expires_at,
+                s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2) AS open
+           FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.active),
+       touched AS (
+         UPDATE staff_session t SET last_seen_at = now() FROM found WHERE t.id = found.id AND found.open RETURNING t.last_seen_at)
+       SELECT found.id, found.practice_id, found.staff_user_id, found.roles, found.expires_at, (SELECT last_seen_at FROM touched) AS touched_at
+         FROM found, relaxed`,
+      [hashToken(token), this.idleMs / 1000],
     );
     const row = rows[0];
     if (!row) {
       this.clearCookie(reply);
       return null;
     }
-    const now = Date.now();
-    if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + this.idleMs <= now) {
-      await this.db.query(`UPDATE staff_session SET revoked_at = now() WHERE id = $1`, [row.id]);
+    if (!row.touched_at) {
+      await this.db.query(`UPDATE staff_session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.id]);
       this.clearCookie(reply);
       throw new UnauthenticatedError('Your session has ended. Please sign in again.', 'session_expired');
     }
-    if (now - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-      await this.db.query(`UPDATE staff_session SET last_seen_at = now() WHERE id = $1`, [row.id]);
-      row.last_seen_at = new Date(now);
-    }
     request.sessionTimes = {
-      idleExpiresAt: new Date(row.last_seen_at.getTime() + this.idleMs),
+      idleExpiresAt: new Date(row.touched_at.getTime() + this.idleMs),
       absoluteExpiresAt: row.expires_at,
     };
     return {

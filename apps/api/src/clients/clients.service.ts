@@ -3,14 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ClientAccess, ClientDetail, ClientStatus, ClientSummary, HomeworkStats, Page } from '@tandem/shared';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
-import { AccessService, clientsReachedBy, onClientTeam } from '../access/access.service.js';
+import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { CareTeamService, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
+import { endPortalLinks } from '../portal/portal-links.service.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
 interface SummaryRow {
@@ -35,13 +36,17 @@ interface DetailRow extends SummaryRow {
   version: number;
 }
 
-/** Columns every client read shares: the primary clinician and current couples come along in one query. */
-const SUMMARY_COLUMNS = `
+/**
+ * Columns every client read shares: the primary clinician and current couples come along in one query.
+ * `couplesShown` is a predicate on `cp`: only couples the reader may open are named (their names
+ * usually name the partner).
+ */
+const summaryColumns = (couplesShown: string) => `
   c.id, c.name, c.preferred_name, c.status, c.created_at, lower(c.name) AS sort_name,
   p.staff_user_id AS primary_id, p.name AS primary_name,
   COALESCE((SELECT json_agg(json_build_object('id', cp.id, 'displayName', cp.display_name) ORDER BY cp.display_name)
               FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
-             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL), '[]') AS couples`;
+             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown}), '[]') AS couples`;
 
 const PRIMARY_JOIN = primaryClinicianJoin('client_id');
 
@@ -66,23 +71,27 @@ export class ClientsService {
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   /** Admins list the whole practice; clinicians only the clients their care teams reach. */
   async list(actor: StaffActor, query: ListClientsQuery): Promise<Page<ClientSummary>> {
     const limit = pageLimit(query.limit);
     const recent = query.sort === 'recent';
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: recent ? 'clients:recent' : 'clients', practiceId: actor.practiceId };
+    const after = this.cursors.decode(query.cursor, cursorScope, [recent ? 'timestamp' : 'text', 'uuid']);
     const params: unknown[] = [actor.practiceId];
     const where = ['c.practice_id = $1'];
     const add = (value: unknown) => `$${params.push(value)}`;
 
     // Homework status is the client's own care team's (and admins') to see, not a couple clinician's.
     let seesHomework = 'true';
+    let couplesShown = 'true';
     if (!isAdmin(actor)) {
       const me = add(actor.userId);
       where.push(`c.id IN (${clientsReachedBy('$1', me)})`);
       seesHomework = onClientTeam('c', me);
+      couplesShown = coupleShownTo(actor, 'cp', me);
     }
     if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
     if (query.clinicianId) {
@@ -93,7 +102,8 @@ export class ClientsService {
     if (query.status) where.push(`c.status = ${add(query.status)}`);
     if (query.hasCouple) {
       where.push(
-        `${query.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL)`,
+        `${query.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
+                WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown})`,
       );
     }
     if (query.q?.trim()) {
@@ -109,7 +119,7 @@ export class ClientsService {
     }
     const order = recent ? 'c.created_at DESC, c.id DESC' : 'lower(c.name), c.id';
     const rows = (await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS}, ${seesHomework} AS sees_homework FROM client c ${PRIMARY_JOIN}
+      `SELECT ${summaryColumns(couplesShown)}, ${seesHomework} AS sees_homework FROM client c ${PRIMARY_JOIN}
         WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${add(limit + 1)}`,
       params,
     )) as SummaryRow[];
@@ -118,13 +128,13 @@ export class ClientsService {
     const stats = await this.homework.forSubjects(actor.practiceId, 'client', page.filter((r) => r.sees_homework).map((r) => r.id));
     return {
       items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)),
-      nextCursor: last ? encodeCursor(recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
+      nextCursor: last ? this.cursors.encode(cursorScope, recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
     };
   }
 
   async get(actor: StaffActor, id: string): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'read');
-    return this.detail(this.db, actor.practiceId, id, access);
+    return this.detail(this.db, actor, id, access);
   }
 
   /** Admins create clients; naming a primary clinician puts the client on that caseload at once. */
@@ -138,7 +148,7 @@ export class ClientsService {
       )) as Array<{ id: string }>;
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
       await audit.record({ action: 'client.created', recordType: 'client', recordId: id, subjectId: id });
-      return this.detail(tx, actor.practiceId, id, 'admin');
+      return this.detail(tx, actor, id, 'admin');
     });
   }
 
@@ -167,7 +177,7 @@ export class ClientsService {
       if (updated.length === 0) throw this.staleEdit();
       const changed = fields.map(([column]) => column);
       await audit.record({ action: 'client.updated', recordType: 'client', recordId: id, subjectId: id, detail: { fields: changed } });
-      return this.detail(tx, actor.practiceId, id, access);
+      return this.detail(tx, actor, id, access);
     });
   }
 
@@ -185,8 +195,10 @@ export class ClientsService {
       if (changed.length > 0) {
         const action = status === 'discharged' ? 'client.discharged' : 'client.reactivated';
         await audit.record({ action, recordType: 'client', recordId: id, subjectId: id });
+        // Discharge ends portal access for good: reactivating does not revive a link; the client needs a new one.
+        if (status === 'discharged') await endPortalLinks(tx, audit, actor, id, { discharged: true });
       }
-      return this.detail(tx, actor.practiceId, id, access);
+      return this.detail(tx, actor, id, access);
     });
   }
 
@@ -201,7 +213,7 @@ export class ClientsService {
         subjectId: id,
         detail: { primary: dto.primaryClinicianId, others: dto.otherClinicianIds },
       });
-      return this.detail(tx, actor.practiceId, id, access);
+      return this.detail(tx, actor, id, access);
     });
   }
 
@@ -212,19 +224,24 @@ export class ClientsService {
     );
   }
 
-  private async detail(runner: SqlRunner, practiceId: string, id: string, access: ClientAccess): Promise<ClientDetail> {
+  private async detail(runner: SqlRunner, actor: StaffActor, id: string, access: ClientAccess): Promise<ClientDetail> {
+    const practiceId = actor.practiceId;
+    // Couples (current and past) are named only to those who may open them.
+    const admin = isAdmin(actor);
+    const couplesShown = coupleShownTo(actor, 'cp', '$3');
+    const params = admin ? [practiceId, id] : [practiceId, id, actor.userId];
     const [row] = (await runner.query(
-      `SELECT ${SUMMARY_COLUMNS}, c.email, c.phone, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
+      `SELECT ${summaryColumns(couplesShown)}, c.email, c.phone, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
               c.preferred_language, c.discharged_at, c.version
          FROM client c ${PRIMARY_JOIN} WHERE c.practice_id = $1 AND c.id = $2`,
-      [practiceId, id],
+      params,
     )) as DetailRow[];
     if (!row) throw new NotFoundError('client');
     const history = (await runner.query(
       `SELECT cp.id, cp.display_name, cm.joined_at, cm.left_at
          FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
-        WHERE cm.practice_id = $1 AND cm.client_id = $2 ORDER BY cm.joined_at`,
-      [practiceId, id],
+        WHERE cm.practice_id = $1 AND cm.client_id = $2 AND ${couplesShown} ORDER BY cm.joined_at`,
+      params,
     )) as Array<{ id: string; display_name: string; joined_at: Date; left_at: Date | null }>;
     const basicOnly = access === 'via-couple';
     const stats = basicOnly ? new Map<string, HomeworkStats>() : await this.homework.forSubjects(practiceId, 'client', [id]);

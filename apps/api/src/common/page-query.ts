@@ -1,13 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { IsOmittable } from './omittable.js';
+import { MAX_CURSOR_LENGTH } from './cursor.js';
 
 /** The keyset-pagination part of every list's query: a cursor from the previous page and a page size. */
 export class PageQuery {
   @ApiPropertyOptional({ description: 'Cursor from the previous page' })
   @IsOmittable()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })

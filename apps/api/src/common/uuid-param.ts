@@ -1,5 +1,6 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { NotFoundError } from './app-error.js';
+import { INT4_MAX } from './bounds.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,5 +19,15 @@ export class SequenceParamPipe implements PipeTransform<string, number> {
   transform(value: string): number {
     if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new NotFoundError();
     return Number.parseInt(value, 10);
+  }
+}
+
+/** A version number in a path: a whole number within PostgreSQL's integer, or it names no version (404). */
+@Injectable()
+export class VersionParamPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    const version = /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(version <= INT4_MAX)) throw new NotFoundError('version');
+    return version;
   }
 }

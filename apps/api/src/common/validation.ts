@@ -25,16 +25,31 @@ function collect(errors: ValidationError[], prefix: string, out: Record<string, 
 const isPlainObject = (value: unknown) =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 
-/** PostgreSQL text cannot hold NUL characters; no field of Tandem's has a use for them. */
-function findNulCharacters(value: unknown, path: string, out: Record<string, string>, depth = 0): void {
-  if (depth > 32) return;
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) out[path || 'body'] = 'contains a character that is not allowed';
-  } else if (Array.isArray(value)) {
-    value.forEach((item) => findNulCharacters(item, path, out, depth + 1));
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) findNulCharacters(item, path ? `${path}.${key}` : key, out, depth + 1);
+/**
+ * PostgreSQL text and jsonb cannot hold NUL characters, and no field of
+ * Tandem's has a use for them. Every string and every key is looked at, at any
+ * depth (the body parser already refused anything nested past MAX_JSON_DEPTH),
+ * walking with a stack of its own rather than recursion. A field is named by
+ * the path to it, cut to its first levels.
+ */
+export function findNulCharacters(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const pending: Array<[unknown, string, number]> = [[value, '', 0]];
+  const name = (path: string, key: string, depth: number) => (depth >= 8 ? path : path ? `${path}.${key}` : String(key));
+  while (pending.length > 0) {
+    const [item, path, depth] = pending.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) out[path || 'body'] = 'contains a character that is not allowed';
+    } else if (Array.isArray(item)) {
+      item.forEach((inner) => pending.push([inner, path, depth + 1]));
+    } else if (item && typeof item === 'object') {
+      for (const [key, inner] of Object.entries(item)) {
+        if (key.includes('\u0000')) out[path || 'body'] = 'contains a character that is not allowed';
+        else pending.push([inner, name(path, key, depth), depth + 1]);
+      }
+    }
   }
+  return out;
 }
 
 /** Whitelist, forbid unknown fields, transform; failures become a field → message map. */
@@ -44,8 +59,7 @@ class TandemValidationPipe extends ValidationPipe {
       throw new ValidationFailedError({ body: 'must be a JSON object' });
     }
     if (metadata.type === 'body' || metadata.type === 'query') {
-      const fields: Record<string, string> = {};
-      findNulCharacters(value, '', fields);
+      const fields = findNulCharacters(value);
       if (Object.keys(fields).length > 0) throw new ValidationFailedError(fields);
     }
     return super.transform(value, metadata);

@@ -14,8 +14,18 @@ export interface AppConfig {
   session: { idleMinutes: number; absoluteHours: number };
   login: { maxAttempts: number; windowSeconds: number };
   inviteHours: number;
-  /** Portal links: days until a link expires; hours a portal session lasts (never past its link); failed look-ups allowed per window. */
-  portal: { linkDays: number; sessionHours: number; maxFailedLookups: number; lookupWindowSeconds: number };
+  /**
+   * Portal links: days until a link expires; hours a portal session lasts (never past its link); unknown links per
+   * address per window before the address counts as guessing; look-ups per address per minute, before and after.
+   */
+  portal: {
+    linkDays: number;
+    sessionHours: number;
+    maxFailedLookups: number;
+    lookupWindowSeconds: number;
+    lookupsPerMinute: number;
+    lookupsPerMinuteWhileGuessing: number;
+  };
   bodyLimitBytes: number;
   /** A request (headers and body) must arrive within this; slower clients get 408 and are disconnected. */
   requestTimeoutSeconds: number;
@@ -56,6 +66,8 @@ const schema = z.object({
   TANDEM_PORTAL_SESSION_HOURS: positiveInt(24),
   TANDEM_PORTAL_MAX_FAILED_LOOKUPS: positiveInt(20),
   TANDEM_PORTAL_LOOKUP_WINDOW_SECONDS: positiveInt(600),
+  TANDEM_PORTAL_LOOKUPS_PER_MINUTE: positiveInt(120),
+  TANDEM_PORTAL_GUESSING_LOOKUPS_PER_MINUTE: positiveInt(10),
   TANDEM_BODY_LIMIT_BYTES: positiveInt(1_048_576),
   TANDEM_REQUEST_TIMEOUT_SECONDS: positiveInt(30),
   TANDEM_TRUST_PROXY: bool.default(false),
@@ -96,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionHours: e.TANDEM_PORTAL_SESSION_HOURS,
       maxFailedLookups: e.TANDEM_PORTAL_MAX_FAILED_LOOKUPS,
       lookupWindowSeconds: e.TANDEM_PORTAL_LOOKUP_WINDOW_SECONDS,
+      lookupsPerMinute: e.TANDEM_PORTAL_LOOKUPS_PER_MINUTE,
+      lookupsPerMinuteWhileGuessing: e.TANDEM_PORTAL_GUESSING_LOOKUPS_PER_MINUTE,
     },
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
     requestTimeoutSeconds: e.TANDEM_REQUEST_TIMEOUT_SECONDS,

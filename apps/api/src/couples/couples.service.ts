@@ -7,7 +7,7 @@ import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { CareTeamService, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
@@ -55,11 +55,13 @@ export class CouplesService {
     @Inject(CareTeamService) private readonly careTeams: CareTeamService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async list(actor: StaffActor, query: ListCouplesQuery): Promise<Page<CoupleSummary>> {
     const limit = pageLimit(query.limit);
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: 'couples', practiceId: actor.practiceId };
+    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
     const params: unknown[] = [actor.practiceId];
     const add = (value: unknown) => `$${params.push(value)}`;
     const where = ['c.practice_id = $1'];
@@ -81,7 +83,7 @@ export class CouplesService {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     const page = rows.slice(0, limit);
     const stats = await this.homework.forSubjects(actor.practiceId, 'couple', page.map((r) => r.id));
-    return { items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor: last ? encodeCursor([last.sort_name, last.id]) : null };
+    return { items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor: last ? this.cursors.encode(cursorScope, [last.sort_name, last.id]) : null };
   }
 
   async get(actor: StaffActor, id: string): Promise<CoupleDetail> {

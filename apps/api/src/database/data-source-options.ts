@@ -2,6 +2,9 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 
+/** How long a query waits for a connection (a new one, or a free one in the pool) before it fails: the longest a request can wait before its 503 while PostgreSQL is away. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
@@ -13,7 +16,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logging: false,
     extra: {
       max: poolSize,
-      connectionTimeoutMillis: 3_000,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       statement_timeout: 15_000,
       application_name: 'tandem',

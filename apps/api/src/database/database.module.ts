@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options.js';
+import { ConnectionErrorGuard } from './connection-errors.js';
 
 @Module({})
 export class DatabaseModule {
@@ -15,6 +16,7 @@ export class DatabaseModule {
           retryDelay: 1000,
         }),
       ],
+      providers: [ConnectionErrorGuard],
     };
   }
 }

@@ -2,6 +2,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { EncryptionService, FIELD_CIPHER } from './encryption.service.js';
 import { loadCipher } from './keyring.js';
+import type { FieldCipher } from './field-cipher.js';
+import { cursorKey, PageCursors } from '../common/cursor.js';
 
 @Global()
 @Module({})
@@ -15,8 +17,10 @@ export class EncryptionModule {
           useFactory: () => loadCipher({ env: config.dataKeys, file: config.dataKeyFile, createIfMissing: config.createDataKeyFile }),
         },
         EncryptionService,
+        // Page cursors are signed with a secret derived from the data key: the same in every API process.
+        { provide: PageCursors, useFactory: (cipher: FieldCipher) => new PageCursors(cipher.derive(cursorKey)), inject: [FIELD_CIPHER] },
       ],
-      exports: [FIELD_CIPHER, EncryptionService],
+      exports: [FIELD_CIPHER, EncryptionService, PageCursors],
     };
   }
 }

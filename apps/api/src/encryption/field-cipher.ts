@@ -33,6 +33,11 @@ export class FieldCipher {
     return this.current.id;
   }
 
+  /** A secret derived from each configured key, current first, for a use other than encryption (signing page cursors). */
+  derive(from: (key: Buffer) => Buffer): Buffer[] {
+    return [...this.byId.values()].map((k) => from(k.key));
+  }
+
   knows(keyId: string): boolean {
     return this.byId.has(keyId);
   }

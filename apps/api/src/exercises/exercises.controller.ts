@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
-import { NotFoundError } from '../common/app-error.js';
+import { VersionParamPipe } from '../common/uuid-param.js';
 import { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
 import { ExerciseIdPipe } from './exercise-id.pipe.js';
 import { ExercisesService } from './exercises.service.js';
@@ -34,7 +34,7 @@ export class ExercisesController {
   version(
     @CurrentActor() actor: StaffActor,
     @Param('id', ExerciseIdPipe) id: string,
-    @Param('version', new ParseIntPipe({ exceptionFactory: () => new NotFoundError('version') })) version: number,
+    @Param('version', VersionParamPipe) version: number,
   ) {
     return this.exercises.get(actor, id, version);
   }

@@ -15,7 +15,7 @@ import {
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import type { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
 
@@ -78,11 +78,13 @@ export class ExercisesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async list(actor: StaffActor, query: ListExercisesQuery): Promise<Page<LibraryItem>> {
     const limit = pageLimit(query.limit);
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: 'exercises', practiceId: actor.practiceId };
+    const cursor = this.cursors.decode(query.cursor, cursorScope, ['text', 'text']);
     const q = query.q?.trim().toLowerCase();
     const matches = (i: LibraryItem) =>
       (!query.theme || i.theme === query.theme) &&
@@ -121,7 +123,7 @@ export class ExercisesService {
     });
     const items = merged.slice(0, limit);
     const last = merged.length > limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor([...sortKey(last)]) : null };
+    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [...sortKey(last)]) : null };
   }
 
   async get(actor: StaffActor, id: string, version?: number): Promise<LibraryItemDetail> {

@@ -15,7 +15,7 @@ import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf } from '../common/subject-ref.dto.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
@@ -88,14 +88,17 @@ export class NotesService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async list(actor: StaffActor, query: ListNotesQuery): Promise<Page<NoteSummary>> {
     const subject = requireOneSubject(query);
     const team = await this.access.subjectTeam(actor, subject);
     const limit = pageLimit(query.limit);
-    const after = decodeCursor(query.cursor, 2);
-    const params: unknown[] = [actor.practiceId, 'clientId' in subject ? subject.clientId : subject.coupleId];
+    const subjectId = 'clientId' in subject ? subject.clientId : subject.coupleId;
+    const cursorScope = { list: 'notes', practiceId: actor.practiceId, within: subjectId };
+    const after = this.cursors.decode(query.cursor, cursorScope, ['date', 'uuid']);
+    const params: unknown[] = [actor.practiceId, subjectId];
     const add = (v: unknown) => `$${params.push(v)}`;
     const where = [`n.practice_id = $1`, `n.${'clientId' in subject ? 'client_id' : 'couple_id'} = $2`, 'n.addendum_of IS NULL'];
     // Admins see every note's metadata; the care team sees progress notes and their own psychotherapy notes.
@@ -103,7 +106,7 @@ export class NotesService {
     if (after) where.push(`(n.session_date, n.id) < (${add(after[0])}::date, ${add(after[1])}::uuid)`);
     const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY n.session_date DESC, n.id DESC LIMIT ${add(limit + 1)}`, params)) as NoteRow[];
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? encodeCursor([last.session_date, last.id]) : null };
+    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? this.cursors.encode(cursorScope, [last.session_date, last.id]) : null };
   }
 
   async get(actor: StaffActor, id: string): Promise<NoteDetail> {

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
@@ -6,6 +6,7 @@ import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { requestBaseUrl } from '../common/base-url.js';
 import { RecordIdPipe } from '../common/uuid-param.js';
+import { IssuePortalLinkDto } from './dto/portal.dto.js';
 import { PortalLinksService } from './portal-links.service.js';
 
 @ApiTags('portal links')
@@ -20,8 +21,16 @@ export class PortalLinksController {
   }
 
   @Post()
-  issue(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Req() request: FastifyRequest) {
-    return this.links.issue(actor, id, requestBaseUrl(request));
+  @Allow('clinician')
+  issue(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: IssuePortalLinkDto, @Req() request: FastifyRequest) {
+    return this.links.issue(actor, id, requestBaseUrl(request), dto);
+  }
+
+  @Post('copied')
+  @Allow('clinician')
+  @HttpCode(204)
+  copied(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
+    return this.links.copied(actor, id);
   }
 
   @Delete()

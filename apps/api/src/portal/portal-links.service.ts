@@ -4,17 +4,51 @@ import { DataSource } from 'typeorm';
 import type { IssuedPortalLink, PortalLinkStatus } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
-import { AuditedWrites } from '../audit/audited-writes.service.js';
-import { RuleViolationError } from '../common/app-error.js';
+import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
+import { ConflictError, RuleViolationError } from '../common/app-error.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { IssuePortalLinkDto } from './dto/portal.dto.js';
 
 /**
- * Portal links: one active link per client. Issuing a new one revokes the
- * old; the token is shown once and only its SHA-256 hash is kept. Anyone who
- * can see the client (their care team, a couple's clinician, an admin)
- * manages the link, since couples' homework needs each partner's.
+ * Ends a client's working portal links and every portal session opened with
+ * them, with an audit event per link, inside the caller's transaction. Used by
+ * revocation, by replacement and by discharge; a revoked link never works again.
+ */
+export async function endPortalLinks(
+  tx: SqlRunner,
+  audit: AuditRecorder,
+  actor: StaffActor,
+  clientId: string,
+  detail: Record<string, unknown> = {},
+): Promise<string[]> {
+  const rows = await modify<{ id: string }>(
+    tx,
+    `UPDATE portal_link SET revoked_at = now(), revoked_by = $3
+      WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+    [actor.practiceId, clientId, actor.userId],
+  );
+  const ids = rows.map((r) => r.id);
+  if (ids.length > 0) {
+    await tx.query(`UPDATE portal_session SET revoked_at = now() WHERE practice_id = $1 AND link_id = ANY($2::uuid[]) AND revoked_at IS NULL`, [
+      actor.practiceId,
+      ids,
+    ]);
+  }
+  for (const id of ids) {
+    await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: id, subjectId: clientId, detail });
+  }
+  return ids;
+}
+
+/**
+ * Portal links: one working link per client; the token is shown once and
+ * only its SHA-256 hash is kept. A link opens everything the client reads in
+ * the portal, so only staff who may read all of that in the dashboard may
+ * issue it or copy it (AccessService, `portal-link`); anyone who sees the
+ * client may see whether a link exists and revoke it. Replacing a working
+ * link is a confirmed act, since the client may be using it.
  */
 @Injectable()
 export class PortalLinksService {
@@ -43,56 +77,57 @@ export class PortalLinksService {
             createdBy: { id: row.by_id, name: row.by_name },
           }
         : null,
+      canShare: await this.access.mayShareLink(actor, clientId),
     };
   }
 
-  async issue(actor: StaffActor, clientId: string, baseUrl: string): Promise<IssuedPortalLink> {
-    await this.access.client(actor, clientId, 'read');
+  async issue(actor: StaffActor, clientId: string, baseUrl: string, dto: IssuePortalLinkDto): Promise<IssuedPortalLink> {
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.portal.linkDays * 86_400_000);
     await this.writes.transaction(actor, async (tx, audit) => {
+      await this.access.client(actor, clientId, 'portal-link', tx);
       const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2 FOR UPDATE`, [actor.practiceId, clientId])) as Array<{
         status: string;
         name: string;
       }>;
       if (client!.status !== 'active') throw new RuleViolationError('client_discharged', `${client!.name} is discharged, so a portal link would not open. Reactivate the client first.`);
-      for (const revoked of await this.revokeActive(tx, actor, clientId)) {
-        await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: revoked, subjectId: clientId, detail: { reissued: true } });
+      const working = (await tx.query(
+        `SELECT id FROM portal_link WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
+        [actor.practiceId, clientId],
+      )) as unknown[];
+      if (working.length > 0 && dto.replace !== true) {
+        throw new ConflictError(
+          'link_active',
+          `${client!.name} already has a working portal link and may be using it. A new link stops the old one at once: confirm to replace it.`,
+        );
       }
+      const replaced = await endPortalLinks(tx, audit, actor, clientId, { replaced: true });
       const [link] = (await tx.query(
         `INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [actor.practiceId, clientId, hashToken(token), actor.userId, expiresAt],
       )) as Array<{ id: string }>;
-      await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link!.id, subjectId: clientId });
+      await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link!.id, subjectId: clientId, detail: { replaced: replaced.length > 0 } });
     });
     return { url: `${this.config.publicBaseUrl ?? baseUrl}/p/${token}`, expiresAt: expiresAt.toISOString() };
   }
 
-  /** Ends the client's link and every portal session opened with it. */
-  async revoke(actor: StaffActor, clientId: string): Promise<void> {
-    await this.access.client(actor, clientId, 'read');
+  /** The dashboard reports each copy of a link to the clipboard: who copied a working link is on record. */
+  async copied(actor: StaffActor, clientId: string): Promise<void> {
     await this.writes.transaction(actor, async (tx, audit) => {
-      const revoked = await this.revokeActive(tx, actor, clientId);
-      for (const id of revoked) {
-        await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: id, subjectId: clientId });
-      }
+      await this.access.client(actor, clientId, 'portal-link', tx);
+      const [link] = (await tx.query(
+        `SELECT id FROM portal_link WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now()
+          ORDER BY created_at DESC LIMIT 1`,
+        [actor.practiceId, clientId],
+      )) as Array<{ id: string }>;
+      if (!link) throw new ConflictError('no_active_link', 'This link no longer works. Create a new one for the client.');
+      await audit.record({ action: 'portal_link.copied', recordType: 'portal_link', recordId: link.id, subjectId: clientId });
     });
   }
 
-  private async revokeActive(tx: SqlRunner, actor: StaffActor, clientId: string): Promise<string[]> {
-    const rows = await modify<{ id: string }>(
-      tx,
-      `UPDATE portal_link SET revoked_at = now(), revoked_by = $3
-        WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
-      [actor.practiceId, clientId, actor.userId],
-    );
-    const ids = rows.map((r) => r.id);
-    if (ids.length > 0) {
-      await tx.query(`UPDATE portal_session SET revoked_at = now() WHERE practice_id = $1 AND link_id = ANY($2::uuid[]) AND revoked_at IS NULL`, [
-        actor.practiceId,
-        ids,
-      ]);
-    }
-    return ids;
+  /** Ends the client's link and every portal session opened with it. Anyone who sees the client may: it only takes access away. */
+  async revoke(actor: StaffActor, clientId: string): Promise<void> {
+    await this.access.client(actor, clientId, 'read');
+    await this.writes.transaction(actor, (tx, audit) => endPortalLinks(tx, audit, actor, clientId));
   }
 }

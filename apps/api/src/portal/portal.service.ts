@@ -20,7 +20,7 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AlertsService } from '../safety/alerts.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
@@ -66,6 +66,16 @@ interface ItemRow {
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * Couple homework reaches a client only while they are a member of that
+ * couple: leaving it ends access at once, to what was there and to what the
+ * others submit afterwards. Every portal query that reaches assignments says
+ * so. `a` is the assignment alias, `client` the placeholder of the client id.
+ */
+const stillReaches = (a: string, client: string) =>
+  `(${a}.couple_id IS NULL OR EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = ${a}.practice_id AND cm.couple_id = ${a}.couple_id
+                                        AND cm.client_id = ${client} AND cm.left_at IS NULL))`;
+
 /** The name a client is greeted by: their preferred name, or the first word of their name. */
 export const firstName = (name: string, preferred: string | null) => preferred?.trim() || name.trim().split(/\s+/)[0] || name;
 
@@ -84,6 +94,7 @@ export class PortalService {
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(CrisisResourcesService) private readonly crisis: CrisisResourcesService,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
@@ -109,6 +120,7 @@ export class PortalService {
          LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
         WHERE am.practice_id = $1 AND am.client_id = $2 AND o.opens_on <= $3::date AND NOT o.cancelled AND o.pending > 0
           AND (r.status IS NULL OR r.status = 'draft')
+          AND ${stillReaches('a', '$2')}
         ORDER BY o.due_on, a.id, o.seq LIMIT 50`,
       [actor.practiceId, actor.clientId, today],
     )) as ItemRow[];
@@ -119,10 +131,11 @@ export class PortalService {
   /** Submitted homework, newest first, a page at a time. */
   async history(actor: PortalActor, query: PortalHistoryQuery): Promise<Page<PortalItem>> {
     const limit = pageLimit(query.limit, 20);
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: 'portal-history', practiceId: actor.practiceId, within: actor.clientId };
+    const after = this.cursors.decode(query.cursor, cursorScope, ['timestamp', 'uuid']);
     const params: unknown[] = [actor.practiceId, actor.clientId];
     const add = (v: unknown) => `$${params.push(v)}`;
-    const where = [`r.practice_id = $1`, `r.client_id = $2`, `r.status = 'submitted'`];
+    const where = [`r.practice_id = $1`, `r.client_id = $2`, `r.status = 'submitted'`, stillReaches('a', '$2')];
     if (after) where.push(`(r.updated_at, r.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
     const rows = (await this.db.query(
       `SELECT a.id AS assignment_id, a.exercise->>'title' AS title, (a.exercise->>'minutes')::int AS minutes, r.seq,
@@ -137,7 +150,7 @@ export class PortalService {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       items: rows.slice(0, limit).map((r) => this.item(r, '')),
-      nextCursor: last ? encodeCursor([last.updated_at!.toISOString(), last.response_id!]) : null,
+      nextCursor: last ? this.cursors.encode(cursorScope, [last.updated_at!.toISOString(), last.response_id!]) : null,
     };
   }
 
@@ -281,9 +294,9 @@ export class PortalService {
   }
 
   /**
-   * The other members of a couple's assignment: whether each has submitted,
-   * and their answers only when sharing reveals them and everyone (this
-   * client included) has submitted.
+   * The other members of a couple's assignment who are still in the couple:
+   * whether each has submitted, and their answers only when sharing reveals
+   * them and everyone (this client included) has submitted.
    */
   private async partners(actor: PortalActor, row: OccurrenceRow): Promise<PartnerAnswers[]> {
     if (!row.couple_id) return [];
@@ -293,8 +306,9 @@ export class PortalService {
          JOIN client c ON c.practice_id = am.practice_id AND c.id = am.client_id
          LEFT JOIN response r ON r.practice_id = am.practice_id AND r.assignment_id = am.assignment_id AND r.seq = $3 AND r.client_id = am.client_id
         WHERE am.practice_id = $1 AND am.assignment_id = $2 AND am.client_id <> $4
+          AND EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = am.practice_id AND cm.couple_id = $5 AND cm.client_id = am.client_id AND cm.left_at IS NULL)
         ORDER BY c.name, c.id`,
-      [actor.practiceId, row.assignment_id, row.seq, actor.clientId],
+      [actor.practiceId, row.assignment_id, row.seq, actor.clientId, row.couple_id],
     )) as Array<{ name: string; preferred_name: string | null; practice_id: string | null; id: string | null; status: string | null; key_id: string | null; answers_enc: Buffer | null }>;
     const everyoneDone = row.status === 'submitted' && others.every((o) => o.status === 'submitted');
     const reveal = row.sharing === 'reveal-when-both-done' && everyoneDone;
@@ -365,7 +379,8 @@ export class PortalService {
          JOIN assignment a ON a.practice_id = am.practice_id AND a.id = am.assignment_id
          JOIN assignment_occurrence o ON o.practice_id = am.practice_id AND o.assignment_id = am.assignment_id AND o.seq = $4
          LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.client_id = $2 AND am.assignment_id = $3 AND o.opens_on <= $5::date`,
+        WHERE am.practice_id = $1 AND am.client_id = $2 AND am.assignment_id = $3 AND o.opens_on <= $5::date
+          AND ${stillReaches('a', '$2')}`,
       [actor.practiceId, actor.clientId, assignmentId, seq, today],
     )) as OccurrenceRow[];
     if (!row) throw new NotFoundError('exercise');

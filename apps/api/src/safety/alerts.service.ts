@@ -7,7 +7,7 @@ import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
 import { openAnswers } from '../assignments/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify } from '../common/sql.js';
 import { requireOneSubject } from '../common/subject-ref.dto.js';
 import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
@@ -79,6 +79,7 @@ export class AlertsService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   /** Inside the submit transaction: raises the alert, if the answers call for one. Returns its id. */
@@ -106,7 +107,8 @@ export class AlertsService {
   async list(actor: StaffActor, query: ListAlertsQuery): Promise<Page<AlertView>> {
     if (!isClinician(actor)) throw new ForbiddenError('Alerts are for the clinicians on the care team. Admins see how many are open.');
     const limit = pageLimit(query.limit, 20);
-    const after = decodeCursor(query.cursor, 2);
+    const scope = { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` };
+    const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
     const params: unknown[] = [actor.practiceId, actor.userId];
     const add = (v: unknown) => `$${params.push(v)}`;
     const where = ['al.practice_id = $1', ON_ALERT_TEAM('$2')];
@@ -121,7 +123,7 @@ export class AlertsService {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     const page = rows.slice(0, limit);
     await this.auditReads(actor, page);
-    return { items: page.map((r) => this.toView(r)), nextCursor: last ? encodeCursor([last.raised_at.toISOString(), last.id]) : null };
+    return { items: page.map((r) => this.toView(r)), nextCursor: last ? this.cursors.encode(scope, [last.raised_at.toISOString(), last.id]) : null };
   }
 
   /** What admins may know: how many alerts are open in the practice. */

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { InviteResponse, Page, StaffMember, StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
-import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import { PageCursors, pageLimit } from '../common/cursor.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
@@ -43,11 +43,13 @@ export class StaffService {
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async list(actor: StaffActor, query: ListStaffQuery): Promise<Page<StaffMember>> {
     const limit = pageLimit(query.limit);
-    const after = decodeCursor(query.cursor, 2);
+    const cursorScope = { list: 'staff', practiceId: actor.practiceId };
+    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
     const params: unknown[] = [actor.practiceId, limit + 1];
     let where = 'practice_id = $1';
     if (query.q?.trim()) {
@@ -64,7 +66,7 @@ export class StaffService {
     );
     const items = rows.slice(0, limit).map(toMember);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? encodeCursor([last.name, last.id]) : null };
+    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [last.name, last.id]) : null };
   }
 
   async get(actor: StaffActor, id: string): Promise<StaffMember> {

@@ -256,6 +256,18 @@ async function portalLinkToken(ctx: MatrixContext): Promise<Record<string, strin
   return { token };
 }
 
+/** A client on homeClinician's care team, with a working portal link issued by them. */
+async function clientWithLink(ctx: MatrixContext): Promise<Record<string, string>> {
+  const { id } = await clientOnTeam(ctx);
+  await ctx.db.query(`INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, now() + interval '1 day')`, [
+    ctx.home.id,
+    id,
+    crypto.createHash('sha256').update(someToken()).digest(),
+    ctx.homeClinicianId,
+  ]);
+  return { id };
+}
+
 /** A built-in exercise any client may be given once, without screening. */
 const ONCE_OFF_BUILTIN = 'builtin:longing-and-fear';
 
@@ -468,7 +480,9 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
 
   { route: 'GET /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
-  { route: 'POST /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(201) },
+  // A working link is for the client's own care team only (DESIGN.md): admins as such never see or copy one.
+  { route: 'POST /api/clients/:id/portal-link', audience: 'clinician', params: clientOnTeam, body: () => ({}), expect: careTeamClinicianOnly(201) },
+  { route: 'POST /api/clients/:id/portal-link/copied', audience: 'clinician', params: clientWithLink, expect: careTeamClinicianOnly(204) },
   { route: 'DELETE /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(204) },
 
   { route: 'GET /api/alerts', audience: 'clinician', expect: { ...signedIn(200), homeAdmin: 403, otherAdmin: 403 } },

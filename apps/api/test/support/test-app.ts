@@ -74,6 +74,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     TANDEM_SEED_DEMO: 'false',
     TANDEM_DB_POOL_SIZE: '5',
     TANDEM_DATA_KEY: TEST_DATA_KEY,
+    // Every request of a test comes from one address; the portal look-up budget has tests of its own.
+    TANDEM_PORTAL_LOOKUPS_PER_MINUTE: '100000',
     ...env,
   });
   const rawLogs: string[] = [];

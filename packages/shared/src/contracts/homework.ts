@@ -125,6 +125,18 @@ export interface HomeworkStats {
 
 export interface PortalLinkStatus {
   active: { createdAt: string; expiresAt: string; lastUsedAt: string | null; createdBy: PersonRef } | null;
+  /**
+   * Whether the person asking may issue and copy this client's link: only a
+   * clinician who may read everything the link opens (the client's own care
+   * team, and the care team of each couple the client is in). Others may still
+   * see that a link exists and revoke it.
+   */
+  canShare: boolean;
+}
+
+/** Issuing a link while one is active ends the one the client may be using: it needs `replace: true`. */
+export interface IssuePortalLinkRequest {
+  replace?: boolean;
 }
 
 /** Shown once, when issued: only its hash is kept. */

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, RECURRENCES, SHARING_MODES, type Recurrence, type SharingMode } from '@tandem/shared';
+import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 import { SubjectRef } from '../../common/subject-ref.dto.js';
 import { EXERCISE_ID } from '../../exercises/dto/exercise.dto.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date like 2026-11-20';
 
 export class CreateAssignmentDto extends SubjectRef {
@@ -28,8 +28,7 @@ export class CreateAssignmentDto extends SubjectRef {
   instructions: string;
 
   @ApiProperty({ example: '2026-11-27' })
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate(DATE_MESSAGE)
   dueOn: string;
 
   @ApiProperty({ enum: RECURRENCES })
@@ -38,8 +37,7 @@ export class CreateAssignmentDto extends SubjectRef {
 
   @ApiPropertyOptional({ example: '2026-12-25', description: 'Recurring: the last day an occurrence may fall on' })
   @IsOmittable()
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate(DATE_MESSAGE)
   endsOn?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_OCCURRENCES, description: 'Recurring: how many occurrences' })
@@ -57,20 +55,17 @@ export class CreateAssignmentDto extends SubjectRef {
 
 export class RescheduleAssignmentDto {
   @ApiProperty({ example: '2026-11-27', description: 'New due date of the next open occurrence' })
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate(DATE_MESSAGE)
   dueOn: string;
 
   @ApiProperty()
-  @IsInt({ message: 'must be the assignment’s version number' })
-  @Min(1)
+  @IsVersion('must be the assignment’s version number')
   version: number;
 }
 
 export class CancelAssignmentDto {
   @ApiProperty()
-  @IsInt({ message: 'must be the assignment’s version number' })
-  @Min(1)
+  @IsVersion('must be the assignment’s version number')
   version: number;
 }
 
@@ -79,15 +74,13 @@ export class SubjectQuery extends SubjectRef {}
 export class BringQuery extends SubjectRef {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'Only answers submitted on or after this date' })
   @IsOmittable()
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate(DATE_MESSAGE)
   since?: string;
 }
 
 export class ListAssignmentsQuery extends IntersectionType(PageQuery, SubjectRef) {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'Only assignments given or due on or after this date' })
   @IsOmittable()
-  @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCalendarDate(DATE_MESSAGE)
   since?: string;
 }

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsCalendarDate } from '../../common/bounds.js';
+import { MAX_CURSOR_LENGTH } from '../../common/cursor.js';
 import { IsOmittable } from '../../common/omittable.js';
 
 export class AuditQuery {
@@ -20,20 +22,20 @@ export class AuditQuery {
   @MaxLength(80)
   action?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-01' })
+  @ApiPropertyOptional({ format: 'date', example: '2026-11-01', description: 'First day included (YYYY-MM-DD)' })
   @IsOmittable()
-  @IsISO8601({ strict: true }, { message: 'must be a date or time like 2026-11-01' })
+  @IsCalendarDate('must be a date like 2026-11-01')
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-30' })
+  @ApiPropertyOptional({ format: 'date', example: '2026-11-30', description: 'Last day included (YYYY-MM-DD)' })
   @IsOmittable()
-  @IsISO8601({ strict: true }, { message: 'must be a date or time like 2026-11-30' })
+  @IsCalendarDate('must be a date like 2026-11-30')
   to?: string;
 
   @ApiPropertyOptional()
   @IsOmittable()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })

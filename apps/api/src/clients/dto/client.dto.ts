@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { CLIENT_STATUSES, type ClientStatus } from '@tandem/shared';
+import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
@@ -35,8 +36,7 @@ class ClientFields {
   @ApiPropertyOptional({ nullable: true, example: '1990-04-17' })
   @Transform(blankToNull)
   @nullable()
-  @IsISO8601({ strict: true }, { message: 'must be a date like 1990-04-17' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 1990-04-17' })
+  @IsCalendarDate('must be a date like 1990-04-17')
   dateOfBirth?: string | null;
 
   @ApiPropertyOptional({ example: 'en', maxLength: 35 })
@@ -71,8 +71,7 @@ export class UpdateClientDto extends ClientFields {
   name?: string;
 
   @ApiProperty({ description: 'The version this edit is based on' })
-  @IsInt({ message: 'must be the record’s version number' })
-  @Min(1)
+  @IsVersion('must be the record’s version number')
   version: number;
 }
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, MaxLength, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { CONJOINT_SAFETY, type ConjointSafety } from '@tandem/shared';
+import { IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
@@ -38,8 +39,7 @@ export class UpdateCoupleDto {
   displayName: string;
 
   @ApiProperty({ description: 'The version this edit is based on' })
-  @IsInt({ message: 'must be the record’s version number' })
-  @Min(1)
+  @IsVersion('must be the record’s version number')
   version: number;
 }
 
@@ -62,9 +62,7 @@ export class SetSafetyDto {
   note?: string | null;
 
   @ApiProperty({ description: 'The version this screening is based on' })
-  @IsInt({ message: 'must be the record’s version number' })
-  @Min(1)
-  @Max(2_147_483_647)
+  @IsVersion('must be the record’s version number')
   version: number;
 }
 

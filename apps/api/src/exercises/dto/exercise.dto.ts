@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsObject, IsString, Matches, MaxLength } from 'class-validator';
 import { AUDIENCES, THEMES, type Audience, type Exercise, type Theme } from '@tandem/shared';
+import { INT4_MAX, IsBoundedInt } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
@@ -24,8 +25,8 @@ export class UpdateExerciseDto {
   definition: Omit<Exercise, 'version'>;
 
   @ApiProperty({ description: 'The version this edit started from' })
-  @IsInt({ message: 'must be the version number you edited' })
-  @Min(1)
+  // An edit saves baseVersion + 1, which must fit the column too.
+  @IsBoundedInt(1, INT4_MAX - 1, 'must be the version number you edited')
   baseVersion: number;
 }
 

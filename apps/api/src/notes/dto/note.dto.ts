@@ -1,16 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsObject, Matches, Min } from 'class-validator';
+import { IsIn, IsObject } from 'class-validator';
 import { NOTE_FORMATS, NOTE_KINDS, type NoteFormat, type NoteKind } from '@tandem/shared';
+import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 import { SubjectRef } from '../../common/subject-ref.dto.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export class CreateNoteDto extends SubjectRef {
   @ApiProperty({ example: '2026-11-20' })
-  @IsISO8601({ strict: true }, { message: 'must be a date like 2026-11-20' })
-  @Matches(DATE, { message: 'must be a date like 2026-11-20' })
+  @IsCalendarDate('must be a date like 2026-11-20')
   sessionDate: string;
 
   @ApiProperty({ enum: NOTE_FORMATS })
@@ -30,20 +28,17 @@ export class UpdateNoteDto {
 
   @ApiPropertyOptional({ example: '2026-11-20' })
   @IsOmittable()
-  @IsISO8601({ strict: true }, { message: 'must be a date like 2026-11-20' })
-  @Matches(DATE, { message: 'must be a date like 2026-11-20' })
+  @IsCalendarDate('must be a date like 2026-11-20')
   sessionDate?: string;
 
   @ApiProperty({ description: 'The version this edit is based on' })
-  @IsInt({ message: 'must be the note’s version number' })
-  @Min(1)
+  @IsVersion('must be the note’s version number')
   version: number;
 }
 
 export class SignNoteDto {
   @ApiProperty({ description: 'The version being signed, as the author last saw it' })
-  @IsInt({ message: 'must be the note’s version number' })
-  @Min(1)
+  @IsVersion('must be the note’s version number')
   version: number;
 }
 

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsObject, IsUUID, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsObject, IsUUID, Max, Min } from 'class-validator';
 import type { Answers } from '@tandem/shared';
+import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
 export class SaveDraftDto {
@@ -26,3 +27,12 @@ export class SubmitResponseDto {
 }
 
 export class PortalHistoryQuery extends PageQuery {}
+
+export class IssuePortalLinkDto {
+  @ApiPropertyOptional({
+    description: 'Must be true to replace a link that is still active: the client may be using it, and it stops working at once.',
+  })
+  @IsOmittable()
+  @IsBoolean({ message: 'must be true or false' })
+  replace?: boolean;
+}

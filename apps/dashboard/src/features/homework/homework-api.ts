@@ -5,6 +5,7 @@ import type {
   BroughtToSession,
   CreateAssignmentRequest,
   IssuedPortalLink,
+  IssuePortalLinkRequest,
   Page,
   PortalLinkStatus,
   Trends,
@@ -55,10 +56,14 @@ export const usePortalLink = (clientId: string) =>
 export function useIssuePortalLink(clientId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<IssuedPortalLink>(`/clients/${clientId}/portal-link`),
+    mutationFn: (body: IssuePortalLinkRequest) => api.post<IssuedPortalLink>(`/clients/${clientId}/portal-link`, body),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
   });
 }
+
+/** Puts the link on the record as copied (who and when) before it reaches the clipboard. */
+export const useRecordPortalLinkCopy = (clientId: string) =>
+  useMutation({ mutationFn: () => api.post<void>(`/clients/${clientId}/portal-link/copied`) });
 
 export function useRevokePortalLink(clientId: string) {
   const queryClient = useQueryClient();
