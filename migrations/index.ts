@@ -7,6 +7,7 @@ import { Homework1764000500000 } from './1764000500000-homework.js';
 import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individual-homework-activity.js';
 import { PracticeLocale1764000920000 } from './1764000920000-practice-locale.js';
 import { BackupRuns1764001200000 } from './1764001200000-backup-runs.js';
+import { Safety1764001400000 } from './1764001400000-safety.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   IndividualHomeworkActivity1764000600000,
   PracticeLocale1764000920000,
   BackupRuns1764001200000,
+  Safety1764001400000,
 ];

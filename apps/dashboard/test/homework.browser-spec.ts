@@ -20,7 +20,7 @@ describe('homework from assignment to review, in a real browser', () => {
     await page.getByLabel('Which recent conflict are you both thinking about? Describe it briefly.').fill(conflict);
     await page.getByLabel('What did you need from your partner in that moment?').fill('To feel that I was a priority.');
     await page.getByLabel('What were you afraid would happen if you did not get it?').fill('That I would be alone with it.');
-    await page.getByRole('group', { name: 'How did you protect yourself?' }).getByLabel('I went quiet or withdrew').check();
+    await page.getByRole('group', { name: 'How did you protect yourself? Choose all that happened.' }).getByLabel('I went quiet or withdrew').check();
     await page.getByRole('radiogroup', { name: 'How well do you feel your partner understands your need now?' }).getByLabel(understood, { exact: true }).check();
   }
 

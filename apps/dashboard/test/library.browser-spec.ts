@@ -13,12 +13,12 @@ describe('the exercise library in a real browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
     await page.getByRole('heading', { name: 'Exercise library' }).waitFor();
     await page.getByRole('link', { name: 'My vulnerability ladder' }).waitFor();
-    await expectCount(page.getByRole('article'), 20);
+    await expectCount(page.getByRole('article'), 23);
 
     const filters = page.getByRole('form', { name: 'Filter the library' });
     await filters.getByLabel('Source article').selectOption({ label: "You Can't Get There From Here: Pathways to Emotional Intimacy in Relationship" });
     await page.getByRole('link', { name: 'My vulnerability ladder' }).waitFor({ state: 'detached' });
-    await expectCount(page.getByRole('article'), 7);
+    await expectCount(page.getByRole('article'), 8);
     await filters.getByLabel('For').selectOption({ label: 'Couple' });
     await page.getByRole('link', { name: 'Honouring who my partner is' }).waitFor({ state: 'detached' });
     await snapshot(page, 'library-filtered');

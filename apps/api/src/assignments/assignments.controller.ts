@@ -5,7 +5,7 @@ import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { RecordIdPipe } from '../common/uuid-param.js';
 import { AssignmentsService } from './assignments.service.js';
-import { CancelAssignmentDto, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
+import { BringQuery, CancelAssignmentDto, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
 
 @ApiTags('homework')
 @Controller('assignments')
@@ -28,6 +28,12 @@ export class AssignmentsController {
   @Allow('staff')
   trends(@CurrentActor() actor: StaffActor, @Query() query: SubjectQuery) {
     return this.assignments.trends(actor, query);
+  }
+
+  @Get('to-bring')
+  @Allow('staff')
+  toBring(@CurrentActor() actor: StaffActor, @Query() query: BringQuery) {
+    return this.assignments.toBring(actor, query);
   }
 
   @Get(':id')

@@ -3,13 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
+  BRING_TO_SESSION,
   scaleSteps,
+  type BroughtToSession,
   type AssignmentDetail,
   type AssignmentSummary,
   type Exercise,
   type MemberProgress,
   type Page,
   type Recurrence,
+  sharingRefusal,
   type SharingMode,
   type Trends,
   type TrendSeries,
@@ -25,7 +28,7 @@ import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { openAnswers } from './answers-cipher.js';
-import type { CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
+import type { BringQuery, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
 import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
 import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
@@ -160,7 +163,7 @@ export class AssignmentsService {
 
     const id = crypto.randomUUID();
     await this.writes.transaction(actor, async (tx, audit) => {
-      const members = await this.lockMembers(tx, actor.practiceId, subject, exercise);
+      const members = await this.lockMembers(tx, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
       await tx.query(
         `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -393,11 +396,43 @@ export class AssignmentsService {
   }
 
   /**
+   * What clients want to bring to their next session: the closing answer of
+   * homework submitted since a date (the previous note), newest first, for the
+   * note's homework block. Only the care team reads it; it is a read of answers.
+   */
+  async toBring(actor: StaffActor, query: BringQuery): Promise<BroughtToSession> {
+    const subject = requireOneSubject(query);
+    const team = await this.access.subjectTeam(actor, subject);
+    if (!team.onTeam) return { items: [] };
+    const isCouple = 'coupleId' in subject;
+    const subjectId = isCouple ? subject.coupleId : subject.clientId;
+    const rows = (await this.db.query(
+      `SELECT r.practice_id, r.id, r.key_id, r.answers_enc, r.submitted_at, r.assignment_id, a.exercise->>'title' AS title, c.id AS client_id, c.name AS client_name
+         FROM response r
+         JOIN assignment a ON a.practice_id = r.practice_id AND a.id = r.assignment_id
+         JOIN client c ON c.practice_id = r.practice_id AND c.id = r.client_id
+        WHERE r.practice_id = $1 AND ${isCouple ? 'r.couple_id = $2' : 'r.client_id = $2 AND r.couple_id IS NULL'}
+          AND r.status = 'submitted' AND r.updated_at >= COALESCE($3::date, '-infinity'::date)
+          AND jsonb_path_exists(a.exercise, '$.steps[*] ? (@.id == "${BRING_TO_SESSION}")')
+        ORDER BY r.updated_at DESC, r.id DESC LIMIT 20`,
+      [actor.practiceId, subjectId, query.since ?? null],
+    )) as Array<ResponseRow & { assignment_id: string; title: string; client_name: string }>;
+    const items = rows
+      .map((r) => ({ r, text: openAnswers(this.cipher, r)[BRING_TO_SESSION] }))
+      .filter((x): x is { r: (typeof rows)[number]; text: string } => typeof x.text === 'string' && x.text.trim() !== '')
+      .map(({ r, text }) => ({ assignmentId: r.assignment_id, exerciseTitle: r.title, person: { id: r.client_id, name: r.client_name }, submittedAt: r.submitted_at!.toISOString(), text }));
+    if (rows.length > 0) {
+      await this.writes.event(actor, { action: 'response.read', recordType: isCouple ? 'couple' : 'client', recordId: subjectId, subjectId, detail: { responses: rows.length, view: 'to-bring' } });
+    }
+    return { items };
+  }
+
+  /**
    * Who answers: the client, or the couple's current members (at least two,
    * all active). Locks the couple so that its screening status cannot change
    * while the gate below is decided.
    */
-  private async lockMembers(tx: SqlRunner, practiceId: string, subject: Subject, exercise: Exercise): Promise<string[]> {
+  private async lockMembers(tx: SqlRunner, practiceId: string, subject: Subject, exercise: Exercise, sharing: SharingMode): Promise<string[]> {
     if ('clientId' in subject) {
       const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2`, [practiceId, subject.clientId])) as Array<{
         status: string;
@@ -417,6 +452,8 @@ export class AssignmentsService {
         `“${exercise.title}” needs conjoint-safety screening, and ${why}. Record a screening of “cleared” on the couple’s page first, or choose an exercise that does not need it.`,
       );
     }
+    const refusal = sharingRefusal(exercise, sharing, couple!.conjoint_safety);
+    if (refusal) throw new RuleViolationError('sharing_not_allowed', refusal);
     const members = (await tx.query(
       `SELECT c.id, c.status FROM couple_member cm JOIN client c ON c.practice_id = cm.practice_id AND c.id = cm.client_id
         WHERE cm.practice_id = $1 AND cm.couple_id = $2 AND cm.left_at IS NULL`,

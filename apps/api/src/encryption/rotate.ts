@@ -6,6 +6,7 @@ import { assertKeysMatchDatabase } from './encryption.service.js';
 const ENCRYPTED_COLUMNS = [
   { table: 'session_note', column: 'sections_enc', field: 'sections' },
   { table: 'response', column: 'answers_enc', field: 'answers' },
+  { table: 'alert', column: 'note_enc', field: 'note' },
 ] as const;
 
 export interface RotationProgress {
@@ -59,7 +60,7 @@ export async function rotateToCurrentKey(
   }
   const stillUsed = new Set<string>([cipher.currentKeyId]);
   for (const { table } of ENCRYPTED_COLUMNS) {
-    const rows = (await db.query(`SELECT DISTINCT key_id FROM ${table}`)) as Array<{ key_id: string }>;
+    const rows = (await db.query(`SELECT DISTINCT key_id FROM ${table} WHERE key_id IS NOT NULL`)) as Array<{ key_id: string }>;
     rows.forEach((r) => stillUsed.add(r.key_id));
   }
   await db.query(`DELETE FROM data_key_check WHERE NOT (key_id = ANY($1::text[]))`, [[...stillUsed]]);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   BUILT_IN_EXERCISES,
   findBuiltInExercise,
+  sharingRule,
   validateExerciseDefinition,
   type Exercise,
   type ExerciseVersionInfo,
@@ -45,6 +46,7 @@ function item(exercise: Exercise, extra: Pick<LibraryItem, 'id' | 'origin' | 'ar
     requiresScreening: exercise.safety.requiresScreening,
     screeningReason: exercise.safety.reason ?? null,
     recurrence: exercise.recurrence,
+    sharing: sharingRule(exercise),
   };
 }
 
@@ -126,8 +128,8 @@ export class ExercisesService {
 
   async get(actor: StaffActor, id: string, version?: number): Promise<LibraryItemDetail> {
     if (id.startsWith(BUILTIN)) {
-      const exercise = findBuiltInExercise(id.slice(BUILTIN.length));
-      if (!exercise || (version !== undefined && version !== exercise.version)) throw new NotFoundError('exercise');
+      const exercise = findBuiltInExercise(id.slice(BUILTIN.length), version);
+      if (!exercise) throw new NotFoundError('exercise');
       return { ...builtInItem(exercise), exercise, versions: [], canEdit: false };
     }
     const row = await this.find(this.db, actor.practiceId, id, version);

@@ -17,6 +17,8 @@ import {
 } from '@tandem/shared';
 import type { PortalActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
+import { AlertsService } from '../safety/alerts.service.js';
+import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -90,6 +92,8 @@ export class PortalService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(AlertsService) private readonly alerts: AlertsService,
+    @Inject(CrisisResourcesService) private readonly crisis: CrisisResourcesService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
@@ -98,7 +102,12 @@ export class PortalService {
       `SELECT c.name, c.preferred_name, p.name AS practice_name FROM client c JOIN practice p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2`,
       [actor.practiceId, actor.clientId],
     )) as Array<{ name: string; preferred_name: string | null; practice_name: string }>;
-    return { clientId: actor.clientId, firstName: firstName(row!.name, row!.preferred_name), practiceName: row!.practice_name };
+    return {
+      clientId: actor.clientId,
+      firstName: firstName(row!.name, row!.preferred_name),
+      practiceName: row!.practice_name,
+      crisisResources: await this.crisis.forPractice(actor.practiceId),
+    };
   }
 
   async home(actor: PortalActor): Promise<PortalHome> {
@@ -267,6 +276,18 @@ export class PortalService {
         seq,
       ]);
       await audit.record({ action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
+      if (saved[0]) {
+        await this.alerts.raiseFor(tx, audit, {
+          practiceId: actor.practiceId,
+          responseId: id,
+          clientId: actor.clientId,
+          coupleId: row.couple_id,
+          assignmentId,
+          seq,
+          exercise: row.exercise,
+          answers: dto.answers,
+        });
+      }
       const result = saved[0];
       if (!result) throw new ConflictError('already_submitted', 'You have already submitted this one. Your answers are with your clinician.');
       return { version: result.version, status: 'submitted', savedAt: result.updated_at.toISOString(), submittedAt: result.submitted_at.toISOString() };

@@ -227,6 +227,23 @@ async function assignmentForPortalClient(ctx: MatrixContext): Promise<Record<str
   return { id: row!.id, assignmentId: row!.id, seq: '1', clientId: ctx.portalClientId };
 }
 
+/** An open alert raised by the portal client's submitted answer (the client is on homeClinician's team). */
+async function alertOnTeam(ctx: MatrixContext): Promise<Record<string, string>> {
+  const { assignmentId } = await assignmentForPortalClient(ctx);
+  const responseId = crypto.randomUUID();
+  const sealed = ctx.cipher.encrypt(JSON.stringify({}), aadFor('response', ctx.home.id, responseId, 'answers'));
+  await ctx.db.query(
+    `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, key_id, answers_enc, status, submission_id, submitted_at)
+     VALUES ($1, $2, $3, 1, $4, $5, $6, 'submitted', gen_random_uuid(), now())`,
+    [ctx.home.id, responseId, assignmentId, ctx.portalClientId, sealed.keyId, sealed.ciphertext],
+  );
+  const [row]: Array<{ id: string }> = await ctx.db.query(
+    `INSERT INTO alert (practice_id, response_id, client_id, assignment_id, seq, priority, signals) VALUES ($1, $2, $3, $4, 1, 'normal', 1) RETURNING id`,
+    [ctx.home.id, responseId, ctx.portalClientId, assignmentId],
+  );
+  return { id: row!.id };
+}
+
 /** A working portal link for the portal client. */
 async function portalLinkToken(ctx: MatrixContext): Promise<Record<string, string>> {
   const token = crypto.randomBytes(32).toString('base64url');
@@ -439,6 +456,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     query: (params) => ({ clientId: params.id! }),
     expect: careTeamRecord(200),
   },
+  {
+    route: 'GET /api/assignments/to-bring',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: careTeamRecord(200),
+  },
   { route: 'GET /api/assignments/:id', audience: 'staff', params: assignmentForPortalClient, expect: careTeamRecord(200) },
   {
     route: 'PATCH /api/assignments/:id',
@@ -460,6 +484,23 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'POST /api/clients/:id/portal-link', audience: 'clinician', params: clientOnTeam, body: () => ({}), expect: careTeamClinicianOnly(201) },
   { route: 'POST /api/clients/:id/portal-link/copied', audience: 'clinician', params: clientWithLink, expect: careTeamClinicianOnly(204) },
   { route: 'DELETE /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(204) },
+
+  { route: 'GET /api/alerts', audience: 'clinician', expect: { ...signedIn(200), homeAdmin: 403, otherAdmin: 403 } },
+  { route: 'GET /api/alerts/counts', audience: 'staff', expect: signedIn(200) },
+  {
+    route: 'POST /api/alerts/:id/acknowledge',
+    audience: 'clinician',
+    params: alertOnTeam,
+    body: () => ({ note: 'Called the client; safe tonight, seen tomorrow.' }),
+    expect: careTeamClinicianOnly(200),
+  },
+  { route: 'GET /api/practice/crisis-resources', audience: 'staff', expect: signedIn(200) },
+  {
+    route: 'PUT /api/practice/crisis-resources',
+    audience: 'admin',
+    body: () => ({ emergencyNumber: '911', lines: [{ label: '988 Suicide & Crisis Lifeline', phone: '988', call: true, text: true }] }),
+    expect: adminOwnPractice(200),
+  },
 
   { route: 'GET /p/:token', audience: 'public', params: portalLinkToken, expect: everyone(303) },
   { route: 'GET /api/portal/me', audience: 'portal', expect: portalOnly(200, 200) },

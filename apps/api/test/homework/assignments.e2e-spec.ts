@@ -37,7 +37,7 @@ describe('assigning homework and reviewing it', () => {
     const a = res.body as AssignmentDetail;
     expect(a).toMatchObject({
       subject: { kind: 'client', id: client.id },
-      exercise: { id: 'builtin:small-acts-of-care', version: 1, title: 'Small acts of care (daily)' },
+      exercise: { id: 'builtin:small-acts-of-care', version: 2, title: 'Small acts of care (daily)' },
       instructions: 'Once a week, notice one small thing you did.',
       recurrence: 'weekly',
       sharing: null,
@@ -96,7 +96,7 @@ describe('assigning homework and reviewing it', () => {
       instructions: 'Each of you, separately.',
       dueOn: day(5),
       recurrence: 'once',
-      sharing: 'reveal-when-both-done',
+      sharing: 'private',
     });
 
     it.each(['unscreened', 'concern'] as const)('a couple whose screening is %s: 422 with a sentence, and nothing assigned', async (safety) => {
@@ -112,7 +112,7 @@ describe('assigning homework and reviewing it', () => {
       const couple = await newCouple(t.db, practice, { clinicians: [clinician], safety: 'cleared' });
       const res = await (await signIn(t, clinician)).post('/api/assignments').send(gated(couple.id));
       expect(res.status).toBe(201);
-      expect(res.body.sharing).toBe('reveal-when-both-done');
+      expect(res.body.sharing).toBe('private');
       expect(res.body.occurrences[0].members.map((m: { client: { id: string } }) => m.client.id).sort()).toEqual([...couple.memberIds].sort());
     });
   });

@@ -16,7 +16,7 @@ export const missEachOtherAnswers = (understood: number, marker = 'the dishes on
   conflict: `We argued about ${marker}.`,
   need: 'To be noticed.',
   fear: 'That I do not matter.',
-  defence: 'withdraw',
+  defence: ['withdraw'],
   understood,
 });
 

@@ -64,7 +64,7 @@ describe('the client portal', () => {
 
       const me = await agent.get('/api/portal/me');
       expect(me.status).toBe(200);
-      expect(me.body).toEqual({ clientId: client.id, firstName: 'Grace', practiceName: practice.name });
+      expect(me.body).toEqual({ clientId: client.id, firstName: 'Grace', practiceName: practice.name, crisisResources: expect.objectContaining({ emergencyNumber: '911' }) });
       expect(me.headers['cache-control']).toBe('no-store');
       expect(me.headers['referrer-policy']).toBe('no-referrer');
 
@@ -157,7 +157,7 @@ describe('the client portal', () => {
       expect(stale.status).toBe(409);
       const invalid = await portal.put(`${url}/draft`).send({ answers: { connection: 11, nonsense: 'x' }, version: 1 });
       expect(invalid.status).toBe(400);
-      expect(invalid.body.fields['answers.connection']).toMatch(/How connected did you feel.*whole number from 0 to 10/);
+      expect(invalid.body.fields['answers.connection']).toMatch(/how connected have you felt.*whole number from 0 to 10/);
       expect(invalid.body.fields['answers.nonsense']).toMatch(/belongs to no step/);
       expect((await portal.get(url)).body.answers).toEqual({ detail: 'DRAFT-MARKER-7731 made soup' });
 
@@ -169,9 +169,9 @@ describe('the client portal', () => {
       const client = await newClient(t.db, practice, { clinicians: [clinician] });
       const a = await assignTo({ clientId: client.id });
       const portal = await portalAs(t, client, clinician);
-      const res = await portal.post(`/api/portal/assignments/${a.id}/occurrences/1/submit`).send({ answers: { act: 'helped' }, submissionId: crypto.randomUUID() });
+      const res = await portal.post(`/api/portal/assignments/${a.id}/occurrences/1/submit`).send({ answers: { detail: 'Made tea.' }, submissionId: crypto.randomUUID() });
       expect(res.status).toBe(400);
-      expect(res.body.fields['answers.detail']).toMatch(/needs an answer before you submit/);
+      expect(res.body.fields['answers.act']).toMatch(/needs an answer before you submit/);
       expect(await t.db.query(`SELECT 1 FROM response WHERE assignment_id = $1`, [a.id])).toHaveLength(0);
     });
 

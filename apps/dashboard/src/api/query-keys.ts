@@ -34,9 +34,16 @@ export const keys = {
     list: (subject: object) => ['homework', 'list', subject] as const,
     detail: (id: string) => ['homework', 'detail', id] as const,
     trends: (subject: object) => ['homework', 'trends', subject] as const,
+    toBring: (subject: object) => ['homework', 'to-bring', subject] as const,
   },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
   backups: () => ['backups'] as const,
+  alerts: {
+    all: () => ['alerts'] as const,
+    list: (subject: object) => ['alerts', 'list', subject] as const,
+    counts: () => ['alerts', 'counts'] as const,
+  },
+  crisisResources: () => ['crisis-resources'] as const,
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

@@ -1,8 +1,7 @@
-import type { Answers, ExerciseStep, Recurrence } from '../exercises/steps.js';
+import type { Answers, ExerciseStep, Recurrence, SharingMode } from '../exercises/steps.js';
 import type { PersonRef } from './clients.js';
+import type { CrisisResources } from './safety.js';
 
-export const SHARING_MODES = ['private', 'reveal-when-both-done'] as const;
-export type SharingMode = (typeof SHARING_MODES)[number];
 
 export const SHARING_EXPLAINED: Record<SharingMode, string> = {
   private: 'Only the care team sees each partner’s answers.',
@@ -151,6 +150,8 @@ export interface PortalMe {
   clientId: string;
   firstName: string;
   practiceName: string;
+  /** The practice's emergency number and crisis lines, shown on every exercise page and after every submission. */
+  crisisResources: CrisisResources;
 }
 
 export interface PortalItem {
@@ -205,4 +206,11 @@ export interface SavedResponse {
   status: 'draft' | 'submitted';
   savedAt: string;
   submittedAt: string | null;
+}
+
+/** The closing step of every built-in: what the client wants to bring to their next session. */
+export const BRING_TO_SESSION = 'bring-to-session';
+
+export interface BroughtToSession {
+  items: Array<{ assignmentId: string; exerciseTitle: string; person: PersonRef; submittedAt: string; text: string }>;
 }

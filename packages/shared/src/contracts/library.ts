@@ -1,4 +1,4 @@
-import type { Audience, Exercise, ExerciseSource, Recurrence, Theme } from '../exercises/steps.js';
+import type { Audience, Exercise, ExerciseSource, Recurrence, SharingRule, Theme } from '../exercises/steps.js';
 
 export type ExerciseOrigin = 'builtin' | 'practice';
 
@@ -17,6 +17,8 @@ export interface LibraryItem {
   requiresScreening: boolean;
   screeningReason: string | null;
   recurrence: Recurrence[];
+  /** For couple work: which sharing modes it allows and recommends. */
+  sharing: SharingRule;
   archived: boolean;
   author: { id: string; name: string } | null;
   copiedFrom: string | null;

@@ -1,4 +1,4 @@
-import { AUDIENCES, RECURRENCES, STEP_KINDS, TEXT_MAX_LENGTH_LIMIT, THEMES, type Exercise } from './steps.js';
+import { AUDIENCES, RECURRENCES, SHARING_MODES, STEP_KINDS, TEXT_MAX_LENGTH_LIMIT, THEMES, type Exercise } from './steps.js';
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,6 +30,19 @@ export function validateExerciseDefinition(input: unknown): Record<string, strin
     problems.safety = 'must say whether the exercise requires screening';
   } else if (e.safety.requiresScreening && !isText(e.safety.reason, 600)) {
     problems['safety.reason'] = 'must say why screening is required';
+  }
+  if (e.sharing !== undefined) {
+    const rule = e.sharing;
+    if (
+      !isObject(rule) ||
+      !Array.isArray(rule.allowed) ||
+      rule.allowed.length === 0 ||
+      rule.allowed.some((m) => !SHARING_MODES.includes(m as never)) ||
+      new Set(rule.allowed).size !== rule.allowed.length ||
+      !rule.allowed.includes(rule.recommended as never)
+    ) {
+      problems.sharing = 'must list the sharing modes allowed, and recommend one of them';
+    }
   }
   if (e.source !== null && e.source !== undefined) {
     if (!isObject(e.source) || !isText(e.source.articleTitle, 300) || !isText(e.source.author, 200)) {
@@ -70,6 +83,13 @@ export function validateExerciseDefinition(input: unknown): Record<string, strin
         problems[`${at}.range`] = 'needs whole numbers with the lowest below the highest (within -100 to 100)';
       }
       if (!isText(raw.minLabel, 80) || !isText(raw.maxLabel, 80)) problems[`${at}.labels`] = 'needs a label for each end';
+      if (raw.risk !== undefined) {
+        const risk = raw.risk;
+        const inRange = (v: unknown) => v === undefined || (isInt(v) && isInt(raw.min) && isInt(raw.max) && v >= raw.min && v <= raw.max);
+        if (!isObject(risk) || !isText(risk.reason, 300) || (risk.atOrBelow === undefined && risk.atOrAbove === undefined) || !inRange(risk.atOrBelow) || !inRange(risk.atOrAbove)) {
+          problems[`${at}.risk`] = 'needs a threshold within the scale and a reason for the care team';
+        }
+      }
     } else {
       const options = raw.options;
       if (!Array.isArray(options) || options.length < (raw.kind === 'single' ? 2 : 1) || options.length > MAX_OPTIONS) {
@@ -88,6 +108,7 @@ export function validateExerciseDefinition(input: unknown): Record<string, strin
             if (earlier !== undefined) problems[`${at}.options.${j}.label`] = `is the same as choice ${earlier + 1}`;
             else labels.set(key, j);
           }
+          if (isObject(o) && o.risk !== undefined && !isText(o.risk, 300)) problems[`${at}.options.${j}.risk`] = 'needs a reason for the care team of up to 300 characters';
         });
         if (raw.kind === 'multi') {
           const min = raw.minSelected;

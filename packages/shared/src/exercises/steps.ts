@@ -6,6 +6,19 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export interface StepOption {
   id: string;
   label: string;
+  /**
+   * A risk signal: choosing this option means "a clinician should look at this
+   * soon". The text says why, for the care team; the client never sees it.
+   */
+  risk?: string;
+}
+
+/** A scale's risk signal: an answer at or below / at or above a threshold. */
+export interface ScaleRisk {
+  atOrBelow?: number;
+  atOrAbove?: number;
+  /** Why it matters, for the care team; the client never sees it. */
+  reason: string;
 }
 
 interface StepBase {
@@ -35,6 +48,7 @@ export interface ScaleStep extends StepBase {
   max: number;
   minLabel: string;
   maxLabel: string;
+  risk?: ScaleRisk;
 }
 
 export interface SingleStep extends StepBase {
@@ -59,6 +73,15 @@ export interface ChecklistStep extends StepBase {
 
 export type ExerciseStep = InfoStep | TextStep | ScaleStep | SingleStep | MultiStep | ChecklistStep;
 export type AnswerableStep = Exclude<ExerciseStep, InfoStep>;
+
+export const SHARING_MODES = ['private', 'reveal-when-both-done'] as const;
+export type SharingMode = (typeof SHARING_MODES)[number];
+
+/** Which sharing modes a couple exercise allows, and which one it recommends. */
+export interface SharingRule {
+  allowed: SharingMode[];
+  recommended: SharingMode;
+}
 
 export const AUDIENCES = ['individual', 'couple', 'either'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -96,6 +119,8 @@ export interface Exercise {
   minutes: number;
   source: ExerciseSource | null;
   safety: { requiresScreening: boolean; reason?: string };
+  /** For couple work: the sharing modes allowed and the one recommended (both allowed, private recommended, when absent). */
+  sharing?: SharingRule;
   /** Which schedules it suits; recurring ones carry at least one scale step, so answers make a trend. */
   recurrence: Recurrence[];
   steps: ExerciseStep[];

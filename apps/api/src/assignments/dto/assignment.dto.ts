@@ -71,6 +71,13 @@ export class CancelAssignmentDto {
 
 export class SubjectQuery extends SubjectRef {}
 
+export class BringQuery extends SubjectRef {
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'Only answers submitted on or after this date' })
+  @IsOmittable()
+  @IsCalendarDate(DATE_MESSAGE)
+  since?: string;
+}
+
 export class ListAssignmentsQuery extends IntersectionType(PageQuery, SubjectRef) {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'Only assignments given or due on or after this date' })
   @IsOmittable()

@@ -10,6 +10,7 @@ import { CareTeamSection } from './CareTeamEditor';
 import { CLIENT_LABELS } from './client-labels';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
+import { AlertsPanel } from '../safety/AlertsPanel';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { useAssignments } from '../homework/homework-api';
 import { EARLIEST_DATE_OF_BIRTH } from '@tandem/shared';
@@ -232,6 +233,7 @@ export default function ClientPage() {
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
         </section>
       )}
+      {onTeam && <AlertsPanel subject={{ clientId: c.id }} />}
       {(c.access !== 'via-couple' || isAdmin) && (
         <HomeworkSection subject={{ clientId: c.id }} canAssign={onTeam && c.status === 'active'} showAnswers={onTeam} />
       )}

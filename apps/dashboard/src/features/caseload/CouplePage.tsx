@@ -11,6 +11,7 @@ import { ClientPicker } from './ClientPicker';
 import { SafetyBadge } from './SafetyBadge';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
+import { AlertsPanel } from '../safety/AlertsPanel';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { formatDate } from '../../ui/dates';
 
@@ -135,6 +136,7 @@ export default function CouplePage() {
           <PortalLinkPanel key={m.clientId} clientId={m.clientId} name={m.preferredName ?? m.name.split(' ')[0]!} />
         ))}
       </section>
+      {onTeam && <AlertsPanel subject={{ coupleId: c.id }} showWho />}
       {(onTeam || isAdmin) && <HomeworkSection subject={{ coupleId: c.id }} canAssign={onTeam} showAnswers={onTeam} safety={c.safety.status} />}
       {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={onTeam} />}
     </section>

@@ -1,6 +1,8 @@
 import { Link } from 'react-router-dom';
 import { PageHeading } from '../../ui/forms';
 import { useMe } from '../auth/use-me';
+import { AlertsPanel } from '../safety/AlertsPanel';
+import { CrisisResourcesForm } from '../safety/CrisisResourcesForm';
 
 export default function HomePage() {
   const me = useMe().data!;
@@ -12,6 +14,7 @@ export default function HomePage() {
       <p className="lead">
         {me.practice.name} · signed in as {me.user.roles.join(' and ')}
       </p>
+      {isClinician && <AlertsPanel showWho />}
       <div className="cards">
         {isClinician && (
           <article className="card">
@@ -52,6 +55,7 @@ export default function HomePage() {
           </article>
         )}
       </div>
+      {isAdmin && <CrisisResourcesForm />}
     </section>
   );
 }

@@ -36,10 +36,14 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
   const chosen = library.data?.items.find((i) => i.id === exerciseId);
   const recurrences = chosen?.recurrence ?? (['once'] as Recurrence[]);
 
+  // Answers are never shared between partners of a couple screened as a concern.
+  const sharingModes = (chosen?.sharing.allowed ?? (['private', 'reveal-when-both-done'] as SharingMode[])).filter((m) => safety !== 'concern' || m === 'private');
+
   const pick = (id: string) => {
     setExerciseId(id);
     const item = library.data?.items.find((i) => i.id === id);
     if (item && !item.recurrence.includes(recurrence)) setRecurrence(item.recurrence[0]!);
+    if (item) setSharing(safety === 'concern' ? 'private' : item.sharing.recommended);
   };
 
   const submit = (event: FormEvent) => {
@@ -128,10 +132,18 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
         </>
       )}
       {isCouple && (
-        <SelectField label="Partners’ answers" value={sharing} onChange={(e) => setSharing(e.target.value as SharingMode)}>
-          <option value="private">Private: {SHARING_EXPLAINED.private}</option>
-          <option value="reveal-when-both-done">Shared when both are done: {SHARING_EXPLAINED['reveal-when-both-done']}</option>
-        </SelectField>
+        <>
+          <SelectField label="Partners’ answers" value={sharing} onChange={(e) => setSharing(e.target.value as SharingMode)} error={fieldError(error, 'sharing')}>
+            {sharingModes.map((mode) => (
+              <option key={mode} value={mode}>
+                {mode === 'private' ? 'Private' : 'Shared when both are done'}: {SHARING_EXPLAINED[mode]}
+                {chosen?.sharing.recommended === mode && sharingModes.length > 1 ? ' (recommended)' : ''}
+              </option>
+            ))}
+          </SelectField>
+          {safety === 'concern' && <p className="field__hint">This couple’s screening raised a concern, so each partner’s answers stay private.</p>}
+          {safety !== 'concern' && chosen && chosen.sharing.allowed.length === 1 && <p className="field__hint">This exercise keeps each partner’s answers private.</p>}
+        </>
       )}
       <button type="submit" className="button button--primary" disabled={assign.isPending || !exerciseId}>
         {assign.isPending ? 'Assigning…' : 'Assign'}

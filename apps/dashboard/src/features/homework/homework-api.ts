@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import type {
   AssignmentDetail,
   AssignmentSummary,
+  BroughtToSession,
   CreateAssignmentRequest,
   IssuedPortalLink,
   IssuePortalLinkRequest,
@@ -80,3 +81,7 @@ export function dayFromToday(days: number): string {
 }
 
 export { formatDate } from '../../ui/dates';
+
+/** What clients want to bring to the next session, from homework submitted since `since`. */
+export const useToBring = (subject: HomeworkSubject, since?: string) =>
+  useQuery({ queryKey: keys.homework.toBring({ ...subject, since }), queryFn: () => api.get<BroughtToSession>(`/assignments/to-bring${queryString({ ...subject, since })}`) });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
+import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
+import { CrisisHelp } from './CrisisHelp';
 import { ApiError, api } from '../../api/client';
 import { PageHeading, describeError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
@@ -277,16 +278,14 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
             </ul>
           </div>
         )}
+        {data.withPartner && (
+          <p className="notice sharing-notice" data-sharing={data.sharing ?? 'private'}>
+            <strong>Answer on your own.</strong> {SHARING_NOTICE[data.sharing ?? 'private']}
+          </p>
+        )}
         {data.steps.map((step) => (
           <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />
         ))}
-        {data.withPartner && (
-          <p className="muted">
-            {data.sharing === 'reveal-when-both-done'
-              ? 'Answer on your own. Once you have both submitted, you will each see the other’s answers here.'
-              : 'Answer on your own. Your answers go to your clinician only.'}
-          </p>
-        )}
         <div className="portal-save">
           <button type="submit" className="button button--primary" disabled={submitting}>
             {submitting ? 'Submitting…' : 'Submit my answers'}
@@ -314,6 +313,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
           )}
         </div>
       </form>
+      <CrisisHelp />
     </>
   );
 }
@@ -386,6 +386,7 @@ function Finished({ data }: { data: PortalOccurrence }) {
           )}
         </section>
       ))}
+      <CrisisHelp />
       <PortalLink to="/portal">Back to your exercises</PortalLink>
     </>
   );

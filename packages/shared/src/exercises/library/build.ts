@@ -82,3 +82,17 @@ export const SOURCES = {
 
 /** A 0–10 scale, the most common shape in the library. */
 export const zeroToTen = (id: string, prompt: string, low: string, high: string, required = true) => scale(id, prompt, [0, 10], [low, high], required);
+
+/** The last step of every built-in: what the client wants to bring to their next session (shown beside the clinician's next note). */
+export const bringToSession = () =>
+  text('bring-to-session', 'What do you want to bring to your next session?', {
+    required: false,
+    maxLength: 1000,
+    placeholder: 'For example: I want to talk about why Sunday evenings are so tense.',
+  });
+
+/** For the exercises about everyday hurts and conflicts: who should not do them, said before anything else. */
+export const EVERYDAY_ONLY =
+  'This exercise is for the ordinary hurts and disagreements of a close relationship. If your partner has ever hit you, threatened you or tried to control you, or if you are afraid of them, skip this exercise and tell your therapist privately instead. That is always the right choice.';
+
+export const everydayOnly = () => info('everyday-only', EVERYDAY_ONLY);

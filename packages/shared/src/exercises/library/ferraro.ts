@@ -1,10 +1,10 @@
 import type { Exercise } from '../steps.js';
-import { checklist, info, multi, single, SOURCES, text, zeroToTen } from './build.js';
+import { bringToSession, checklist, everydayOnly, info, multi, single, SOURCES, text, zeroToTen } from './build.js';
 
 export const FERRARO: Exercise[] = [
   {
     slug: 'present-hurt-past-hurt',
-    version: 1,
+    version: 2,
     title: 'Present hurt, past hurt',
     summary:
       'After a partner’s remark or lapse stings more than it seems it should, untangle how much of the pain belongs to today and how much echoes older wounds.',
@@ -15,6 +15,7 @@ export const FERRARO: Exercise[] = [
     safety: { requiresScreening: false },
     recurrence: ['once', 'weekly'],
     steps: [
+      everydayOnly(),
       info(
         'why',
         'The person closest to us can hurt us most, often without meaning to. When an everyday slight lands very hard, part of the pain may be an older hurt being touched again. The two arrive together so fast that they feel like one feeling. This exercise slows that moment down, once you have calmed, so you can look at each part.',
@@ -33,6 +34,9 @@ export const FERRARO: Exercise[] = [
           ['ashamed', 'Ashamed'],
           ['scared', 'Scared'],
           ['betrayed', 'Let down or betrayed'],
+          ['sad', 'Sad'],
+          ['misunderstood', 'Misunderstood'],
+          ['other', 'Something else'],
         ],
         { min: 1 },
       ),
@@ -42,11 +46,12 @@ export const FERRARO: Exercise[] = [
       }),
       zeroToTen('share-today', 'Looking back, how much of your reaction belongs to what happened today (rather than to older pain)?', 'Almost none of it', 'All of it'),
       text('needed', 'What did you need from your partner in that moment?', { maxLength: 800 }),
+      bringToSession(),
     ],
   },
   {
     slug: 'when-the-one-i-love-misses-me',
-    version: 1,
+    version: 2,
     title: 'When the one I love misses me',
     summary:
       'Notice the small moments when your partner was not attuned to you (the careless remark, the distracted listener, the missing comfort) and name what you needed.',
@@ -57,6 +62,7 @@ export const FERRARO: Exercise[] = [
     safety: { requiresScreening: false },
     recurrence: ['once', 'weekly'],
     steps: [
+      everydayOnly(),
       info(
         'why',
         'Every close relationship has moments when one partner misses the other: a sharp word in an argument, half-listening to good news, advice when comfort was wanted. These moments hurt, and they are also ordinary. Noticing them clearly, without deciding they mean the relationship is failing, is the first step to talking about them.',
@@ -77,11 +83,12 @@ export const FERRARO: Exercise[] = [
         ['no', 'No, and I don’t plan to'],
       ]),
       text('words', 'If you were to tell them now, what would you say? Try starting with “When … I felt … and what I needed was …”.', { required: false, maxLength: 800 }),
+      bringToSession(),
     ],
   },
   {
     slug: 'repair-after-a-small-hurt',
-    version: 1,
+    version: 2,
     title: 'Repair after a small hurt',
     summary: 'One partner names a recent everyday hurt; the other acknowledges it and apologises; both rate how repaired it feels.',
     theme: 'hurt-and-repair',
@@ -91,9 +98,14 @@ export const FERRARO: Exercise[] = [
     safety: { requiresScreening: false },
     recurrence: ['once', 'weekly'],
     steps: [
+      everydayOnly(),
       info(
         'why',
         'People who love each other still get it wrong sometimes. What protects a relationship is not avoiding every hurt but repairing: one of you says what stung, the other hears it and owns their part. Choose a small, everyday hurt for this, not a major breach of trust. Each of you answers on your own phone after you have talked.',
+      ),
+      info(
+        'apology-script',
+        'A repair has three parts. Whoever listens and apologises: first, say what you did, in plain words (“I made a joke about your cooking in front of our friends”). Second, say what it did to your partner, as you now understand it (“It embarrassed you, and it felt like I was not on your side”). Third, say what you will do next time (“If I want to tease, I will do it when we are alone, and gently”). No “but”, and no explaining why you did it, until your partner feels heard.',
       ),
       single('role', 'In this conversation, were you the one who was hurt, or the one who listened and apologised?', [
         ['hurt', 'I named a hurt'],
@@ -104,12 +116,13 @@ export const FERRARO: Exercise[] = [
         ['named', 'The hurt was named calmly, without a list of other complaints'],
         ['reflected', 'The listener said back what they heard'],
         ['acknowledged', 'The listener acknowledged the impact, even if it was not intended'],
-        ['apologised', 'There was a sincere apology'],
+        ['apologised', 'There was a sincere apology, in three parts: what was done, its impact, what will be different'],
         ['next-time', 'We agreed on something to try next time'],
       ]),
       zeroToTen('repaired', 'How repaired does this feel to you now?', 'Not at all', 'Fully repaired'),
       zeroToTen('close', 'How close do you feel to your partner right now?', 'Far apart', 'Very close'),
       text('helped', 'What helped most, or what is still missing?', { required: false, maxLength: 800 }),
+      bringToSession(),
     ],
   },
 ];

@@ -1,5 +1,5 @@
 import type { Exercise } from '../steps.js';
-import { info, multi, single, SOURCES, text, zeroToTen } from './build.js';
+import { bringToSession, info, multi, single, SOURCES, text, zeroToTen } from './build.js';
 
 const KINDS: Array<[string, string, string]> = [
   ['physical', 'Physical', 'touch, closeness, affection that is not sexual'],
@@ -12,7 +12,7 @@ const KINDS: Array<[string, string, string]> = [
 export const THERAPIST: Exercise[] = [
   {
     slug: 'kinds-of-intimacy',
-    version: 1,
+    version: 2,
     title: 'Kinds of intimacy',
     summary: 'Rate your comfort with physical, sexual, emotional, spiritual and intellectual intimacy, and choose one to grow.',
     theme: 'self-understanding',
@@ -33,11 +33,12 @@ export const THERAPIST: Exercise[] = [
         KINDS.map(([id, label]) => [id, label]),
       ),
       text('why-grow', 'Why that one, and what would a small step toward it look like?', { maxLength: 1000 }),
+      bringToSession(),
     ],
   },
   {
     slug: 'my-familys-rules-about-feelings',
-    version: 1,
+    version: 2,
     title: 'My family’s rules about feelings',
     summary: 'Look at how anger and sadness were met when you were growing up, and what you now believe about negative emotions.',
     theme: 'self-understanding',
@@ -51,13 +52,18 @@ export const THERAPIST: Exercise[] = [
         'why',
         'Many of us learned early that difficult feelings damage relationships: perhaps anger was frightening at home, or sadness was met with coldness. Those lessons can quietly block closeness as adults. Feelings like sadness, jealousy and anger are normal signals, not proof that something is broken. Seeing your early rules is the first step to choosing new ones.',
       ),
-      single('anger-met', 'When someone at home was angry, what usually happened?', [
-        ['explosive', 'It was loud, frightening or violent'],
-        ['silenced', 'It was hidden or not allowed'],
-        ['punished', 'Showing it got you punished or shamed'],
-        ['talked', 'It was talked through calmly'],
-        ['mixed', 'It varied a lot'],
-      ]),
+      multi(
+        'anger-met',
+        'When someone at home was angry, what usually happened? Choose all that fit.',
+        [
+          ['explosive', 'It was loud, frightening or violent'],
+          ['silenced', 'It was hidden or not allowed'],
+          ['punished', 'Showing it got you punished or shamed'],
+          ['talked', 'It was talked through calmly'],
+          ['mixed', 'It varied a lot'],
+        ],
+        { min: 1 },
+      ),
       single('sadness-met', 'When you were sad as a child, how did the adults around you respond?', [
         ['comfort', 'With comfort'],
         ['cold', 'With coldness or distance'],
@@ -80,11 +86,12 @@ export const THERAPIST: Exercise[] = [
       ),
       zeroToTen('comfort-sharing', 'How comfortable are you sharing a difficult feeling with your partner?', 'Not at all', 'Very comfortable'),
       text('new-belief', 'What would you like to believe about difficult feelings instead?', { required: false, maxLength: 600 }),
+      bringToSession(),
     ],
   },
   {
     slug: 'share-and-reflect',
-    version: 1,
+    version: 2,
     title: 'Share and reflect (weekly)',
     summary: 'One partner shares an emotional experience; the other reflects it back with empathy; both rate how understood they felt.',
     theme: 'communication',
@@ -98,6 +105,10 @@ export const THERAPIST: Exercise[] = [
         'why',
         'Closeness grows with practice. When one partner shares a feeling and the other responds with empathy, sharing feels safer the next time, and a positive loop begins. Take turns: the sharer describes one emotional experience from the week; the listener says back what they heard and what the sharer might be feeling, without fixing or defending. Then swap. Each of you answers separately.',
       ),
+      info(
+        'listening-rules',
+        'Rules for the listener: start with something from outside your relationship (work, a friend, a memory), not a complaint about each other. The sharer talks about one experience, not a list; no unloading everything at once. The listener does not fix, advise, defend or change the subject: say back what you heard, and guess at the feeling (“It sounds like you felt …”). Ask “Did I get that right?” and let the sharer correct you.',
+      ),
       single('role', 'Which role did you take first this week?', [
         ['sharer', 'I shared first'],
         ['listener', 'I listened first'],
@@ -107,6 +118,7 @@ export const THERAPIST: Exercise[] = [
       zeroToTen('understood', 'When you shared, how understood did you feel?', 'Not understood', 'Completely understood'),
       zeroToTen('listening', 'When you listened, how well do you think you understood your partner?', 'Not well', 'Very well'),
       text('hard', 'What was hardest about it?', { required: false, maxLength: 600 }),
+      bringToSession(),
     ],
   },
 ];

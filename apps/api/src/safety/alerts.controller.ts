@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Allow } from '../access/allow.decorator.js';
+import { CurrentActor } from '../access/actor.decorator.js';
+import type { StaffActor } from '../access/actor.js';
+import { RecordIdPipe } from '../common/uuid-param.js';
+import { AlertsService } from './alerts.service.js';
+import { AcknowledgeAlertDto, ListAlertsQuery } from './dto/safety.dto.js';
+
+@ApiTags('safety')
+@Controller('alerts')
+@Allow('clinician')
+export class AlertsController {
+  constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {}
+
+  @Get()
+  list(@CurrentActor() actor: StaffActor, @Query() query: ListAlertsQuery) {
+    return this.alerts.list(actor, query);
+  }
+
+  @Get('counts')
+  @Allow('staff')
+  counts(@CurrentActor() actor: StaffActor) {
+    return this.alerts.counts(actor);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  acknowledge(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: AcknowledgeAlertDto) {
+    return this.alerts.acknowledge(actor, id, dto);
+  }
+}
