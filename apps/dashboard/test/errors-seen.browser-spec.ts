@@ -23,40 +23,41 @@ describe('every error is seen, in a real browser', () => {
     const client = await newClient(env.t.db, practice, { name: 'Grace Liu', clinicians: [clinician] });
     await (await signIn(env.t, clinician))
       .post('/api/assignments')
-      .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: '', dueOn: day(0), recurrence: 'weekly', count: 1 })
+      .send({ clientId: client.id, exerciseId: 'builtin:trust-or-communication', instructions: '', dueOn: day(0), recurrence: 'weekly', count: 1 })
       .expect(201);
 
     const context = await env.browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
     const page = await context.newPage();
     const errors = watchForPageErrors(page);
     await page.goto(`${env.baseUrl}/p/${await newPortalLink(env.t.db, client, clinician)}`);
-    await page.getByRole('link', { name: /Small acts of care/ }).click();
-    await page.getByRole('heading', { level: 1, name: /Small acts of care/ }).waitFor();
-    // The person has scrolled to the end, where the cared-for scale is, and answered only that.
-    await page.getByRole('radiogroup', { name: 'How cared for did you feel today?' }).getByLabel('6', { exact: true }).check();
+    await page.getByRole('link', { name: /Trust or communication/ }).click();
+    await page.getByRole('heading', { level: 1, name: /Trust or communication/ }).waitFor();
+    // The person has scrolled to the end and answered only the last question.
+    await page.getByLabel('What is one small step you could take this week?').fill('Ask about her day before mine.');
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.getByRole('button', { name: 'Submit my answers' }).tap();
 
-    const first = page.getByRole('group', { name: 'What did you do today?' });
-    await first.getByText('“What did you do today?” needs an answer before you submit.').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.closest('[id^="step-"]')?.id)).toBe('step-act');
+    const first = page.locator('#step-trust');
+    await first.getByText('“How much do you trust your partner right now?” needs an answer before you submit.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.closest('[id^="step-"]')?.id)).toBe('step-trust');
     expect(await onScreen(page, first, page.locator('.portal-save'))).toBe(true);
 
-    const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: '4 answers need attention before you submit' }) });
+    const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: '5 answers need attention before you submit' }) });
     await summary.waitFor();
     const links = summary.getByRole('link');
     expect(await links.allInnerTexts()).toEqual([
-      '“What did you do today?” needs an answer before you submit.',
-      '“In a sentence, what exactly did you do?” needs an answer before you submit.',
-      '“How did it seem to land?” needs an answer before you submit.',
-      '“How connected did you feel to your partner today?” needs an answer before you submit.',
+      '“How much do you trust your partner right now?” needs an answer before you submit.',
+      '“How well do the two of you communicate about feelings and needs?” needs an answer before you submit.',
+      '“How safe does it feel to be vulnerable with your partner?” needs an answer before you submit.',
+      '“Which would you work on first?” needs an answer before you submit.',
+      '“Why that one? What makes it the place to start?” needs an answer before you submit.',
     ]);
-    await page.locator('.portal-save').getByRole('link', { name: '4 answers need attention: see the list at the top' }).waitFor();
+    await page.locator('.portal-save').getByRole('link', { name: '5 answers need attention: see the list at the top' }).waitFor();
     await snapshot(page, 'portal-submit-missing-phone');
 
-    await links.nth(2).tap();
-    expect(await page.evaluate(() => document.activeElement?.closest('[id^="step-"]')?.id)).toBe('step-landed');
-    expect(await onScreen(page, page.getByRole('group', { name: 'How did it seem to land?' }), page.locator('.portal-save'))).toBe(true);
+    await links.nth(3).tap();
+    expect(await page.evaluate(() => document.activeElement?.closest('[id^="step-"]')?.id)).toBe('step-first');
+    expect(await onScreen(page, page.getByRole('group', { name: 'Which would you work on first?' }), page.locator('.portal-save'))).toBe(true);
     expect(errors).toEqual([]);
   });
 

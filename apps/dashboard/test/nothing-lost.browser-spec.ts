@@ -36,7 +36,7 @@ describe('nothing typed is lost, in a real browser', () => {
     const start = page.getByRole('form', { name: 'Start a session note' });
     await start.getByLabel('Session date').fill('2026-11-20');
     await start.getByRole('button', { name: 'Start note' }).click();
-    await page.getByRole('heading', { name: /Session note, 2026-11-20/ }).waitFor();
+    await page.getByRole('heading', { name: /Session note, Nov 20, 2026/ }).waitFor();
     const noteId = new URL(page.url()).pathname.split('/').pop()!;
     const sections = async () => (await api.get(`/api/notes/${noteId}`)).body.sections as Record<string, string>;
 
@@ -52,7 +52,7 @@ describe('nothing typed is lost, in a real browser', () => {
     await page.locator('.breadcrumb').getByRole('link', { name: 'Grace Liu' }).click();
     await page.getByRole('heading', { level: 1, name: /Grace Liu/ }).waitFor();
     expect((await sections()).subjective).toBe('Grace says the week was calmer.');
-    await page.getByRole('link', { name: /2026-11-20/ }).click();
+    await page.getByRole('link', { name: /Nov 20, 2026/ }).click();
     expect(await page.getByLabel('Subjective').inputValue()).toBe('Grace says the week was calmer.');
 
     // A section past its limit: said on the section, not saved, and leaving asks instead of dropping it.
@@ -190,10 +190,10 @@ describe('nothing typed is lost, in a real browser', () => {
 
     // Submitting clears the local copy too.
     await again.route('**/draft', (route) => route.abort());
-    await again.getByRole('group', { name: 'What did you do today?' }).getByLabel('Helped out without being asked').check();
+    await again.getByRole('group', { name: 'Since your last entry, what did you do?' }).getByLabel('Helped out without being asked').check();
     await again.getByRole('group', { name: 'How did it seem to land?' }).getByLabel(/^Warmly/).check();
-    await again.getByRole('radiogroup', { name: 'How connected did you feel to your partner today?' }).getByLabel('7', { exact: true }).check();
-    await again.getByRole('radiogroup', { name: 'How cared for did you feel today?' }).getByLabel('6', { exact: true }).check();
+    await again.getByRole('radiogroup', { name: 'Since your last entry, how connected have you felt to your partner?' }).getByLabel('7', { exact: true }).check();
+    await again.getByRole('radiogroup', { name: 'Since your last entry, how cared for have you felt?' }).getByLabel('6', { exact: true }).check();
     expect(await portalStorage(again)).toBe(1);
     await again.getByRole('button', { name: 'Submit my answers' }).click();
     const saved = again.getByText(/Saved\. Your clinician will see your answers/);

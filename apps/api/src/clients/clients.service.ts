@@ -194,7 +194,7 @@ export class ClientsService {
    */
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
-    return this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit) => {
       const changed = await modify(
         tx,
         `UPDATE client SET status = $3,
@@ -229,8 +229,9 @@ export class ClientsService {
         // Discharge ends portal access for good: reactivating does not revive a link; the client needs a new one.
         if (status === 'discharged') await endPortalLinks(tx, audit, actor, id, { discharged: true });
       }
-      return this.detail(tx, actor, id, access);
     });
+    // Read after the commit: the homework counts come from another connection.
+    return this.detail(this.db, actor, id, access);
   }
 
   /** A date of birth from 1900 up to today in the practice's time zone. */

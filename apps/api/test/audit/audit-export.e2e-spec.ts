@@ -33,8 +33,8 @@ describe('the audit export', () => {
     const practice = await newPractice(t.db);
     const cookie = await adminCookie(practice);
     await t.db.query(
-      `INSERT INTO audit_event (practice_id, actor_kind, action, detail)
-       SELECT $1, 'system', 'test.filler', jsonb_build_object('n', g, 'pad', repeat('x', 2000)) FROM generate_series(1, $2::int) g`,
+      `INSERT INTO audit_event (practice_id, actor_kind, action, request_id, detail)
+       SELECT $1, 'system', 'test.filler', repeat('r', 2000), jsonb_build_object('n', g) FROM generate_series(1, $2::int) g`,
       [practice.id, EVENTS],
     );
     const base = await t.listen();

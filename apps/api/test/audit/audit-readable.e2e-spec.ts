@@ -68,7 +68,7 @@ describe('the audit log reads as an answer to “who saw or changed this?”', (
     const asClinician = await signIn(t, clinician);
     const note = await asClinician.post('/api/notes').send({ clientId: client.id, sessionDate: new Date().toISOString().slice(0, 10), format: 'free', kind: 'progress' });
     await asClinician.get(`/api/notes/${note.body.id}`);
-    await asClinician.post(`/api/clients/${client.id}/portal-link`);
+    expect((await asClinician.post(`/api/clients/${client.id}/portal-link`).send({})).status).toBe(201);
     const admin = await signIn(t, adminUser);
     const actions = async (action: string) => ((await admin.get('/api/audit').query({ action })).body as Page<AuditEventView>).items.map((e) => e.action);
     expect(await actions('note')).toEqual(['note.read', 'note.created']);

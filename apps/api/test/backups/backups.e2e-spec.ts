@@ -6,6 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../../../migrations/index.js';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/common/logger.js';
 import { aadFor, dataKey, FieldCipher } from '../../src/encryption/field-cipher.js';
@@ -23,6 +26,9 @@ import { day, smallActsAnswers } from '../homework/homework-helpers.js';
 const run = promisify(execFile);
 const cli = (name: string) => path.resolve('apps/api/dist/apps/api/src/cli', name);
 const newKey = () => crypto.randomBytes(32).toString('base64');
+
+/** A backup's file name: its time and the newest migration of its schema. */
+const BACKUP_NAME = new RegExp(`^tandem-\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z-schema-${MIGRATIONS.at(-1)!.name.match(/\d{13}$/)![0]}\\.tandem-backup$`);
 
 async function tablesIn(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -118,7 +124,7 @@ describe('backups', () => {
       backupFile = outcome.result.file;
       // The writers kept going while the backup ran: it blocked nobody.
       expect(acksDuringBackup).toBeGreaterThan(0);
-      expect(path.basename(backupFile)).toMatch(/^tandem-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-schema-1764001200000\.tandem-backup$/);
+      expect(path.basename(backupFile)).toMatch(BACKUP_NAME);
       expect((await fs.stat(backupFile)).mode & 0o777).toBe(0o600);
       // Encrypted: no row text, no name, no email is readable in the file.
       const bytes = await fs.readFile(backupFile);
@@ -274,25 +280,43 @@ describe('backups', () => {
     });
 
     it('a backup made before a newer migration restores through it', async () => {
-      // The same data as if taken before the backup_run table existed.
+      // The same data as if taken before the backup_run table existed: the schema of the migrations
+      // before it, with the tables and columns of every later migration taken out.
       const real = await openBackupFile(backupFile, keys);
+      const before = real.header.schema.migrations.indexOf('BackupRuns1764001200000');
+      expect(before).toBeGreaterThan(0);
+      const olderMigrations = real.header.schema.migrations.slice(0, before);
+      const shape = await scratchDatabase(t.databaseUrl);
+      let columns: Map<string, Set<string>>;
+      try {
+        const db = new DataSource({ ...dataSourceOptions(shape.url, 1), migrations: MIGRATIONS.slice(0, before) });
+        await db.initialize();
+        await db.runMigrations({ transaction: 'each' });
+        const rows = (await db.query(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'`)) as Array<{ table_name: string; column_name: string }>;
+        await db.destroy();
+        columns = new Map();
+        for (const r of rows) columns.set(r.table_name, (columns.get(r.table_name) ?? new Set()).add(r.column_name));
+      } finally {
+        await shape.drop();
+      }
       const lines: string[] = [];
       let skip = 0;
+      let keep: Set<string> | undefined;
       for await (const line of real.lines()) {
         if (skip > 0) {
           skip -= 1;
+          if (keep) lines.push(JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(line) as Record<string, unknown>).filter(([k]) => keep!.has(k)))));
           continue;
         }
-        if (line.startsWith('{"table":"backup_run"')) {
-          skip = (JSON.parse(line) as { rows: number }).rows;
-          continue;
-        }
-        lines.push(line);
+        const table = JSON.parse(line) as { table: string; rows: number };
+        keep = columns.get(table.table);
+        skip = table.rows;
+        if (keep) lines.push(line);
       }
       const older = {
         ...real.header,
-        schema: { version: real.header.schema.migrations.at(-2)!, migrations: real.header.schema.migrations.slice(0, -1) },
-        tables: real.header.tables.filter((t) => t.name !== 'backup_run'),
+        schema: { version: olderMigrations.at(-1)!, migrations: olderMigrations },
+        tables: real.header.tables.filter((t) => columns.has(t.name)),
       };
       const { file } = await writeBackupFile(path.join(tmp, 'older'), older, keys.current, (async function* () {
         for (const l of lines) yield l + '\n';
@@ -300,7 +324,7 @@ describe('backups', () => {
       const empty = await scratchDatabase(t.databaseUrl);
       try {
         const summary = await restoreBackup(await openBackupFile(file, keys), empty.url);
-        expect(summary.migratedAfter).toEqual(['BackupRuns1764001200000']);
+        expect(summary.migratedAfter).toEqual(MIGRATIONS.slice(before).map((m) => m.name));
         expect(await tablesIn(empty.url)).toBeGreaterThan(older.tables.length);
       } finally {
         await empty.drop();
@@ -396,7 +420,7 @@ describe('scheduled backups', () => {
     expect(good?.outcome).toBe('ok');
     const after = (await admin.get('/api/backups/status')).body;
     expect(after.attention).toBeNull();
-    expect(after.lastSuccess).toMatchObject({ at: '2026-11-28T13:02:00.000Z', fileName: expect.stringMatching(/^tandem-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z-schema-1764001200000\.tandem-backup$/) });
+    expect(after.lastSuccess).toMatchObject({ at: '2026-11-28T13:02:00.000Z', fileName: expect.stringMatching(BACKUP_NAME) });
     // Next: 03:30 in Chicago (CST, UTC-6) the next morning.
     expect(after.schedule.nextRunAt).toBe('2026-11-29T09:30:00.000Z');
     expect(t.logs().some((l) => (l as { event?: string }).event === 'backup.done')).toBe(true);

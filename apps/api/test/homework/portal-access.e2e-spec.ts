@@ -251,7 +251,7 @@ describe('portal links and the access rules', () => {
         [client.id],
       );
       expect(events).toEqual([
-        { action: 'client.discharged', actor_id: clinician.id, detail: {} },
+        { action: 'client.discharged', actor_id: clinician.id, detail: { homeworkCancelled: 0 } },
         { action: 'portal_link.revoked', actor_id: clinician.id, detail: { discharged: true } },
       ]);
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ALERT_NOTE_MAX_LENGTH, MAX_CRISIS_LINES, type CrisisResource } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
@@ -42,6 +42,7 @@ export class SetCrisisResourcesDto {
   @ApiProperty({ type: [CrisisLineDto] })
   @IsArray({ message: 'must list the crisis lines' })
   @ArrayMaxSize(MAX_CRISIS_LINES, { message: `can list at most ${MAX_CRISIS_LINES} lines` })
+  @IsObject({ each: true, message: 'must list each line with its name and phone number' })
   @ValidateNested({ each: true })
   @Type(() => CrisisLineDto)
   lines: CrisisLineDto[];
