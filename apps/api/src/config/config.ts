@@ -28,6 +28,22 @@ export interface AppConfig {
   dataKeyFile?: string;
   /** Generate the key file on first start (embedded database only). */
   createDataKeyFile: boolean;
+  /** Outgoing email. Without an SMTP URL nothing is sent (messages wait in the queue); `npm start` then runs a local mail catcher. */
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  smtpUrl?: string;
+  from: string;
+  /** Tries per message before it is marked failed; the wait doubles from retrySeconds, up to an hour. */
+  maxAttempts: number;
+  retrySeconds: number;
+  /** Run MailDev when no SMTP URL is set (`npm start` only). */
+  catcher: boolean;
+  catcherWebPort: number;
+  catcherSmtpPort: number;
+  /** How long a password-reset link works. */
+  resetMinutes: number;
 }
 
 const bool = z
@@ -66,6 +82,23 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9+/=]{43,44})*$/, 'must be base64 of 32 random bytes (several separated by commas, current first)')
     .optional(),
   TANDEM_DATA_KEY_FILE: z.string().min(1).optional(),
+  TANDEM_SMTP_URL: z
+    .url()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  TANDEM_MAIL_FROM: z
+    .string()
+    .regex(/^([^<>@\r\n]{1,100} <[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address (tandem@example.org) or a name and address (Tandem <tandem@example.org>)')
+    .optional(),
+  TANDEM_MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  TANDEM_MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  TANDEM_MAIL_CATCHER: bool.default(true),
+  TANDEM_MAIL_CATCHER_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
+  TANDEM_MAIL_CATCHER_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  TANDEM_RESET_MINUTES: z.coerce.number().int().min(5).max(240).default(30),
+}).refine((e) => !e.TANDEM_SMTP_URL || e.TANDEM_MAIL_FROM, {
+  path: ['TANDEM_MAIL_FROM'],
+  message: 'is required when TANDEM_SMTP_URL is set (the address Tandem sends from)',
 });
 
 export class ConfigError extends Error {}
@@ -109,6 +142,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : path.join(path.resolve(e.TANDEM_DATA_DIR), 'keys', 'data-key.json'),
     createDataKeyFile: !e.DATABASE_URL && !e.TANDEM_DATA_KEY_FILE,
+    mail: {
+      smtpUrl: e.TANDEM_SMTP_URL,
+      from: e.TANDEM_MAIL_FROM ?? 'Tandem <tandem@localhost>',
+      maxAttempts: e.TANDEM_MAIL_MAX_ATTEMPTS,
+      retrySeconds: e.TANDEM_MAIL_RETRY_SECONDS,
+      catcher: e.TANDEM_MAIL_CATCHER,
+      catcherWebPort: e.TANDEM_MAIL_CATCHER_PORT,
+      catcherSmtpPort: e.TANDEM_MAIL_CATCHER_SMTP_PORT,
+      resetMinutes: e.TANDEM_RESET_MINUTES,
+    },
   };
 }
 
