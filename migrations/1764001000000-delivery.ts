@@ -35,6 +35,7 @@ export class Delivery1764001000000 implements MigrationInterface {
         params jsonb NOT NULL DEFAULT '{}',
         secret_key_id text,
         secret_enc bytea,
+        unsubscribe_hash bytea,
         requested_by uuid,
         not_before timestamptz NOT NULL DEFAULT now(),
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -51,6 +52,7 @@ export class Delivery1764001000000 implements MigrationInterface {
     await q.query(`CREATE INDEX delivery_problems ON delivery (practice_id, ended_at DESC, id DESC) WHERE status IN ('failed', 'opted_out')`);
     await q.query(`CREATE INDEX delivery_problems_by_client ON delivery (practice_id, client_id, ended_at DESC, id DESC) WHERE status IN ('failed', 'opted_out')`);
     await q.query(`CREATE INDEX delivery_queued ON delivery (practice_id, not_before) WHERE status = 'queued'`);
+    await q.query(`CREATE UNIQUE INDEX delivery_unsubscribe ON delivery (unsubscribe_hash) WHERE unsubscribe_hash IS NOT NULL`);
     await q.query(`CREATE INDEX delivery_secret_key ON delivery (secret_key_id) WHERE secret_key_id IS NOT NULL`);
 
     await q.query(`
@@ -73,9 +75,11 @@ export class Delivery1764001000000 implements MigrationInterface {
     await q.query(`ALTER TABLE staff_user ADD COLUMN digest_enabled boolean NOT NULL DEFAULT false`);
     await q.query(`CREATE INDEX staff_user_digest ON staff_user (practice_id, id) WHERE digest_enabled AND active`);
     await q.query(`ALTER TABLE assignment ADD COLUMN remind boolean NOT NULL DEFAULT false`);
+    await q.query(`CREATE INDEX occurrence_open_by_due ON assignment_occurrence (practice_id, due_on) WHERE pending > 0 AND NOT cancelled`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX occurrence_open_by_due`);
     await q.query(`ALTER TABLE assignment DROP COLUMN remind`);
     await q.query(`DROP INDEX staff_user_digest`);
     await q.query(`ALTER TABLE staff_user DROP COLUMN digest_enabled`);

@@ -29,6 +29,7 @@ import type { CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto
 import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
 import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 
 interface AssignmentRow {
   id: string;
@@ -136,6 +137,7 @@ export class AssignmentsService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(RemindersService) private readonly reminders: RemindersService,
   ) {}
 
   async create(actor: StaffActor, dto: CreateAssignmentDto): Promise<AssignmentDetail> {
@@ -161,8 +163,8 @@ export class AssignmentsService {
     await this.writes.transaction(actor, async (tx, audit) => {
       const members = await this.lockMembers(tx, actor.practiceId, subject, exercise);
       await tx.query(
-        `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, remind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           actor.practiceId,
           id,
@@ -176,6 +178,7 @@ export class AssignmentsService {
           planned.length,
           isCouple ? (dto.sharing ?? 'private') : null,
           actor.userId,
+          dto.remind === true,
         ],
       );
       await tx.query(
@@ -202,8 +205,11 @@ export class AssignmentsService {
         recordType: 'assignment',
         recordId: id,
         subjectId: isCouple ? subject.coupleId : subject.clientId,
-        detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length },
+        detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length, remind: dto.remind === true },
       });
+      if (dto.remind) {
+        await this.reminders.assigned(tx, audit, { practiceId: actor.practiceId, assignmentId: id, assignedBy: actor.userId, coupleId: isCouple ? subject.coupleId : null });
+      }
     });
     return this.get(actor, id);
   }

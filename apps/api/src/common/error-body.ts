@@ -24,7 +24,7 @@ const DATABASE_DOWN_CODES = new Set([
   '08004',
 ]);
 
-function isDatabaseUnavailable(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   if (e.code && DATABASE_DOWN_CODES.has(e.code)) return true;
