@@ -110,7 +110,8 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     } catch (error) {
       const code = mailErrorCode(error);
       this.log.warn(`delivery ${row.id} (${row.message_kind}) try ${attempts} failed: ${code}`);
-      if (attempts >= this.config.mail.maxAttempts) return this.end(row, 'failed', code);
+      // A permanent refusal (5xx: no such mailbox) will not change on a retry.
+      if (attempts >= this.config.mail.maxAttempts || code.startsWith('smtp_5')) return this.end(row, 'failed', code);
       await this.persist(() => this.db.query(`UPDATE delivery SET last_error_code = $3, updated_at = now() WHERE practice_id = $1 AND id = $2`, [row.practice_id, row.id, code]));
       throw new Error(`delivery ${row.id} will be retried (${code})`);
     }
