@@ -9,6 +9,9 @@ import NotFoundPage from './NotFoundPage';
 
 const SignInPage = lazy(() => import('../features/auth/SignInPage'));
 const SetPasswordPage = lazy(() => import('../features/auth/SetPasswordPage'));
+const ResetPasswordPage = lazy(() => import('../features/auth/ResetPasswordPage'));
+const ForgotPasswordPage = lazy(() => import('../features/auth/ResetPasswordPage').then((m) => ({ default: m.ForgotPasswordPage })));
+const UnsubscribePage = lazy(() => import('../features/delivery/UnsubscribePage'));
 const HomePage = lazy(() => import('../features/home/HomePage'));
 const StaffPage = lazy(() => import('../features/staff/StaffPage'));
 const MyCaseloadPage = lazy(() => import('../features/caseload/MyCaseloadPage'));
@@ -55,6 +58,9 @@ export function App() {
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/set-password" element={<SetPasswordPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
+            <Route path="/unsubscribe" element={<UnsubscribePage />} />
             <Route element={<RequireStaff />}>
               <Route element={<AppShell />}>
                 <Route index element={<HomePage />} />

@@ -10,6 +10,7 @@ import { CareTeamSection } from './CareTeamEditor';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
+import { SendLinkButton } from '../delivery/SendLinkButton';
 
 interface EditProps {
   client: ClientDetail;
@@ -180,6 +181,7 @@ export default function ClientPage() {
         <section className="panel" aria-labelledby="portal-heading">
           <h2 id="portal-heading">Portal link</h2>
           <p className="muted">{c.preferredName ?? c.name.split(' ')[0]} does homework on a phone through a private link: no account or password.</p>
+          <SendLinkButton path={`/clients/${c.id}/portal-link/send`} label="Send link" />
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
         </section>
       )}
