@@ -17,6 +17,8 @@ export interface CaughtMail {
 export class MailSink {
   readonly received: CaughtMail[] = [];
   readonly refuse = new Set<string>();
+  /** Holds each message this long before accepting it, to widen the window between sending and recording. */
+  acceptDelayMs = 0;
   private server?: SMTPServer;
   port = 0;
 
@@ -40,8 +42,10 @@ export class MailSink {
           simpleParser(raw)
             .then((mail: ParsedMail) => {
               const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
-              this.received.push({ to: to?.value[0]?.address ?? '', subject: mail.subject ?? '', text: mail.text ?? '', headers: mail.headers, raw });
-              callback();
+              setTimeout(() => {
+                this.received.push({ to: to?.value[0]?.address ?? '', subject: mail.subject ?? '', text: mail.text ?? '', headers: mail.headers, raw });
+                callback();
+              }, this.acceptDelayMs);
             })
             .catch(callback);
         });
