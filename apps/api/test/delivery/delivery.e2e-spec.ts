@@ -209,6 +209,9 @@ describe('email delivery', () => {
     // The exercise title as the assignment keeps it carries a marker too.
     await t.db.query(`UPDATE assignment SET exercise = jsonb_set(exercise, '{title}', to_jsonb($2::text)) WHERE id = $1`, [assigned.body.id, `Title ${MARKER}`]);
 
+    // A note about Eli holds the marker too.
+    const note = await staff.post('/api/notes').send({ clientId: eli.id, sessionDate: '2026-11-20', format: 'SOAP', kind: 'progress' });
+    expect((await staff.patch(`/api/notes/${note.body.id}`).send({ sections: { subjective: `Said ${MARKER}` }, version: 1 })).status).toBe(200);
     const reminders = t.app.get(RemindersService);
     const at = (local: string) => jest.spyOn(clock, 'now').mockReturnValue(new Date(`${local}-05:00`));
     try {

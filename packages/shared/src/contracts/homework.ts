@@ -41,6 +41,8 @@ export interface CreateAssignmentRequest {
   count?: number;
   /** Couples only. */
   sharing?: SharingMode;
+  /** Email each client (by their own reminder settings): now, on the due morning, and once if overdue. */
+  remind?: boolean;
 }
 
 export interface RescheduleAssignmentRequest {

@@ -11,6 +11,7 @@ import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { SendLinkButton } from '../delivery/SendLinkButton';
+import { ReminderSettingsPanel } from '../delivery/ReminderSettingsPanel';
 
 interface EditProps {
   client: ClientDetail;
@@ -183,6 +184,7 @@ export default function ClientPage() {
           <p className="muted">{c.preferredName ?? c.name.split(' ')[0]} does homework on a phone through a private link: no account or password.</p>
           <SendLinkButton path={`/clients/${c.id}/portal-link/send`} label="Send link" />
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
+          {c.access !== 'via-couple' && <ReminderSettingsPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} canEdit={canEdit} />}
         </section>
       )}
       {(c.access !== 'via-couple' || isAdmin) && (
