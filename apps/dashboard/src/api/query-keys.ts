@@ -36,6 +36,11 @@ export const keys = {
     trends: (subject: object) => ['homework', 'trends', subject] as const,
   },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
+  attention: {
+    all: () => ['attention'] as const,
+    list: () => ['attention', 'list'] as const,
+    count: () => ['attention', 'count'] as const,
+  },
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { PageHeading } from '../../ui/forms';
 import { useMe } from '../auth/use-me';
+import { AttentionQueue } from './AttentionQueue';
 
 export default function HomePage() {
   const me = useMe().data!;
@@ -12,6 +13,12 @@ export default function HomePage() {
       <p className="lead">
         {me.practice.name} · signed in as {me.user.roles.join(' and ')}
       </p>
+      {isClinician && (
+        <section aria-labelledby="attention-heading">
+          <h2 id="attention-heading">What needs you</h2>
+          <AttentionQueue />
+        </section>
+      )}
       <div className="cards">
         {isClinician && (
           <article className="card">
