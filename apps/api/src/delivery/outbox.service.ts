@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
-import type { FieldCipher } from '../encryption/field-cipher.js';
+import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
 import { DeliveryQueue } from './delivery-queue.service.js';
 import type { MessageKind, RecipientKind } from './message-kinds.js';
 
@@ -24,7 +24,7 @@ export interface OutboxMessage {
   notBefore?: Date;
 }
 
-export const secretAad = (practiceId: string, deliveryId: string) => `delivery:${practiceId}:${deliveryId}:secret`;
+export const secretAad = (practiceId: string, deliveryId: string) => aadFor('delivery', practiceId, deliveryId, 'secret');
 
 /**
  * The one way a feature sends email: `enqueue(tx, message)` inside the
