@@ -38,6 +38,7 @@ export function ReminderSettingsPanel({ clientId, name, canEdit }: { clientId: s
           ))}
         </select>
       </label>
+      <p className="field__hint">Practice time. Nothing is sent between 21:00 and 08:00. Reminders go only for homework assigned with reminders ticked.</p>
     </fieldset>
   );
 }

@@ -21,7 +21,8 @@ export function SendLinkButton({ path, label }: { path: string; label: string })
       </button>
       {send.data && (
         <p className="muted" role="status">
-          Emailed to {send.data.queued.map((q) => q.name).join(' and ')}: each gets their own link.
+          Emailed to {send.data.queued.map((q) => q.name).join(' and ')}
+          {send.data.queued.length > 1 ? ': each gets their own link.' : '.'} The link in the email replaces any earlier one.
         </p>
       )}
     </div>
