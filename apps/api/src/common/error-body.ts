@@ -24,10 +24,14 @@ const DATABASE_DOWN_CODES = new Set([
   '08004',
 ]);
 
+const RELEASED_RUNNER = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   if (e.code && DATABASE_DOWN_CODES.has(e.code)) return true;
+  // A connection lost inside a transaction: TypeORM releases its query runner, and the transaction's next statement says so.
+  if (RELEASED_RUNNER.has((e as { name?: string }).name ?? '')) return true;
   if (e.driverError) return isDatabaseUnavailable(e.driverError);
   const message = e.message ?? '';
   return (
