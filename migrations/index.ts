@@ -8,6 +8,8 @@ import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individ
 import { PracticeLocale1764000920000 } from './1764000920000-practice-locale.js';
 import { BackupRuns1764001200000 } from './1764001200000-backup-runs.js';
 import { Safety1764001400000 } from './1764001400000-safety.js';
+import { Delivery1764001000000 } from './1764001000000-delivery.js';
+import { AttentionQueue1764001300000 } from './1764001300000-attention-queue.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -19,6 +21,8 @@ export const MIGRATIONS = [
   Homework1764000500000,
   IndividualHomeworkActivity1764000600000,
   PracticeLocale1764000920000,
+  Delivery1764001000000,
   BackupRuns1764001200000,
+  AttentionQueue1764001300000,
   Safety1764001400000,
 ];

@@ -149,12 +149,15 @@ function setSteps(practices: number, today: string): Step[] {
   ];
 }
 
+/** Days after which the bench's answers count as reviewed: the attention queue holds the last two weeks. */
+export const REVIEWED_AFTER_DAYS = 14;
+
 /** Answers and drafts of one practice, sealed like the portal seals them, inserted in one statement. */
 async function seedResponses(db: pg.Pool, cipher: FieldCipher, p: number, today: string): Promise<number> {
   const practiceId = benchId('practice', p);
-  const cols = { id: [] as string[], assignment: [] as string[], seq: [] as number[], client: [] as string[], couple: [] as Array<string | null>, status: [] as string[], enc: [] as Buffer[], submission: [] as Array<string | null>, at: [] as string[] };
+  const cols = { id: [] as string[], assignment: [] as string[], seq: [] as number[], client: [] as string[], couple: [] as Array<string | null>, status: [] as string[], enc: [] as Buffer[], submission: [] as Array<string | null>, at: [] as string[], reviewer: [] as string[] };
   const todayMs = Date.parse(`${today}T00:00:00Z`);
-  const add = (ex: Exercise, assignment: string, n: number, j: number, members: string[], couple: string | null) => {
+  const add = (ex: Exercise, assignment: string, n: number, j: number, members: string[], couple: string | null, reviewer: string) => {
     for (let seq = 1; seq <= P.occurrences; seq++) {
       members.forEach((client, m) => {
         const status = responseFor(j === n - 1, seq, m, couple !== null);
@@ -170,6 +173,7 @@ async function seedResponses(db: pg.Pool, cipher: FieldCipher, p: number, today:
         cols.enc.push(sealAnswers(cipher, practiceId, id, answers).ciphertext);
         cols.submission.push(status === 'submitted' ? crypto.randomUUID() : null);
         cols.at.push(new Date(todayMs + (dueIn(n, j, seq) - 1) * 86_400_000 + 19.5 * 3_600_000).toISOString());
+        cols.reviewer.push(reviewer);
       });
     }
   };
@@ -177,28 +181,34 @@ async function seedResponses(db: pg.Pool, cipher: FieldCipher, p: number, today:
   const clientEx = exercise(CLIENT_EXERCISE);
   for (let k = 0; k < P.couples; k++) {
     for (let j = 0; j < P.coupleAssignments; j++) {
-      add(coupleEx, benchId('assignment_couple', p, k, j), P.coupleAssignments, j, [benchId('client', p, 2 * k), benchId('client', p, 2 * k + 1)], benchId('couple', p, k));
+      add(coupleEx, benchId('assignment_couple', p, k, j), P.coupleAssignments, j, [benchId('client', p, 2 * k), benchId('client', p, 2 * k + 1)], benchId('couple', p, k), benchId('staff', p, 1 + (k % P.clinicians)));
     }
   }
   for (let i = P.firstHomeworkClient; i < P.firstHomeworkClient + P.homeworkClients; i++) {
-    for (let j = 0; j < P.clientAssignments; j++) add(clientEx, benchId('assignment_client', p, i, j), P.clientAssignments, j, [benchId('client', p, i)], null);
+    for (let j = 0; j < P.clientAssignments; j++) add(clientEx, benchId('assignment_client', p, i, j), P.clientAssignments, j, [benchId('client', p, i)], null, benchId('staff', p, 1 + (i % P.clinicians)));
   }
   await db.query(
-    `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, status, key_id, answers_enc, version, submission_id, created_at, updated_at, submitted_at)
-     SELECT $1, id, assignment_id, seq, client_id, couple_id, status, $2, enc, 2, submission_id, at - interval '1 hour', at, CASE WHEN status = 'submitted' THEN at END
-       FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::uuid[], $7::uuid[], $8::text[], $9::bytea[], $10::uuid[], $11::timestamptz[])
-            AS r(id, assignment_id, seq, client_id, couple_id, status, enc, submission_id, at)`,
-    [practiceId, cipher.currentKeyId, cols.id, cols.assignment, cols.seq, cols.client, cols.couple, cols.status, cols.enc, cols.submission, cols.at],
+    // Answers older than two weeks were reviewed by the subject's clinician the day after they came in; newer ones wait in the queue.
+    `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, status, key_id, answers_enc, version, submission_id, created_at, updated_at, submitted_at,
+                           reviewed_at, reviewed_by)
+     SELECT $1, id, assignment_id, seq, client_id, couple_id, status, $2, enc, 2, submission_id, at - interval '1 hour', at, CASE WHEN status = 'submitted' THEN at END,
+            CASE WHEN status = 'submitted' AND at < $13::date - ${REVIEWED_AFTER_DAYS} THEN at + interval '1 day' END,
+            CASE WHEN status = 'submitted' AND at < $13::date - ${REVIEWED_AFTER_DAYS} THEN reviewer END
+       FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::uuid[], $7::uuid[], $8::text[], $9::bytea[], $10::uuid[], $11::timestamptz[], $12::uuid[])
+            AS r(id, assignment_id, seq, client_id, couple_id, status, enc, submission_id, at, reviewer)`,
+    [practiceId, cipher.currentKeyId, cols.id, cols.assignment, cols.seq, cols.client, cols.couple, cols.status, cols.enc, cols.submission, cols.at, cols.reviewer, today],
   );
   return cols.id.length;
 }
 
-/** A year of weekly session notes for the homework clients and the first couples: signed, but for this week's draft. */
+/** A year of weekly session notes for the homework clients and the first couples: signed, but for this week's draft and, for every third subject, last week's too. */
 async function seedNotes(db: pg.Pool, cipher: FieldCipher, p: number, today: string): Promise<number> {
   const practiceId = benchId('practice', p);
-  const cols = { id: [] as string[], client: [] as Array<string | null>, couple: [] as Array<string | null>, author: [] as string[], date: [] as string[], kind: [] as string[], enc: [] as Buffer[] };
+  const cols = { id: [] as string[], client: [] as Array<string | null>, couple: [] as Array<string | null>, author: [] as string[], date: [] as string[], kind: [] as string[], enc: [] as Buffer[], draft: [] as boolean[] };
+  let subjects = 0;
   const todayMs = Date.parse(`${today}T00:00:00Z`);
   const add = (client: string | null, couple: string | null, author: string, weeks: number) => {
+    const lateSigner = subjects++ % 3 === 0;
     for (let w = 0; w < weeks; w++) {
       const id = crypto.randomUUID();
       const sections = Object.fromEntries(NOTE_TEMPLATES.SOAP.map((s) => [s.key, `Week ${weeks - w}: ${s.label.toLowerCase()} recorded in session.`]));
@@ -208,6 +218,7 @@ async function seedNotes(db: pg.Pool, cipher: FieldCipher, p: number, today: str
       cols.author.push(author);
       cols.date.push(new Date(todayMs - w * 7 * 86_400_000).toISOString().slice(0, 10));
       cols.kind.push(w % 5 === 4 ? 'psychotherapy' : 'progress');
+      cols.draft.push(w === 0 || (w === 1 && lateSigner));
       cols.enc.push(cipher.encrypt(JSON.stringify(sections), aadFor('session_note', practiceId, id, 'sections')).ciphertext);
     }
   };
@@ -218,12 +229,12 @@ async function seedNotes(db: pg.Pool, cipher: FieldCipher, p: number, today: str
   await db.query(
     `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, status, key_id, sections_enc, signed_at, signed_by, created_at, updated_at)
      SELECT $1, id, client_id, couple_id, author_id, session_date, 'SOAP', kind,
-            CASE WHEN session_date = $2::date THEN 'draft' ELSE 'signed' END, $3, enc,
-            CASE WHEN session_date < $2::date THEN session_date + time '18:00' END, CASE WHEN session_date < $2::date THEN author_id END,
+            CASE WHEN draft THEN 'draft' ELSE 'signed' END, $2, enc,
+            CASE WHEN NOT draft THEN session_date + time '18:00' END, CASE WHEN NOT draft THEN author_id END,
             session_date + time '17:00', session_date + time '18:00'
-       FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::date[], $9::text[], $10::bytea[])
-            AS n(id, client_id, couple_id, author_id, session_date, kind, enc)`,
-    [practiceId, today, cipher.currentKeyId, cols.id, cols.client, cols.couple, cols.author, cols.date, cols.kind, cols.enc],
+       FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::date[], $8::text[], $9::bytea[], $10::boolean[])
+            AS n(id, client_id, couple_id, author_id, session_date, kind, enc, draft)`,
+    [practiceId, cipher.currentKeyId, cols.id, cols.client, cols.couple, cols.author, cols.date, cols.kind, cols.enc, cols.draft],
   );
   return cols.id.length;
 }

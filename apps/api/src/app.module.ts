@@ -19,6 +19,8 @@ import { AssignmentsModule } from './assignments/assignments.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { BackupsModule } from './backups/backups.module.js';
 import { SafetyModule } from './safety/safety.module.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
+import { AttentionModule } from './attention/attention.module.js';
 
 @Module({})
 export class AppModule {
@@ -45,6 +47,8 @@ export class AppModule {
         PortalModule,
         BackupsModule,
         SafetyModule,
+        DeliveryModule,
+        AttentionModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

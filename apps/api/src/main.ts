@@ -7,6 +7,7 @@ import { resolveDatabase } from './database/resolve-database.js';
 import { createApp } from './bootstrap.js';
 import { formatSignIns, hasAnyPractice, seedDemo } from './demo/seed-demo.js';
 import { FIELD_CIPHER } from './encryption/encryption.service.js';
+import { startMailCatcher, type RunningCatcher } from './delivery/mail-catcher.js';
 
 const SUPPORTED_NODE_MAJOR = 24;
 
@@ -36,8 +37,17 @@ function readConfig(): AppConfig {
 
 async function main() {
   refuseOldNode();
-  const config = readConfig();
+  let config = readConfig();
   const logger = createLogger(config.logLevel);
+  let catcher: RunningCatcher | undefined;
+  if (!config.mail.smtpUrl && config.mail.catcher) {
+    try {
+      catcher = await startMailCatcher(config, logger);
+      config = { ...config, mail: { ...config.mail, smtpUrl: catcher.smtpUrl } };
+    } catch (error) {
+      logger.warn({ code: (error as { code?: string }).code }, 'the mail catcher could not start; email waits in the queue');
+    }
+  }
   const started = Date.now();
   const database = await resolveDatabase(config, logger);
   let closing = false;
@@ -47,6 +57,7 @@ async function main() {
     logger.info({ signal }, 'shutting down');
     await app?.close().catch((e: unknown) => logger.error({ err: e }, 'error while closing'));
     await database.stop().catch((e: unknown) => logger.error({ err: e }, 'error while stopping PostgreSQL'));
+    await catcher?.stop().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -66,6 +77,8 @@ async function main() {
   logger.info({ port: config.port, embedded: database.embedded, ms: Date.now() - started }, 'Tandem is ready');
   if (seed) process.stdout.write(formatSignIns(seed.signIns, url) + '\n');
   else process.stdout.write(`\n  Tandem is ready at ${url}\n\n`);
+  if (catcher) process.stdout.write(`  Email Tandem sends is caught here (nothing leaves this machine): ${catcher.webUrl}\n\n`);
+  else if (!config.mail.smtpUrl) process.stdout.write(`  No SMTP server configured (TANDEM_SMTP_URL): email waits in the queue.\n\n`);
 }
 
 main().catch((error: unknown) => {

@@ -32,6 +32,7 @@ import type { BringQuery, CreateAssignmentDto, ListAssignmentsQuery, RescheduleA
 import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
 import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 
 interface AssignmentRow {
   id: string;
@@ -70,6 +71,7 @@ interface ResponseRow {
   answers_enc: Buffer;
   created_at: Date;
   submitted_at: Date | null;
+  reviewed_at: Date | null;
 }
 
 /** Every assignment read: the subject's name and progress counts come along in one query. `$2` is today. */
@@ -140,6 +142,7 @@ export class AssignmentsService {
     @Inject(ExercisesService) private readonly exercises: ExercisesService,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @Inject(RemindersService) private readonly reminders: RemindersService,
   ) {}
 
   async create(actor: StaffActor, dto: CreateAssignmentDto): Promise<AssignmentDetail> {
@@ -165,8 +168,8 @@ export class AssignmentsService {
     await this.writes.transaction(actor, async (tx, audit) => {
       const members = await this.lockMembers(tx, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
       await tx.query(
-        `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, remind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           actor.practiceId,
           id,
@@ -180,6 +183,7 @@ export class AssignmentsService {
           planned.length,
           isCouple ? (dto.sharing ?? 'private') : null,
           actor.userId,
+          dto.remind === true,
         ],
       );
       await tx.query(
@@ -206,8 +210,11 @@ export class AssignmentsService {
         recordType: 'assignment',
         recordId: id,
         subjectId: isCouple ? subject.coupleId : subject.clientId,
-        detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length },
+        detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length, remind: dto.remind === true },
       });
+      if (dto.remind) {
+        await this.reminders.assigned(tx, audit, { practiceId: actor.practiceId, assignmentId: id, assignedBy: actor.userId, coupleId: isCouple ? subject.coupleId : null });
+      }
     });
     return this.get(actor, id);
   }
@@ -248,7 +255,7 @@ export class AssignmentsService {
       ) as Promise<Array<{ seq: number; opens_on: string; due_on: string; cancelled: boolean }>>,
       this.members(this.db, actor.practiceId, id),
       this.db.query(
-        `SELECT practice_id, id, seq, client_id, status, key_id, ${answersVisible ? 'answers_enc' : `''::bytea AS answers_enc`}, created_at, submitted_at
+        `SELECT practice_id, id, seq, client_id, status, key_id, ${answersVisible ? 'answers_enc' : `''::bytea AS answers_enc`}, created_at, submitted_at, reviewed_at
            FROM response WHERE practice_id = $1 AND assignment_id = $2`,
         [actor.practiceId, id],
       ) as Promise<ResponseRow[]>,
@@ -273,6 +280,8 @@ export class AssignmentsService {
             status: memberStatus({ dueOn: o.due_on, cancelled: o.cancelled }, response, today),
             startedAt: response?.created_at.toISOString() ?? null,
             submittedAt: response?.submitted_at?.toISOString() ?? null,
+            responseId: response?.id ?? null,
+            reviewedAt: response?.reviewed_at?.toISOString() ?? null,
             answers,
           };
         });

@@ -40,6 +40,8 @@ export interface AppConfig {
   createDataKeyFile: boolean;
   /** Backups: see backups/ and the README. */
   backup: BackupConfig;
+  /** Outgoing email. Without an SMTP URL nothing is sent (messages wait in the queue); `npm start` then runs a local mail catcher. */
+  mail: MailConfig;
 }
 
 export interface BackupConfig {
@@ -57,6 +59,20 @@ export interface BackupConfig {
   at: string;
   /** IANA time zone of `at`; undefined means the practice's own. */
   timeZone?: string;
+}
+
+export interface MailConfig {
+  smtpUrl?: string;
+  from: string;
+  /** Tries per message before it is marked failed; the wait doubles from retrySeconds, up to an hour. */
+  maxAttempts: number;
+  retrySeconds: number;
+  /** Run MailDev when no SMTP URL is set (`npm start` only). */
+  catcher: boolean;
+  catcherWebPort: number;
+  catcherSmtpPort: number;
+  /** How long a password-reset link works. */
+  resetMinutes: number;
 }
 
 const bool = z
@@ -119,6 +135,23 @@ const schema = z.object({
       }
     }, 'must be an IANA time zone such as Europe/Berlin or America/Chicago')
     .optional(),
+  TANDEM_SMTP_URL: z
+    .url()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  TANDEM_MAIL_FROM: z
+    .string()
+    .regex(/^([^<>@\r\n]{1,100} <[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address (tandem@example.org) or a name and address (Tandem <tandem@example.org>)')
+    .optional(),
+  TANDEM_MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  TANDEM_MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  TANDEM_MAIL_CATCHER: bool.default(true),
+  TANDEM_MAIL_CATCHER_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
+  TANDEM_MAIL_CATCHER_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  TANDEM_RESET_MINUTES: z.coerce.number().int().min(5).max(240).default(30),
+}).refine((e) => !e.TANDEM_SMTP_URL || e.TANDEM_MAIL_FROM, {
+  path: ['TANDEM_MAIL_FROM'],
+  message: 'is required when TANDEM_SMTP_URL is set (the address Tandem sends from)',
 });
 
 /** A path inside (or equal to) a folder. */
@@ -193,6 +226,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       schedule: e.TANDEM_BACKUP_SCHEDULE,
       at: e.TANDEM_BACKUP_AT,
       timeZone: e.TANDEM_BACKUP_TIMEZONE,
+    },
+    mail: {
+      smtpUrl: e.TANDEM_SMTP_URL,
+      from: e.TANDEM_MAIL_FROM ?? 'Tandem <tandem@localhost>',
+      maxAttempts: e.TANDEM_MAIL_MAX_ATTEMPTS,
+      retrySeconds: e.TANDEM_MAIL_RETRY_SECONDS,
+      catcher: e.TANDEM_MAIL_CATCHER,
+      catcherWebPort: e.TANDEM_MAIL_CATCHER_PORT,
+      catcherSmtpPort: e.TANDEM_MAIL_CATCHER_SMTP_PORT,
+      resetMinutes: e.TANDEM_RESET_MINUTES,
     },
   };
 }

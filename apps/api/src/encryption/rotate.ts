@@ -4,9 +4,11 @@ import { assertKeysMatchDatabase } from './encryption.service.js';
 
 /** Every encrypted column: where it lives and how its associated data is formed. */
 const ENCRYPTED_COLUMNS = [
-  { table: 'session_note', column: 'sections_enc', field: 'sections' },
-  { table: 'response', column: 'answers_enc', field: 'answers' },
-  { table: 'alert', column: 'note_enc', field: 'note' },
+  { table: 'session_note', column: 'sections_enc', field: 'sections', keyColumn: 'key_id' },
+  { table: 'response', column: 'answers_enc', field: 'answers', keyColumn: 'key_id' },
+  { table: 'alert', column: 'note_enc', field: 'note', keyColumn: 'key_id' },
+  // A queued email's link token, erased once the delivery ends.
+  { table: 'delivery', column: 'secret_enc', field: 'secret', keyColumn: 'secret_key_id' },
 ] as const;
 
 export interface RotationProgress {
@@ -28,7 +30,7 @@ export async function rotateToCurrentKey(
   const batchSize = options.batchSize ?? 500;
   let batches = 0;
   const progress: RotationProgress[] = [];
-  for (const { table, column, field } of ENCRYPTED_COLUMNS) {
+  for (const { table, column, field, keyColumn } of ENCRYPTED_COLUMNS) {
     const done: RotationProgress = { table, reencrypted: 0 };
     progress.push(done);
     for (;;) {
@@ -37,13 +39,13 @@ export async function rotateToCurrentKey(
         // Signed notes allow exactly this change (see the session_note_guard trigger).
         await tx.query(`SET LOCAL tandem.rekey = 'on'`);
         const rows = (await tx.query(
-          `SELECT practice_id, id, key_id, ${column} AS ciphertext FROM ${table} WHERE key_id <> $1 ORDER BY key_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          `SELECT practice_id, id, ${keyColumn} AS key_id, ${column} AS ciphertext FROM ${table} WHERE ${keyColumn} <> $1 ORDER BY ${keyColumn}, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [cipher.currentKeyId, batchSize],
         )) as Array<{ practice_id: string; id: string; key_id: string; ciphertext: Buffer }>;
         for (const row of rows) {
           const aad = aadFor(table, row.practice_id, row.id, field);
           const sealed = cipher.encrypt(cipher.decrypt(row.ciphertext, row.key_id, aad), aad);
-          await tx.query(`UPDATE ${table} SET ${column} = $3, key_id = $4 WHERE practice_id = $1 AND id = $2`, [
+          await tx.query(`UPDATE ${table} SET ${column} = $3, ${keyColumn} = $4 WHERE practice_id = $1 AND id = $2`, [
             row.practice_id,
             row.id,
             sealed.ciphertext,
@@ -59,8 +61,8 @@ export async function rotateToCurrentKey(
     }
   }
   const stillUsed = new Set<string>([cipher.currentKeyId]);
-  for (const { table } of ENCRYPTED_COLUMNS) {
-    const rows = (await db.query(`SELECT DISTINCT key_id FROM ${table} WHERE key_id IS NOT NULL`)) as Array<{ key_id: string }>;
+  for (const { table, keyColumn } of ENCRYPTED_COLUMNS) {
+    const rows = (await db.query(`SELECT DISTINCT ${keyColumn} AS key_id FROM ${table} WHERE ${keyColumn} IS NOT NULL`)) as Array<{ key_id: string }>;
     rows.forEach((r) => stillUsed.add(r.key_id));
   }
   await db.query(`DELETE FROM data_key_check WHERE NOT (key_id = ANY($1::text[]))`, [[...stillUsed]]);

@@ -10,6 +10,7 @@ import { modify } from '../common/sql.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { SessionService } from '../auth/session.service.js';
 import type { StaffActor } from '../access/actor.js';
+import { Outbox } from '../delivery/outbox.service.js';
 import type { InviteStaffDto, ListStaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 
 interface StaffRow {
@@ -44,6 +45,7 @@ export class StaffService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   async list(actor: StaffActor, query: ListStaffQuery): Promise<Page<StaffMember>> {
@@ -189,14 +191,25 @@ export class StaffService {
     }
   }
 
+  /** A new invite link, shown to the admin once and emailed to the person in the same transaction. */
   private async issueInvite(tx: EntityManager, actor: StaffActor, userId: string, baseUrl: string) {
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.inviteHours * 3_600_000);
+    const origin = this.config.publicBaseUrl ?? baseUrl;
     await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [userId]);
-    await tx.query(
-      `INSERT INTO staff_invite (practice_id, staff_user_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+    const [invite] = (await tx.query(
+      `INSERT INTO staff_invite (practice_id, staff_user_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [actor.practiceId, userId, hashToken(token), actor.userId, expiresAt],
-    );
-    return { inviteUrl: `${this.config.publicBaseUrl ?? baseUrl}/set-password#token=${token}`, expiresAt: expiresAt.toISOString() };
+    )) as Array<{ id: string }>;
+    await this.outbox.enqueue(tx, {
+      practiceId: actor.practiceId,
+      kind: 'staff_invite',
+      to: { kind: 'staff', id: userId },
+      dedupeKey: `staff_invite:${invite!.id}`,
+      params: { baseUrl: origin },
+      secret: token,
+      requestedBy: actor.userId,
+    });
+    return { inviteUrl: `${origin}/set-password#token=${token}`, expiresAt: expiresAt.toISOString() };
   }
 }

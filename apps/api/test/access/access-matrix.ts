@@ -151,6 +151,33 @@ async function coupleOnTeam(ctx: MatrixContext, members = 2): Promise<Record<str
 
 const someToken = () => crypto.randomBytes(32).toString('base64url');
 
+/** A client on the home clinician's team with an email address, so a link can be sent. */
+async function emailableClientOnTeam(ctx: MatrixContext): Promise<Record<string, string>> {
+  const { id } = await clientOnTeam(ctx);
+  await ctx.db.query(`UPDATE client SET email = $3 WHERE practice_id = $1 AND id = $2`, [ctx.home.id, id, `client.${unique()}@test.example`]);
+  return { id: id! };
+}
+
+async function emailableCoupleOnTeam(ctx: MatrixContext): Promise<Record<string, string>> {
+  const couple = await coupleOnTeam(ctx);
+  await ctx.db.query(
+    `UPDATE client SET email = 'partners.' || $3 || '@test.example'
+      WHERE practice_id = $1 AND id IN (SELECT client_id FROM couple_member WHERE practice_id = $1 AND couple_id = $2)`,
+    [ctx.home.id, couple.id, unique()],
+  );
+  return { id: couple.id! };
+}
+
+/** The signed-in clinician's own settings: any clinician, in any practice; admins who are not clinicians have none. */
+const ownClinicianSetting = (status: number): Record<StaffActorKind, number> => ({
+  anonymous: 401,
+  homeAdmin: 403,
+  homeClinician: status,
+  homeOutsider: status,
+  otherAdmin: 403,
+  otherClinician: status,
+});
+
 /** A valid practice exercise definition with a slug of its own. */
 export function exerciseDefinition(slug = `matrix-${unique()}`) {
   return {
@@ -242,6 +269,19 @@ async function alertOnTeam(ctx: MatrixContext): Promise<Record<string, string>> 
     [ctx.home.id, responseId, ctx.portalClientId, assignmentId],
   );
   return { id: row!.id };
+}
+
+/** Answers the portal client submitted to a fresh assignment, not yet reviewed. */
+async function submittedResponse(ctx: MatrixContext): Promise<Record<string, string>> {
+  const { assignmentId } = await assignmentForPortalClient(ctx);
+  const id = crypto.randomUUID();
+  const sealed = ctx.cipher.encrypt(JSON.stringify({ rate: 6 }), aadFor('response', ctx.home.id, id, 'answers'));
+  await ctx.db.query(
+    `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, key_id, answers_enc, status, submission_id, submitted_at)
+     VALUES ($1, $2, $3, 1, $4, $5, $6, 'submitted', $7, now())`,
+    [ctx.home.id, id, assignmentId, ctx.portalClientId, sealed.keyId, sealed.ciphertext, crypto.randomUUID()],
+  );
+  return { id };
 }
 
 /** A working portal link for the portal client. */
@@ -527,6 +567,20 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     expect: portalOnly(200, 404),
   },
   { route: 'POST /api/portal/sign-out', audience: 'public', expect: everyone(204) },
+
+  { route: 'GET /api/deliveries/failed', audience: 'staff', expect: signedIn(200) },
+  { route: 'POST /api/clients/:id/portal-link/send', audience: 'staff', params: emailableClientOnTeam, expect: careTeamRecord(202) },
+  { route: 'POST /api/couples/:id/portal-links/send', audience: 'staff', params: emailableCoupleOnTeam, expect: careTeamRecord(202) },
+  { route: 'GET /api/clients/:id/reminders', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
+  { route: 'PUT /api/clients/:id/reminders', audience: 'staff', params: clientOnTeam, body: () => ({ enabled: false, hour: 18 }), expect: careTeamRecord(200) },
+  { route: 'GET /api/digest-setting', audience: 'clinician', expect: ownClinicianSetting(200) },
+  { route: 'PUT /api/digest-setting', audience: 'clinician', body: () => ({ enabled: true }), expect: ownClinicianSetting(200) },
+  { route: 'POST /api/unsubscribe/:token', audience: 'public', params: async () => ({ token: someToken() }), expect: everyone(404) },
+  { route: 'POST /api/auth/password-reset/request', audience: 'public', body: () => ({ email: `nobody.${unique()}@test.example` }), expect: everyone(202) },
+  { route: 'POST /api/auth/password-reset', audience: 'public', body: () => ({ token: someToken(), password: 'a long new passphrase' }), expect: everyone(404) },
+  { route: 'GET /api/attention', audience: 'staff', expect: signedIn(200) },
+  { route: 'GET /api/attention/count', audience: 'staff', expect: signedIn(200) },
+  { route: 'POST /api/responses/:id/review', audience: 'clinician', params: submittedResponse, expect: careTeamClinicianOnly(200) },
 
   { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },

@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type supertest from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { newAdmin, newClient, newClinician, newCouple, newPractice, signIn, type TestStaff } from '../support/factories.js';
+import { newAdmin, newClient, newClinician, newCouple, newPractice, portalAs, signIn, type TestStaff } from '../support/factories.js';
+import { day, smallActsAnswers } from '../homework/homework-helpers.js';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
@@ -148,6 +150,24 @@ describe('every write with its audit event', () => {
       },
     },
     {
+      action: 'response.reviewed',
+      async run(s) {
+        const client = await newClient(t.db, s.practice, { clinicians: [s.clinician] });
+        const assigned = await s.asClinician
+          .post('/api/assignments')
+          .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'This week.', dueOn: day(2), recurrence: 'weekly', count: 1 });
+        expect(assigned.status).toBe(201);
+        const portal = await portalAs(t, { id: client.id, practiceId: s.practice.id }, s.clinician);
+        const submitted = await portal
+          .post(`/api/portal/assignments/${assigned.body.id}/occurrences/1/submit`)
+          .send({ answers: smallActsAnswers(5), submissionId: crypto.randomUUID() });
+        expect(submitted.status).toBe(200);
+        const { id } = await one<{ id: string }>(`SELECT id FROM response WHERE assignment_id = $1`, [assigned.body.id]);
+        const state = () => one(`SELECT reviewed_at, reviewed_by FROM response WHERE id = $1`, [id]);
+        return { state, send: () => s.asClinician.post(`/api/responses/${id}/review`) };
+      },
+    },
+    {
       action: 'staff.reactivated',
       async run(s) {
         const former = await newClinician(t.db, s.practice);
@@ -171,6 +191,58 @@ describe('every write with its audit event', () => {
         expect((await s.asClinician.post(`/api/exercises/${exercise.id}/archive`)).status).toBe(200);
         const state = () => one(`SELECT archived_at FROM exercise WHERE id = $1`, [exercise.id]);
         return { state, send: () => s.asClinician.post(`/api/exercises/${exercise.id}/restore`) };
+      },
+    },
+    {
+      action: 'portal_link.sent',
+      async run(s) {
+        const client = await newClient(t.db, s.practice, { clinicians: [s.clinician] });
+        await t.db.query(`UPDATE client SET email = 'sent@test.example' WHERE id = $1`, [client.id]);
+        const state = async () => ({
+          deliveries: await one(`SELECT count(*)::int AS n FROM delivery WHERE client_id = $1`, [client.id]),
+          jobs: await one(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'delivery' AND data->>'practiceId' = $1`, [s.practice.id]),
+          links: await one(`SELECT count(*)::int AS n FROM portal_link WHERE client_id = $1`, [client.id]),
+        });
+        return { state, send: () => s.asClinician.post(`/api/clients/${client.id}/portal-link/send`) };
+      },
+    },
+    {
+      action: 'client.reminders_set',
+      async run(s) {
+        const client = await newClient(t.db, s.practice, { clinicians: [s.clinician] });
+        const state = () => one(`SELECT reminders_enabled, reminder_hour FROM client WHERE id = $1`, [client.id]);
+        return { state, send: () => s.asClinician.put(`/api/clients/${client.id}/reminders`).send({ enabled: false, hour: 17 }) };
+      },
+    },
+    {
+      action: 'staff.digest_set',
+      async run(s) {
+        const state = () => one(`SELECT digest_enabled FROM staff_user WHERE id = $1`, [s.clinician.id]);
+        return { state, send: () => s.asClinician.put('/api/digest-setting').send({ enabled: true }) };
+      },
+    },
+    {
+      action: 'auth.password_reset_requested',
+      async run(s) {
+        const state = async () => ({
+          resets: await one(`SELECT count(*)::int AS n FROM password_reset WHERE staff_user_id = $1`, [s.clinician.id]),
+          deliveries: await one(`SELECT count(*)::int AS n FROM delivery WHERE recipient_id = $1`, [s.clinician.id]),
+        });
+        return { state, send: () => t.request().post('/api/auth/password-reset/request').send({ email: s.clinician.email }) };
+      },
+    },
+    {
+      action: 'delivery.unsubscribed',
+      async run(s) {
+        const client = await newClient(t.db, s.practice, { clinicians: [s.clinician] });
+        const token = crypto.randomBytes(32).toString('base64url');
+        await t.db.query(
+          `INSERT INTO delivery (practice_id, dedupe_key, message_kind, recipient_kind, recipient_id, client_id, status, sent_at, unsubscribe_hash)
+           VALUES ($1, $2, 'portal_link', 'client', $3, $3, 'sent', now(), $4)`,
+          [s.practice.id, `test:${token}`, client.id, crypto.createHash('sha256').update(token).digest()],
+        );
+        const state = () => one(`SELECT email_opted_out_at FROM client WHERE id = $1`, [client.id]);
+        return { state, send: () => t.request().post(`/api/unsubscribe/${token}`) };
       },
     },
   ];

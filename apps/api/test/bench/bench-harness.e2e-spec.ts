@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import type { CaseloadBoard, ClientSummary, Page, PortalHome, Trends } from '@tandem/shared';
+import type { AttentionCount, AttentionItem, CaseloadBoard, ClientSummary, Page, PortalHome, Trends } from '@tandem/shared';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { benchId } from '../../bench/ids.js';
 import { countsFor, PER_PRACTICE } from '../../bench/plan.js';
@@ -75,6 +75,14 @@ describe('the bench data and its floor', () => {
     const notes = await get<Page<unknown>>('notes');
     expect(notes.items).toHaveLength(50);
     expect(notes.nextCursor).not.toBeNull();
+    // The clinician's queue: two weeks of unreviewed answers, overdue week-8 homework, last week's unsigned notes,
+    // and subjects whose latest session came after their latest assignment.
+    // Clinician 1 has five couples (three new answers each: week 7 from both, week 8 from one) and homework client 100 (one).
+    const attention = await get<Page<AttentionItem>>('attention');
+    const count = await get<AttentionCount>('attention-count');
+    expect(count).toEqual({ total: 25, capped: false, byKind: { 'answers-submitted': 16, 'homework-overdue': 6, 'nothing-assigned': 2, 'draft-note': 1 } });
+    expect(attention.items).toHaveLength(25);
+    expect(attention.items.filter((i) => i.kind === 'answers-submitted').every((i) => Date.parse(i.at) > Date.now() - 15 * 86_400_000)).toBe(true);
   });
 
   it('replays a recorded submission for another client exactly as Tandem would have stored it', async () => {

@@ -55,6 +55,9 @@ describe('encryption at rest', () => {
       .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'Daily.', dueOn: day(0), recurrence: 'daily', count: 2 });
     const portal = await portalAs(t, client, clinician);
     await portal.post(`/api/portal/assignments/${assignment.body.id}/occurrences/1/submit`).send({ answers: smallActsAnswers(9, 'rotated tea'), submissionId: crypto.randomUUID() });
+    // An email still queued (no mail server here) holds its link's token under the data key too.
+    await t.db.query(`UPDATE client SET email = 'rotating@test.example' WHERE id = $1`, [client.id]);
+    expect((await agent.post(`/api/clients/${client.id}/portal-link/send`)).status).toBe(202);
     const oldCipher = t.app.get<FieldCipher>(FIELD_CIPHER);
     const fresh = dataKey(crypto.randomBytes(32));
     const rotating = new FieldCipher(fresh, [dataKey(Buffer.from(t.config.dataKeys!, 'base64'))]);
@@ -66,6 +69,13 @@ describe('encryption at rest', () => {
     await rotateToCurrentKey(t.db, rotating, { batchSize: 2 });
     const keys = (await t.db.query(`SELECT DISTINCT key_id FROM session_note UNION SELECT DISTINCT key_id FROM response`)) as Array<{ key_id: string }>;
     expect(keys).toEqual([{ key_id: fresh.id }]);
+    const [queued] = (await t.db.query(`SELECT id, secret_key_id, secret_enc FROM delivery WHERE practice_id = $1 AND client_id = $2`, [practice.id, client.id])) as Array<{
+      id: string;
+      secret_key_id: string;
+      secret_enc: Buffer;
+    }>;
+    expect(queued!.secret_key_id).toBe(fresh.id);
+    expect(rotating.decrypt(queued!.secret_enc, fresh.id, aadFor('delivery', practice.id, queued!.id, 'secret'))).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await t.db.query(`SELECT key_id FROM data_key_check`)) as unknown[]).toEqual([{ key_id: fresh.id }]);
     expect(oldCipher.currentKeyId).not.toBe(fresh.id);
 

@@ -44,6 +44,11 @@ export const keys = {
     counts: () => ['alerts', 'counts'] as const,
   },
   crisisResources: () => ['crisis-resources'] as const,
+  attention: {
+    all: () => ['attention'] as const,
+    list: () => ['attention', 'list'] as const,
+    count: () => ['attention', 'count'] as const,
+  },
   audit: {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,

@@ -9,6 +9,9 @@ import NotFoundPage from './NotFoundPage';
 
 const SignInPage = lazy(() => import('../features/auth/SignInPage'));
 const SetPasswordPage = lazy(() => import('../features/auth/SetPasswordPage'));
+const ResetPasswordPage = lazy(() => import('../features/auth/ResetPasswordPage'));
+const ForgotPasswordPage = lazy(() => import('../features/auth/ResetPasswordPage').then((m) => ({ default: m.ForgotPasswordPage })));
+const UnsubscribePage = lazy(() => import('../features/delivery/UnsubscribePage'));
 const HomePage = lazy(() => import('../features/home/HomePage'));
 const StaffPage = lazy(() => import('../features/staff/StaffPage'));
 const MyCaseloadPage = lazy(() => import('../features/caseload/MyCaseloadPage'));
@@ -20,7 +23,6 @@ const NoteEditorPage = lazy(() => import('../features/notes/NoteEditorPage'));
 const LibraryPage = lazy(() => import('../features/exercises/LibraryPage'));
 const ExercisePage = lazy(() => import('../features/exercises/ExercisePage'));
 const ExerciseBuilderPage = lazy(() => import('../features/exercises/ExerciseBuilderPage'));
-
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -64,6 +66,9 @@ const router = createBrowserRouter(
     <Route element={<Root />}>
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/set-password" element={<SetPasswordPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/unsubscribe" element={<UnsubscribePage />} />
       <Route element={<RequireStaff />}>
         <Route element={<AppShell />}>
           <Route index element={<HomePage />} />

@@ -4,6 +4,19 @@ import { api } from '../api/client';
 import { useMe } from '../features/auth/use-me';
 import { setPracticeFormat } from '../ui/dates';
 import { settlePendingWork, signedOut } from './pending-work';
+import { useAttentionCount } from '../features/home/attention-api';
+
+/** How many things need the reader, beside "Home" ("99+" past the cap); nothing when there are none. */
+function AttentionCountBadge() {
+  const count = useAttentionCount().data;
+  if (!count || count.total === 0) return null;
+  const shown = `${count.total}${count.capped ? '+' : ''}`;
+  return (
+    <span className="nav-count" aria-label={`${shown} need${count.total === 1 && !count.capped ? 's' : ''} your attention`}>
+      {shown}
+    </span>
+  );
+}
 
 export function AppShell() {
   const me = useMe().data!;
@@ -39,6 +52,7 @@ export function AppShell() {
         <nav aria-label="Main" className="shell__nav">
           <NavLink to="/" end>
             Home
+            <AttentionCountBadge />
           </NavLink>
           {isClinician && <NavLink to="/caseload">My caseload</NavLink>}
           <NavLink to="/library">Library</NavLink>

@@ -40,6 +40,8 @@ export interface CreateAssignmentRequest {
   count?: number;
   /** Couples only. */
   sharing?: SharingMode;
+  /** Email each client (by their own reminder settings): now, on the due morning, and once if overdue. */
+  remind?: boolean;
 }
 
 export interface RescheduleAssignmentRequest {
@@ -84,6 +86,10 @@ export interface MemberProgress {
   status: HomeworkStatus;
   startedAt: string | null;
   submittedAt: string | null;
+  /** The member's response, once there is one (for "mark reviewed"). */
+  responseId: string | null;
+  /** When someone on the care team marked the submitted answers reviewed. */
+  reviewedAt: string | null;
   /** Null when the reader may not see answers (an admin outside the care team) or there are none yet. */
   answers: Answers | null;
 }

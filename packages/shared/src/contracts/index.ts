@@ -10,3 +10,5 @@ export * from './library.js';
 export * from './homework.js';
 export * from './backups.js';
 export * from './safety.js';
+export * from './delivery.js';
+export * from './attention.js';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, RECURRENCES, SHARING_MODES, type Recurrence, type SharingMode } from '@tandem/shared';
 import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
@@ -51,6 +51,11 @@ export class CreateAssignmentDto extends SubjectRef {
   @IsOmittable()
   @IsIn(SHARING_MODES, { message: 'must be private or reveal-when-both-done' })
   sharing?: SharingMode;
+
+  @ApiPropertyOptional({ default: false, description: 'Email each client (by their own settings): now, on the due morning, and once if overdue' })
+  @IsOmittable()
+  @IsBoolean({ message: 'must be true or false' })
+  remind?: boolean;
 }
 
 export class RescheduleAssignmentDto {

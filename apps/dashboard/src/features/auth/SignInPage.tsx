@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import type { MeResponse } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
@@ -66,7 +66,9 @@ export default function SignInPage() {
             {signIn.isPending ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
-        <p className="auth-card__foot">New to your practice? Use the invite link your admin sent you.</p>
+        <p className="auth-card__foot">
+          <Link to="/forgot-password">Forgot your password?</Link> New to your practice? Use the invite link your admin sent you.
+        </p>
       </div>
     </main>
   );

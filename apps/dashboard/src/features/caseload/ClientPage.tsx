@@ -16,6 +16,8 @@ import { useAssignments } from '../homework/homework-api';
 import { EARLIEST_DATE_OF_BIRTH } from '@tandem/shared';
 import { LanguageSelect, languageName } from './LanguageSelect';
 import { formatDate, practiceToday } from '../../ui/dates';
+import { SendLinkButton } from '../delivery/SendLinkButton';
+import { ReminderSettingsPanel } from '../delivery/ReminderSettingsPanel';
 
 interface EditProps {
   client: ClientDetail;
@@ -230,7 +232,9 @@ export default function ClientPage() {
         <section className="panel" aria-labelledby="portal-heading">
           <h2 id="portal-heading">Portal link</h2>
           <p className="muted">{c.preferredName ?? c.name.split(' ')[0]} does homework on a phone through a private link: no account or password.</p>
+          <SendLinkButton path={`/clients/${c.id}/portal-link/send`} label="Send link" />
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
+          {c.access !== 'via-couple' && <ReminderSettingsPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} canEdit={canEdit} />}
         </section>
       )}
       {onTeam && <AlertsPanel subject={{ clientId: c.id }} />}

@@ -14,6 +14,7 @@ import { HomeworkSection } from '../homework/HomeworkSection';
 import { AlertsPanel } from '../safety/AlertsPanel';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { formatDate } from '../../ui/dates';
+import { SendLinkButton } from '../delivery/SendLinkButton';
 
 const SAFETY_LABEL: Record<ConjointSafety, string> = { unscreened: 'Not screened yet', cleared: 'Cleared for conjoint work', concern: 'Safety concern' };
 
@@ -132,6 +133,7 @@ export default function CouplePage() {
       <section className="panel" aria-labelledby="links-heading">
         <h2 id="links-heading">Portal links</h2>
         <p className="muted">Each partner answers on their own phone, through a private link of their own.</p>
+        <SendLinkButton path={`/couples/${c.id}/portal-links/send`} label="Send links" />
         {current.map((m) => (
           <PortalLinkPanel key={m.clientId} clientId={m.clientId} name={m.preferredName ?? m.name.split(' ')[0]!} />
         ))}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { DigestToggle } from '../delivery/ReminderSettingsPanel';
 import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading, SelectField } from '../../ui/forms';
 import { useMe } from '../auth/use-me';
 import { useClients, useCouples } from './caseload-api';
@@ -20,6 +21,7 @@ export default function MyCaseloadPage() {
   return (
     <section>
       <PageHeading>My caseload</PageHeading>
+      {me.user.roles.includes('clinician') && <DigestToggle />}
       <div className="filters">
         <Field label="Search by name" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>

@@ -3,6 +3,7 @@ import { PageHeading } from '../../ui/forms';
 import { useMe } from '../auth/use-me';
 import { AlertsPanel } from '../safety/AlertsPanel';
 import { CrisisResourcesForm } from '../safety/CrisisResourcesForm';
+import { AttentionQueue } from './AttentionQueue';
 
 export default function HomePage() {
   const me = useMe().data!;
@@ -15,6 +16,12 @@ export default function HomePage() {
         {me.practice.name} · signed in as {me.user.roles.join(' and ')}
       </p>
       {isClinician && <AlertsPanel showWho />}
+      {isClinician && (
+        <section aria-labelledby="attention-heading">
+          <h2 id="attention-heading">What needs you</h2>
+          <AttentionQueue />
+        </section>
+      )}
       <div className="cards">
         {isClinician && (
           <article className="card">
@@ -28,7 +35,7 @@ export default function HomePage() {
           <h2>
             <Link to="/library">Exercise library</Link>
           </h2>
-          <p>Twenty exercises drawn from articles on emotional intimacy, and your practice’s own: preview each as a client will see it.</p>
+          <p>Exercises drawn from articles on emotional intimacy, and your practice’s own: preview each as a client will see it.</p>
         </article>
         {isAdmin && (
           <article className="card">

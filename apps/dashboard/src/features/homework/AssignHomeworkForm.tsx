@@ -30,6 +30,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
   const [count, setCount] = useState('4');
   const [endsOn, setEndsOn] = useState(dayFromToday(35));
   const [sharing, setSharing] = useState<SharingMode>('private');
+  const [remind, setRemind] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
   const gatedBlocked = isCouple && safety !== 'cleared';
@@ -58,6 +59,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
         recurrence,
         ...(recurrence === 'once' ? {} : ends === 'count' ? { count: Number(count) } : { endsOn }),
         ...(isCouple ? { sharing } : {}),
+        ...(remind ? { remind: true } : {}),
       },
       {
         onSuccess: (a) => {
@@ -145,6 +147,10 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
           {safety !== 'concern' && chosen && chosen.sharing.allowed.length === 1 && <p className="field__hint">This exercise keeps each partner’s answers private.</p>}
         </>
       )}
+      <label className="check">
+        <input type="checkbox" checked={remind} onChange={(e) => setRemind(e.target.checked)} /> Email reminders: now, on the morning it is due, and once if it is overdue
+        {isCouple ? ' (each partner about their own part)' : ''}
+      </label>
       <button type="submit" className="button button--primary" disabled={assign.isPending || !exerciseId}>
         {assign.isPending ? 'Assigning…' : 'Assign'}
       </button>

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { HOMEWORK_STATUS_LABELS, type AssignmentSummary, type HomeworkStatus } from '@tandem/shared';
 import { Badge, EmptyState, FormAlert, Loading, describeError, fieldError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
+import { useMarkReviewed } from '../home/attention-api';
 import { formatDate, useAssignment, useAssignments, useCancelAssignment, useReschedule, type HomeworkSubject } from './homework-api';
 import { formatDateTime } from '../../ui/dates';
 
@@ -42,6 +44,7 @@ function AssignmentAnswers({ id }: { id: string }) {
                 {m.submittedAt && <span className="muted"> submitted {formatDateTime(m.submittedAt)}</span>}
               </p>
               {m.answers && m.status === 'done' && <AnswerList steps={a.steps} answers={m.answers} label={`${m.client.name}’s answers`} />}
+              {a.answersVisible && m.responseId && m.submittedAt && <ReviewState responseId={m.responseId} reviewedAt={m.reviewedAt} name={m.client.name} />}
               {m.answers && m.status !== 'done' && <p className="muted">Draft in progress (not submitted yet).</p>}
             </div>
           ))}
@@ -52,15 +55,36 @@ function AssignmentAnswers({ id }: { id: string }) {
   );
 }
 
+/** "Mark reviewed" for one member's submitted answers, or when they were reviewed. */
+function ReviewState({ responseId, reviewedAt, name }: { responseId: string; reviewedAt: string | null; name: string }) {
+  const review = useMarkReviewed();
+  if (reviewedAt) return <p className="muted">Reviewed {new Date(reviewedAt).toLocaleString()}</p>;
+  return (
+    <div>
+      <button type="button" className="button" disabled={review.isPending} onClick={() => review.mutate(responseId)} aria-label={`Mark ${name}’s answers reviewed`}>
+        Mark reviewed
+      </button>
+      <FormAlert error={review.error ?? undefined} />
+    </div>
+  );
+}
+
 function AssignmentCard({ a, canChange }: { a: AssignmentSummary; canChange: boolean }) {
-  const [open, setOpen] = useState(false);
+  // Opened from the attention queue (`?assignment=<id>`): its answers show at once.
+  const [params] = useSearchParams();
+  const linked = params.get('assignment') === a.id;
+  const [open, setOpen] = useState(linked);
+  const card = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (linked) card.current?.scrollIntoView({ block: 'start' });
+  }, [linked]);
   const [moving, setMoving] = useState(false);
   const cancel = useCancelAssignment(a.id);
   const reschedule = useReschedule(a.id);
   const [dueOn, setDueOn] = useState(a.progress.next?.dueOn ?? '');
   const live = !a.cancelledAt && a.progress.next;
   return (
-    <article className="homework-card" aria-label={a.exercise.title}>
+    <article ref={card} className="homework-card" aria-label={a.exercise.title}>
       <div className="homework-card__head">
         <h3>{a.exercise.title}</h3>
         <StatusBadge status={a.status} />

@@ -41,6 +41,7 @@ function useHomeworkMutation<TArgs>(fn: (args: TArgs) => Promise<AssignmentDetai
       void queryClient.invalidateQueries({ queryKey: ['homework', 'trends'] });
       void queryClient.invalidateQueries({ queryKey: keys.clients.all() });
       void queryClient.invalidateQueries({ queryKey: keys.couples.all() });
+      void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
     },
   });
 }

@@ -17,7 +17,8 @@ export function useNotes(subject: NoteSubject) {
 export const useNote = (id: string) =>
   useQuery({ queryKey: keys.notes.detail(id), queryFn: () => api.get<NoteDetail>(`/notes/${id}`), refetchOnWindowFocus: false });
 
-function useNoteMutation<TArgs>(fn: (args: TArgs) => Promise<NoteDetail>) {
+/** `changesQueue`: creating and signing notes change the attention queue (drafts, nothing assigned since the last note); autosaves do not. */
+function useNoteMutation<TArgs>(fn: (args: TArgs) => Promise<NoteDetail>, changesQueue = true) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: fn,
@@ -25,12 +26,13 @@ function useNoteMutation<TArgs>(fn: (args: TArgs) => Promise<NoteDetail>) {
       queryClient.setQueryData(keys.notes.detail(note.id), note);
       void queryClient.invalidateQueries({ queryKey: keys.notes.lists() });
       if (note.addendumOf) void queryClient.invalidateQueries({ queryKey: keys.notes.detail(note.addendumOf) });
+      if (changesQueue) void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
     },
   });
 }
 
 export const useCreateNote = () => useNoteMutation((body: CreateNoteRequest) => api.post<NoteDetail>('/notes', body));
-export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch<NoteDetail>(`/notes/${id}`, body));
+export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch<NoteDetail>(`/notes/${id}`, body), false);
 export const useSignNote = (id: string) => useNoteMutation((version: number) => api.post<NoteDetail>(`/notes/${id}/sign`, { version }));
 export const useAddAddendum = (id: string) => useNoteMutation(() => api.post<NoteDetail>(`/notes/${id}/addenda`));
 
