@@ -50,7 +50,7 @@ export default function ResetPasswordPage() {
     mutationFn: () => api.post<void>('/auth/password-reset', { token, password }, { quiet401: true }),
     onSuccess: () => {
       window.history.replaceState(null, '', window.location.pathname);
-      navigate('/sign-in', { replace: true, state: { notice: 'Your new password is set. Sign in with it.' } });
+      void navigate('/sign-in', { replace: true, state: { notice: 'Your new password is set. Sign in with it.' } });
     },
   });
   const submit = (event: FormEvent) => {
