@@ -5,6 +5,7 @@ import { AuditLog1764000300000 } from './1764000300000-audit-log.js';
 import { SessionNotes1764000400000 } from './1764000400000-session-notes.js';
 import { Homework1764000500000 } from './1764000500000-homework.js';
 import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individual-homework-activity.js';
+import { StaffAccounts1764001100000 } from './1764001100000-staff-accounts.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   SessionNotes1764000400000,
   Homework1764000500000,
   IndividualHomeworkActivity1764000600000,
+  StaffAccounts1764001100000,
 ];

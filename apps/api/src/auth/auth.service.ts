@@ -135,7 +135,7 @@ export class AuthService {
   /** Consumes a one-time invite link and sets the password it was issued for. */
   async setPassword(dto: SetPasswordDto, origin: RequestOrigin): Promise<void> {
     const invite = await this.findOpenInvite(dto.token);
-    const problem = passwordProblem(dto.password, invite.email);
+    const problem = passwordProblem(dto.password, invite.email, [invite.name, invite.practice_name]);
     if (problem) throw new ValidationFailedError({ password: problem });
     const passwordHash = await hashPassword(dto.password);
     const who = { kind: 'anonymous' as const, ...origin, practiceId: invite.practice_id, actorId: invite.staff_user_id };

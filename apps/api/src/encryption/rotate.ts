@@ -6,6 +6,8 @@ import { assertKeysMatchDatabase } from './encryption.service.js';
 const ENCRYPTED_COLUMNS = [
   { table: 'session_note', column: 'sections_enc', field: 'sections' },
   { table: 'response', column: 'answers_enc', field: 'answers' },
+  { table: 'staff_totp', column: 'secret_enc', field: 'secret' },
+  { table: 'emergency_access', column: 'reason_enc', field: 'reason' },
 ] as const;
 
 export interface RotationProgress {
