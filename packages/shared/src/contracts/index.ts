@@ -8,3 +8,4 @@ export * from './audit.js';
 export * from './notes.js';
 export * from './library.js';
 export * from './homework.js';
+export * from './accounts.js';
