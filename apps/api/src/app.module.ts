@@ -17,6 +17,7 @@ import { NotesModule } from './notes/notes.module.js';
 import { ExercisesModule } from './exercises/exercises.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { EmergencyAccessModule } from './emergency-access/emergency-access.module.js';
 
 @Module({})
 export class AppModule {
@@ -41,6 +42,7 @@ export class AppModule {
         ExercisesModule,
         AssignmentsModule,
         PortalModule,
+        EmergencyAccessModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
