@@ -35,9 +35,11 @@ export function AppShell() {
           {isAdmin && <NavLink to="/caseloads">Caseloads</NavLink>}
           {isAdmin && <NavLink to="/staff">Staff</NavLink>}
           {isAdmin && <NavLink to="/audit">Audit</NavLink>}
+          {isAdmin && <NavLink to="/security">Security</NavLink>}
+          <NavLink to="/emergency">Emergency access</NavLink>
         </nav>
         <div className="shell__user">
-          <span>{me.user.name}</span>
+          <NavLink to="/account">{me.user.name}</NavLink>
           <button type="button" className="button button--quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
             Sign out
           </button>
