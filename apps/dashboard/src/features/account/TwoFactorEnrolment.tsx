@@ -30,6 +30,9 @@ export function TwoFactorEnrolment({
       <p>
         Key to type instead: <code aria-label="Secret key">{enrolment.secret.match(/.{1,4}/g)!.join(' ')}</code>
       </p>
+      <p>
+        On this phone already? <a href={enrolment.otpauthUri}>Add Tandem to an authenticator app on this device</a>.
+      </p>
       <FormAlert error={error && !fieldError(error, 'code') ? error : undefined} />
       <form onSubmit={submit} noValidate>
         <Field
