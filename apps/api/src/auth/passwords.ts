@@ -46,7 +46,9 @@ export function passwordProblem(password: string, email?: string, otherInputs: s
   const local = email?.toLowerCase().split('@')[0] ?? '';
   if (local.length >= 4 && lower.includes(local)) return 'must not contain your email address';
   // Only the first 100 characters are scored: the estimate is settled long before, and it keeps the check fast.
-  const inputs = [...(email ? [email, local] : []), ...otherInputs].filter((s) => s.length > 0);
+  // Names count whole, joined up and word by word ("Maple Clinic": "maple clinic", "mapleclinic", "maple", "clinic").
+  const names = otherInputs.flatMap((s) => [s, s.replace(/\s+/g, ''), ...s.split(/\s+/)]).map((s) => s.toLowerCase());
+  const inputs = [...(email ? [email, local, ...local.split(/[._-]+/)] : []), ...names].filter((s) => s.length > 0);
   if (strength.check(password.slice(0, 100), inputs).score < MIN_SCORE) {
     return 'is too easy to guess (it looks like a common or leaked password); a short sentence of your own works well';
   }
