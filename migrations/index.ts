@@ -6,6 +6,7 @@ import { SessionNotes1764000400000 } from './1764000400000-session-notes.js';
 import { Homework1764000500000 } from './1764000500000-homework.js';
 import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individual-homework-activity.js';
 import { StaffAccounts1764001100000 } from './1764001100000-staff-accounts.js';
+import { AttentionQueue1764001300000 } from './1764001300000-attention-queue.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Homework1764000500000,
   IndividualHomeworkActivity1764000600000,
   StaffAccounts1764001100000,
+  AttentionQueue1764001300000,
 ];

@@ -18,6 +18,7 @@ import { ExercisesModule } from './exercises/exercises.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module.js';
+import { AttentionModule } from './attention/attention.module.js';
 
 @Module({})
 export class AppModule {
@@ -43,6 +44,7 @@ export class AppModule {
         AssignmentsModule,
         PortalModule,
         EmergencyAccessModule,
+        AttentionModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

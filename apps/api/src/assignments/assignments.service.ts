@@ -67,6 +67,7 @@ interface ResponseRow {
   answers_enc: Buffer;
   created_at: Date;
   submitted_at: Date | null;
+  reviewed_at: Date | null;
 }
 
 /** Every assignment read: the subject's name and progress counts come along in one query. `$2` is today. */
@@ -243,7 +244,7 @@ export class AssignmentsService {
       ) as Promise<Array<{ seq: number; opens_on: string; due_on: string; cancelled: boolean }>>,
       this.members(this.db, actor.practiceId, id),
       this.db.query(
-        `SELECT practice_id, id, seq, client_id, status, key_id, ${answersVisible ? 'answers_enc' : `''::bytea AS answers_enc`}, created_at, submitted_at
+        `SELECT practice_id, id, seq, client_id, status, key_id, ${answersVisible ? 'answers_enc' : `''::bytea AS answers_enc`}, created_at, submitted_at, reviewed_at
            FROM response WHERE practice_id = $1 AND assignment_id = $2`,
         [actor.practiceId, id],
       ) as Promise<ResponseRow[]>,
@@ -268,6 +269,8 @@ export class AssignmentsService {
             status: memberStatus({ dueOn: o.due_on, cancelled: o.cancelled }, response, today),
             startedAt: response?.created_at.toISOString() ?? null,
             submittedAt: response?.submitted_at?.toISOString() ?? null,
+            responseId: response?.id ?? null,
+            reviewedAt: response?.reviewed_at?.toISOString() ?? null,
             answers,
           };
         });

@@ -227,6 +227,19 @@ async function assignmentForPortalClient(ctx: MatrixContext): Promise<Record<str
   return { id: row!.id, assignmentId: row!.id, seq: '1', clientId: ctx.portalClientId };
 }
 
+/** Answers the portal client submitted to a fresh assignment, not yet reviewed. */
+async function submittedResponse(ctx: MatrixContext): Promise<Record<string, string>> {
+  const { assignmentId } = await assignmentForPortalClient(ctx);
+  const id = crypto.randomUUID();
+  const sealed = ctx.cipher.encrypt(JSON.stringify({ rate: 6 }), aadFor('response', ctx.home.id, id, 'answers'));
+  await ctx.db.query(
+    `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, key_id, answers_enc, status, submission_id, submitted_at)
+     VALUES ($1, $2, $3, 1, $4, $5, $6, 'submitted', $7, now())`,
+    [ctx.home.id, id, assignmentId, ctx.portalClientId, sealed.keyId, sealed.ciphertext, crypto.randomUUID()],
+  );
+  return { id };
+}
+
 /** A working portal link for the portal client. */
 async function portalLinkToken(ctx: MatrixContext): Promise<Record<string, string>> {
   const token = crypto.randomBytes(32).toString('base64url');
@@ -530,6 +543,10 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     expect: portalOnly(200, 404),
   },
   { route: 'POST /api/portal/sign-out', audience: 'public', expect: everyone(204) },
+
+  { route: 'GET /api/attention', audience: 'staff', expect: signedIn(200) },
+  { route: 'GET /api/attention/count', audience: 'staff', expect: signedIn(200) },
+  { route: 'POST /api/responses/:id/review', audience: 'clinician', params: submittedResponse, expect: careTeamClinicianOnly(200) },
 
   { route: 'GET /api/audit', audience: 'admin', expect: adminOwnPractice(200) },
   { route: 'GET /api/audit/export.csv', audience: 'admin', expect: adminOwnPractice(200) },

@@ -1,9 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type supertest from 'supertest';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { newAdmin, newClient, newClinician, newCouple, newPractice, signIn, type TestStaff } from '../support/factories.js';
+import { newAdmin, newClient, newClinician, newCouple, newPractice, portalAs, signIn, type TestStaff } from '../support/factories.js';
+import { day, smallActsAnswers } from '../homework/homework-helpers.js';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
@@ -145,6 +147,24 @@ describe('every write with its audit event', () => {
         const note = await draftNote(s);
         const state = () => one(`SELECT count(*)::int AS notes FROM session_note WHERE id = $1`, [note.id]);
         return { state, send: () => s.asClinician.delete(`/api/notes/${note.id}`) };
+      },
+    },
+    {
+      action: 'response.reviewed',
+      async run(s) {
+        const client = await newClient(t.db, s.practice, { clinicians: [s.clinician] });
+        const assigned = await s.asClinician
+          .post('/api/assignments')
+          .send({ clientId: client.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'This week.', dueOn: day(2), recurrence: 'weekly', count: 1 });
+        expect(assigned.status).toBe(201);
+        const portal = await portalAs(t, { id: client.id, practiceId: s.practice.id }, s.clinician);
+        const submitted = await portal
+          .post(`/api/portal/assignments/${assigned.body.id}/occurrences/1/submit`)
+          .send({ answers: smallActsAnswers(5), submissionId: crypto.randomUUID() });
+        expect(submitted.status).toBe(200);
+        const { id } = await one<{ id: string }>(`SELECT id FROM response WHERE assignment_id = $1`, [assigned.body.id]);
+        const state = () => one(`SELECT reviewed_at, reviewed_by FROM response WHERE id = $1`, [id]);
+        return { state, send: () => s.asClinician.post(`/api/responses/${id}/review`) };
       },
     },
     {

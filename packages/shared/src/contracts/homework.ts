@@ -85,6 +85,10 @@ export interface MemberProgress {
   status: HomeworkStatus;
   startedAt: string | null;
   submittedAt: string | null;
+  /** The member's response, once there is one (for "mark reviewed"). */
+  responseId: string | null;
+  /** When someone on the care team marked the submitted answers reviewed. */
+  reviewedAt: string | null;
   /** Null when the reader may not see answers (an admin outside the care team) or there are none yet. */
   answers: Answers | null;
 }

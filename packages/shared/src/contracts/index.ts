@@ -9,3 +9,4 @@ export * from './notes.js';
 export * from './library.js';
 export * from './homework.js';
 export * from './accounts.js';
+export * from './attention.js';

@@ -1,0 +1,206 @@
+import type { AttentionItem, AttentionKind, AttentionSubject } from '@tandem/shared';
+
+/**
+ * The attention queue is a union of sources. Each source is one small
+ * indexed query that returns, newest first, at most `$5` of its items that
+ * come before the cursor; the queue merges them on the same sort key
+ * (`at`, then `key` in byte order) and keeps the first page. A page then
+ * costs at most (sources × caseload × page size) index entries, whatever
+ * the size of the practice's history.
+ *
+ * Placeholders every source may use:
+ * - `$1` practice id, `$2` the reader's staff id;
+ * - `$3` the cursor's `at` (timestamptz; 'infinity' on the first page),
+ *   `$4` the cursor's key (text);
+ * - `$5` the most rows a source returns.
+ * Relations every source may use: `mine(client_id, couple_id)`, the care
+ * teams the reader is on now; `p(timezone, today)`, the practice's time
+ * zone and today's date there.
+ *
+ * Columns each source returns: `kind`, `at` (timestamptz), `key` (text,
+ * starting with the kind, unique in the queue), `subject_kind`,
+ * `subject_id`, `subject_name`, and `data` (jsonb, what `item()` needs).
+ *
+ * A new source (failed deliveries for admins, emergency-access notices,
+ * safety alerts) is one more entry in ATTENTION_SOURCES, with its kind in
+ * `ATTENTION_KINDS` (packages/shared) and its index in a migration.
+ */
+export interface AttentionSource {
+  kind: AttentionKind;
+  /** Who the source speaks to: clinicians (their own care teams) or admins (the practice). */
+  audience: 'clinician' | 'admin';
+  sql: string;
+  item(row: SourceRow): AttentionItem;
+}
+
+export interface SourceRow {
+  kind: AttentionKind;
+  /** `at` to the microsecond, as ISO 8601 UTC text, so that cursors lose nothing. */
+  at: string;
+  key: string;
+  subject_kind: 'client' | 'couple';
+  subject_id: string;
+  subject_name: string;
+  data: Record<string, unknown>;
+}
+
+/** The keyset condition "comes after the cursor, newest first" for a source's sort key. */
+const beforeCursor = (at: string, key: string) => `${at} <= $3 AND (${at} < $3 OR (${key}) COLLATE "C" < $4)`;
+
+const subjectOf = (row: SourceRow): AttentionSubject => ({ kind: row.subject_kind, id: row.subject_id, name: row.subject_name });
+const text = (row: SourceRow, field: string) => String(row.data[field]);
+
+/** Answers a client submitted that nobody on the care team has marked reviewed (partial indexes response_unreviewed_*). */
+const answersSubmitted: AttentionSource = {
+  kind: 'answers-submitted',
+  audience: 'clinician',
+  sql: `
+    SELECT 'answers-submitted' AS kind, r.submitted_at AS at, 'answers-submitted:' || r.id AS key,
+           CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
+           COALESCE(m.client_id, m.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           jsonb_build_object('responseId', r.id, 'assignmentId', r.assignment_id, 'seq', r.seq, 'clientId', who.id, 'clientName', who.name,
+                              'exerciseTitle', a.exercise->>'title') AS data
+      FROM mine m
+      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = m.client_id
+      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = m.couple_id
+      CROSS JOIN LATERAL (
+        (SELECT r.id, r.assignment_id, r.seq, r.client_id, r.submitted_at FROM response r
+          WHERE m.client_id IS NOT NULL AND r.practice_id = $1 AND r.client_id = m.client_id AND r.couple_id IS NULL
+            AND r.status = 'submitted' AND r.reviewed_at IS NULL AND ${beforeCursor('r.submitted_at', `'answers-submitted:' || r.id`)}
+          ORDER BY r.submitted_at DESC, r.id DESC LIMIT $5)
+        UNION ALL
+        (SELECT r.id, r.assignment_id, r.seq, r.client_id, r.submitted_at FROM response r
+          WHERE m.couple_id IS NOT NULL AND r.practice_id = $1 AND r.couple_id = m.couple_id
+            AND r.status = 'submitted' AND r.reviewed_at IS NULL AND ${beforeCursor('r.submitted_at', `'answers-submitted:' || r.id`)}
+          ORDER BY r.submitted_at DESC, r.id DESC LIMIT $5)) r
+      JOIN client who ON who.practice_id = $1 AND who.id = r.client_id
+      JOIN assignment a ON a.practice_id = $1 AND a.id = r.assignment_id`,
+  item: (row) => ({
+    kind: 'answers-submitted',
+    key: row.key,
+    at: row.at,
+    subject: subjectOf(row),
+    responseId: text(row, 'responseId'),
+    assignmentId: text(row, 'assignmentId'),
+    seq: Number(row.data.seq),
+    exerciseTitle: text(row, 'exerciseTitle'),
+    client: { id: text(row, 'clientId'), name: text(row, 'clientName') },
+  }),
+};
+
+/** When an occurrence became overdue: the start of the day after its due date, in the practice's time zone. */
+const overdueAt = `((o.due_on + 1)::timestamp AT TIME ZONE p.timezone)`;
+const overdueKey = `'homework-overdue:' || o.assignment_id || ':' || lpad(o.seq::text, 4, '0')`;
+
+/** Open occurrences past their due date (partial indexes occurrence_open_by_client/_couple), for active clients and couples. */
+const homeworkOverdue: AttentionSource = {
+  kind: 'homework-overdue',
+  audience: 'clinician',
+  sql: `
+    SELECT 'homework-overdue' AS kind, o.at, o.key,
+           CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
+           COALESCE(m.client_id, m.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           jsonb_build_object('assignmentId', o.assignment_id, 'seq', o.seq, 'dueOn', to_char(o.due_on, 'YYYY-MM-DD'),
+                              'exerciseTitle', a.exercise->>'title') AS data
+      FROM mine m CROSS JOIN p
+      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = m.client_id
+      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = m.couple_id
+      CROSS JOIN LATERAL (
+        (SELECT o.assignment_id, o.seq, o.due_on, ${overdueAt} AS at, ${overdueKey} AS key FROM assignment_occurrence o
+          WHERE cl.status = 'active' AND o.practice_id = $1 AND o.client_id = m.client_id AND o.pending > 0 AND NOT o.cancelled
+            AND o.due_on < p.today AND o.due_on <= ($3 AT TIME ZONE p.timezone)::date - 1 AND ${beforeCursor(overdueAt, overdueKey)}
+          ORDER BY o.due_on DESC, o.assignment_id DESC, o.seq DESC LIMIT $5)
+        UNION ALL
+        (SELECT o.assignment_id, o.seq, o.due_on, ${overdueAt} AS at, ${overdueKey} AS key FROM assignment_occurrence o
+          WHERE m.couple_id IS NOT NULL AND o.practice_id = $1 AND o.couple_id = m.couple_id AND o.pending > 0 AND NOT o.cancelled
+            AND o.due_on < p.today AND o.due_on <= ($3 AT TIME ZONE p.timezone)::date - 1 AND ${beforeCursor(overdueAt, overdueKey)}
+          ORDER BY o.due_on DESC, o.assignment_id DESC, o.seq DESC LIMIT $5)) o
+      JOIN assignment a ON a.practice_id = $1 AND a.id = o.assignment_id`,
+  item: (row) => ({
+    kind: 'homework-overdue',
+    key: row.key,
+    at: row.at,
+    subject: subjectOf(row),
+    assignmentId: text(row, 'assignmentId'),
+    seq: Number(row.data.seq),
+    dueOn: text(row, 'dueOn'),
+    exerciseTitle: text(row, 'exerciseTitle'),
+  }),
+};
+
+/**
+ * Active clients and couples whose latest session note (one the reader may
+ * see) is newer than their latest assignment: nothing was assigned from the
+ * day of that session on. One row at most per subject; the note and the
+ * assignment are each one probe of an existing index.
+ */
+const nothingAssigned: AttentionSource = {
+  kind: 'nothing-assigned',
+  audience: 'clinician',
+  sql: `
+    SELECT 'nothing-assigned' AS kind, n.created_at AS at, 'nothing-assigned:' || n.id AS key,
+           CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
+           COALESCE(m.client_id, m.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           jsonb_build_object('noteId', n.id, 'sessionDate', to_char(n.session_date, 'YYYY-MM-DD')) AS data
+      FROM mine m CROSS JOIN p
+      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = m.client_id
+      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = m.couple_id
+      CROSS JOIN LATERAL (
+        (SELECT n.id, n.session_date, n.created_at FROM session_note n
+          WHERE m.client_id IS NOT NULL AND n.practice_id = $1 AND n.client_id = m.client_id AND n.addendum_of IS NULL AND (n.kind = 'progress' OR n.author_id = $2)
+          ORDER BY n.session_date DESC, n.created_at DESC LIMIT 1)
+        UNION ALL
+        (SELECT n.id, n.session_date, n.created_at FROM session_note n
+          WHERE m.couple_id IS NOT NULL AND n.practice_id = $1 AND n.couple_id = m.couple_id AND n.addendum_of IS NULL AND (n.kind = 'progress' OR n.author_id = $2)
+          ORDER BY n.session_date DESC, n.created_at DESC LIMIT 1)) n
+     WHERE (m.couple_id IS NOT NULL OR cl.status = 'active')
+       AND ${beforeCursor('n.created_at', `'nothing-assigned:' || n.id`)}
+       AND NOT EXISTS (
+         SELECT 1 FROM assignment a
+          WHERE m.client_id IS NOT NULL AND a.practice_id = $1 AND a.client_id = m.client_id
+            AND a.created_at >= (n.session_date::timestamp AT TIME ZONE p.timezone))
+       AND NOT EXISTS (
+         SELECT 1 FROM assignment a
+          WHERE m.couple_id IS NOT NULL AND a.practice_id = $1 AND a.couple_id = m.couple_id
+            AND a.created_at >= (n.session_date::timestamp AT TIME ZONE p.timezone))`,
+  item: (row) => ({
+    kind: 'nothing-assigned',
+    key: row.key,
+    at: row.at,
+    subject: subjectOf(row),
+    noteId: text(row, 'noteId'),
+    sessionDate: text(row, 'sessionDate'),
+  }),
+};
+
+const draftAt = `(n.created_at + interval '24 hours')`;
+
+/** The reader's own notes still in draft a day after they were started (partial index session_note_draft_by_author). */
+const draftNote: AttentionSource = {
+  kind: 'draft-note',
+  audience: 'clinician',
+  sql: `
+    SELECT 'draft-note' AS kind, n.at, n.key,
+           CASE WHEN n.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
+           COALESCE(n.client_id, n.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           jsonb_build_object('noteId', n.id, 'sessionDate', to_char(n.session_date, 'YYYY-MM-DD')) AS data
+      FROM (
+        SELECT n.id, n.client_id, n.couple_id, n.session_date, ${draftAt} AS at, 'draft-note:' || n.id AS key FROM session_note n
+         WHERE n.practice_id = $1 AND n.author_id = $2 AND n.status = 'draft' AND n.created_at < now() - interval '24 hours'
+           AND n.created_at <= $3 - interval '24 hours' AND ${beforeCursor(draftAt, `'draft-note:' || n.id`)}
+           AND EXISTS (SELECT 1 FROM mine m WHERE m.client_id = n.client_id OR m.couple_id = n.couple_id)
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $5) n
+      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = n.client_id
+      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = n.couple_id`,
+  item: (row) => ({
+    kind: 'draft-note',
+    key: row.key,
+    at: row.at,
+    subject: subjectOf(row),
+    noteId: text(row, 'noteId'),
+    sessionDate: text(row, 'sessionDate'),
+  }),
+};
+
+/** Every source, in no particular order (the queue sorts by time). Add new ones here. */
+export const ATTENTION_SOURCES: readonly AttentionSource[] = [answersSubmitted, homeworkOverdue, nothingAssigned, draftNote];

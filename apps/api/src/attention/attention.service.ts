@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ATTENTION_KINDS, type AttentionCount, type AttentionItem, type AttentionKind, type Page, type PersonRef, type ResponseReview } from '@tandem/shared';
+import { AccessService } from '../access/access.service.js';
+import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
+import { ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../common/cursor.js';
+import type { PageQuery } from '../common/page-query.js';
+import { modify, type SqlRunner } from '../common/sql.js';
+import { ATTENTION_SOURCES, type AttentionSource, type SourceRow } from './attention-sources.js';
+
+/** The navigation counts exactly up to this many, then shows "99+". */
+export const ATTENTION_COUNT_CAP = 99;
+
+const ISO_MICROS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A real instant: the calendar accepts it as written (no 31 February). */
+const sameSecond = (at: string) => {
+  const parsed = new Date(`${at.slice(0, 19)}Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19);
+};
+
+/** The queue's cursor: the last row's time (to the microsecond) and key. */
+function queueCursor(cursor: string | undefined): [string, string] | null {
+  const after = decodeCursor(cursor, 2);
+  if (!after) return null;
+  const [at, key] = after;
+  if (typeof at !== 'string' || !AT.test(at) || !sameSecond(at) || typeof key !== 'string' || key.length > 200) {
+    throw new ValidationFailedError({ cursor: 'is not a cursor this list gave out' });
+  }
+  return [at, key];
+}
+
+/**
+ * What needs a staff member, newest first: clinicians see their own care
+ * teams' items; admins, the practice-wide sources (none yet besides what
+ * clinicians see of their own). Rows carry names, titles and dates, never
+ * answers or note text.
+ */
+@Injectable()
+export class AttentionService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AccessService) private readonly access: AccessService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
+  ) {}
+
+  async list(actor: StaffActor, query: PageQuery): Promise<Page<AttentionItem>> {
+    const limit = pageLimit(query.limit);
+    const after = queueCursor(query.cursor);
+    const page = this.pageStatement(actor, after, limit + 1);
+    if (!page) return { items: [], nextCursor: null };
+    const rows = (await this.db.query(page.sql, page.params)) as SourceRow[];
+    const byKind = new Map(ATTENTION_SOURCES.map((s) => [s.kind, s]));
+    const items = rows.slice(0, limit).map((row) => byKind.get(row.kind)!.item(row));
+    const last = rows.length > limit ? rows[limit - 1]! : undefined;
+    return { items, nextCursor: last ? encodeCursor([last.at, last.key]) : null };
+  }
+
+  /** Counts per kind, each source read at most CAP + 1 rows deep, so the count costs what a page costs. */
+  async count(actor: StaffActor): Promise<AttentionCount> {
+    const byKind = Object.fromEntries(ATTENTION_KINDS.map((k) => [k, 0])) as Record<AttentionKind, number>;
+    const sources = this.sourcesFor(actor);
+    let total = 0;
+    if (sources.length > 0) {
+      const rows = (await this.db.query(
+        `SELECT c.kind, count(*)::int AS n FROM (${this.union(sources)}) c GROUP BY c.kind`,
+        this.params(actor, null, ATTENTION_COUNT_CAP + 1),
+      )) as Array<{ kind: AttentionKind; n: number }>;
+      for (const row of rows) {
+        byKind[row.kind] = Math.min(row.n, ATTENTION_COUNT_CAP);
+        total += row.n;
+      }
+    }
+    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind };
+  }
+
+  /**
+   * Marks one submitted response reviewed, once: a repeat answers with the
+   * first review and records nothing new. Only a clinician on the care team
+   * of the homework's client or couple may do it.
+   */
+  async markReviewed(actor: StaffActor, responseId: string): Promise<ResponseReview> {
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const [row] = (await tx.query(
+        `SELECT r.id, r.status, r.client_id, r.couple_id, a.client_id AS assignment_client_id, r.reviewed_at, r.reviewed_by
+           FROM response r JOIN assignment a ON a.practice_id = r.practice_id AND a.id = r.assignment_id
+          WHERE r.practice_id = $1 AND r.id = $2
+          FOR UPDATE OF r`,
+        [actor.practiceId, responseId],
+      )) as Array<{
+        id: string;
+        status: 'draft' | 'submitted';
+        client_id: string;
+        couple_id: string | null;
+        assignment_client_id: string | null;
+        reviewed_at: Date | null;
+        reviewed_by: string | null;
+      }>;
+      if (!row) throw new NotFoundError('response');
+      const subject = row.couple_id ? { coupleId: row.couple_id } : { clientId: row.assignment_client_id ?? row.client_id };
+      const team = await this.access.subjectTeam(actor, subject, tx);
+      if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team reviews answers.');
+      if (row.status !== 'submitted') {
+        throw new RuleViolationError('not_submitted', 'These answers are still a draft. They can be marked reviewed once the client submits them.');
+      }
+      if (row.reviewed_at) return { responseId, reviewedAt: row.reviewed_at.toISOString(), reviewedBy: await this.staffRef(tx, actor.practiceId, row.reviewed_by) };
+      const [done] = await modify<{ reviewed_at: Date }>(
+        tx,
+        `UPDATE response SET reviewed_at = now(), reviewed_by = $3 WHERE practice_id = $1 AND id = $2 RETURNING reviewed_at`,
+        [actor.practiceId, responseId, actor.userId],
+      );
+      const subjectId = 'coupleId' in subject ? subject.coupleId : subject.clientId;
+      await audit.record({ action: 'response.reviewed', recordType: 'response', recordId: responseId, subjectId });
+      return { responseId, reviewedAt: done!.reviewed_at.toISOString(), reviewedBy: await this.staffRef(tx, actor.practiceId, actor.userId) };
+    });
+  }
+
+  private async staffRef(runner: SqlRunner, practiceId: string, id: string | null): Promise<PersonRef | null> {
+    if (!id) return null;
+    const [row] = (await runner.query(`SELECT id, name FROM staff_user WHERE practice_id = $1 AND id = $2`, [practiceId, id])) as PersonRef[];
+    return row ?? null;
+  }
+
+  /** The one statement that reads a page (public so that tests can EXPLAIN it); null when no source speaks to the actor. */
+  pageStatement(actor: StaffActor, after: [string, string] | null, depth: number): { sql: string; params: unknown[] } | null {
+    const sources = this.sourcesFor(actor);
+    if (sources.length === 0) return null;
+    return { sql: `${this.union(sources)} ORDER BY q.at DESC, q.key COLLATE "C" DESC LIMIT $5`, params: this.params(actor, after, depth) };
+  }
+
+  private sourcesFor(actor: StaffActor): AttentionSource[] {
+    return ATTENTION_SOURCES.filter((s) => (s.audience === 'clinician' ? isClinician(actor) : isAdmin(actor)));
+  }
+
+  /** The sources' rows, each source newest first and at most `$5` deep, as one relation `q`. */
+  private union(sources: AttentionSource[]): string {
+    return `
+      WITH p AS MATERIALIZED (
+             SELECT timezone, (now() AT TIME ZONE timezone)::date AS today, $3::timestamptz AS cursor_at, $4::text AS cursor_key, $5::int AS depth
+               FROM practice WHERE id = $1),
+           mine AS MATERIALIZED (
+             SELECT ct.client_id, ct.couple_id FROM care_team_member ct
+              WHERE ct.practice_id = $1 AND ct.staff_user_id = $2 AND ct.removed_at IS NULL)
+      SELECT q.kind, to_char(q.at AT TIME ZONE 'UTC', ${ISO_MICROS}) AS at, q.key, q.subject_kind, q.subject_id, q.subject_name, q.data
+        FROM (${sources.map((s) => `(SELECT * FROM (${s.sql}) s ORDER BY s.at DESC, s.key COLLATE "C" DESC LIMIT $5)`).join('\n UNION ALL \n')}) q`;
+  }
+
+  private params(actor: StaffActor, after: [string, string] | null, depth: number): unknown[] {
+    return [actor.practiceId, actor.userId, after ? after[0] : 'infinity', after ? after[1] : '', depth];
+  }
+}

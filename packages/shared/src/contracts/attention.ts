@@ -1,0 +1,74 @@
+import type { PersonRef } from './clients.js';
+
+/**
+ * What can need a staff member's attention. Each kind comes from one source
+ * on the server; new sources (failed deliveries, emergency-access notices,
+ * safety alerts) add a kind here and a source there.
+ */
+export const ATTENTION_KINDS = ['answers-submitted', 'homework-overdue', 'nothing-assigned', 'draft-note'] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+
+/** The client or couple an item is about. */
+export interface AttentionSubject {
+  kind: 'client' | 'couple';
+  id: string;
+  name: string;
+}
+
+interface AttentionBase {
+  /** Unique within the queue; stable while the item stays in it. */
+  key: string;
+  /** When the item came to need attention (ISO 8601): the queue is newest first by this. */
+  at: string;
+  subject: AttentionSubject;
+}
+
+/** A client submitted answers that nobody on the care team has marked reviewed. */
+export interface AnswersSubmittedItem extends AttentionBase {
+  kind: 'answers-submitted';
+  responseId: string;
+  assignmentId: string;
+  seq: number;
+  exerciseTitle: string;
+  /** Who answered (for a couple, the partner). */
+  client: PersonRef;
+}
+
+/** An occurrence whose due date has passed with someone still to submit. */
+export interface HomeworkOverdueItem extends AttentionBase {
+  kind: 'homework-overdue';
+  assignmentId: string;
+  seq: number;
+  exerciseTitle: string;
+  dueOn: string;
+}
+
+/** The subject's latest session note is newer than their latest assignment. */
+export interface NothingAssignedItem extends AttentionBase {
+  kind: 'nothing-assigned';
+  noteId: string;
+  sessionDate: string;
+}
+
+/** One of the reader's own notes, still a draft more than a day after it was started. */
+export interface DraftNoteItem extends AttentionBase {
+  kind: 'draft-note';
+  noteId: string;
+  sessionDate: string;
+}
+
+export type AttentionItem = AnswersSubmittedItem | HomeworkOverdueItem | NothingAssignedItem | DraftNoteItem;
+
+/** The navigation's count: exact up to `cap`, then `capped` ("99+"). */
+export interface AttentionCount {
+  total: number;
+  capped: boolean;
+  byKind: Record<AttentionKind, number>;
+}
+
+/** The answer to "mark reviewed": the same on every repeat. */
+export interface ResponseReview {
+  responseId: string;
+  reviewedAt: string;
+  reviewedBy: PersonRef | null;
+}
