@@ -131,6 +131,38 @@ describe('emergency access', () => {
     expect((await (await signIn(t, foreign)).get('/api/emergency-access/notices')).body.items).toEqual([]);
   });
 
+  it('puts unseen notices in the attention queue of the care team and the admins, until marked seen', async () => {
+    const [grant] = (await outsiderAgent.get('/api/emergency-access')).body.items;
+    const emergencyItems = async (who: TestStaff) => {
+      const queue = await (await signIn(t, who)).get('/api/attention');
+      expect(queue.status).toBe(200);
+      return queue.body.items.filter((i: { kind: string }) => i.kind === 'emergency-access');
+    };
+    // The primary clinician marked theirs seen above; the others have not.
+    expect(await emergencyItems(primary)).toEqual([]);
+    for (const [who, why] of [[second, 'care_team'], [coupleClinician, 'care_team'], [admin, 'admin']] as const) {
+      const items = await emergencyItems(who);
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({
+        kind: 'emergency-access',
+        why,
+        emergencyAccessId: grant.id,
+        subject: { kind: 'client', id: client.id, name: 'Rosa Delgado' },
+        clinician: { id: outsider.id },
+        expiresAt: grant.expiresAt,
+      });
+      // The queue carries names and times, never the reason.
+      expect(JSON.stringify(items[0])).not.toContain('crisis');
+    }
+    const adminAgent = await signIn(t, admin);
+    const count = await adminAgent.get('/api/attention/count');
+    expect(count.body.byKind['emergency-access']).toBe(1);
+    const [item] = await emergencyItems(admin);
+    expect((await adminAgent.post(`/api/emergency-access/notices/${item.noticeId}/seen`)).status).toBe(204);
+    expect(await emergencyItems(admin)).toEqual([]);
+    expect(await emergencyItems(outsider)).toEqual([]);
+  });
+
   it('closes when its hour is up, or earlier when the clinician ends it', async () => {
     const [grant] = (await outsiderAgent.get('/api/emergency-access')).body.items;
     // Move the grant an hour and a minute into the past instead of waiting.
