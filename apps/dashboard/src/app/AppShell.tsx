@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import { useMe } from '../features/auth/use-me';
 
 export function AppShell() {
-  const me = useMe().data!;
+  const me = useMe().data;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
@@ -14,6 +14,8 @@ export function AppShell() {
       navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } });
     },
   });
+  // Between sign-out clearing the cache and the move to the sign-in page, there is nobody to show.
+  if (!me) return null;
   const isAdmin = me.user.roles.includes('admin');
   const isClinician = me.user.roles.includes('clinician');
   return (

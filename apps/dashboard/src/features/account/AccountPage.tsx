@@ -160,7 +160,8 @@ function SessionsPanel() {
 }
 
 export default function AccountPage() {
-  const me = useMe().data!;
+  const me = useMe().data;
+  if (!me) return null;
   return (
     <section>
       <PageHeading>Your account</PageHeading>

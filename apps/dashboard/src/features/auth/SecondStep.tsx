@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import type { MeResponse, TwoFactorEnrolment as Enrolment, TwoFactorSignInEnrolled } from '@tandem/shared';
 import { api } from '../../api/client';
@@ -48,7 +48,13 @@ export function EnrolStep({ onSignedIn }: { onSignedIn: (me: MeResponse) => void
     mutationFn: (code: string) => api.post<TwoFactorSignInEnrolled>('/auth/two-factor/enrolment/confirm', { code }, { quiet401: true }),
   });
   const { mutate } = start;
-  useEffect(() => mutate(), [mutate]);
+  // Once per sign-in: a second start would replace the secret the first one showed.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    mutate();
+  }, [mutate]);
   if (confirm.data) {
     const done = confirm.data;
     return <RecoveryCodes codes={done.recoveryCodes} onDone={() => onSignedIn(done.me)} doneLabel="I have saved them — continue" />;

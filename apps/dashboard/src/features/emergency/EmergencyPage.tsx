@@ -136,7 +136,8 @@ function Notices() {
 }
 
 export default function EmergencyPage() {
-  const me = useMe().data!;
+  const me = useMe().data;
+  if (!me) return null;
   const isClinician = me.user.roles.includes('clinician');
   return (
     <section>
