@@ -191,9 +191,9 @@ export class AuthService {
   /** The second step: a code from the authenticator app, or one recovery code. Rate limited like the password. */
   async verifySecondStep(dto: TwoFactorCodeDto, request: FastifyRequest, reply: FastifyReply): Promise<MeResponse> {
     const challenge = await this.challenges.find(request, 'verify');
-    return this.finishSignIn(challenge, request, reply, async (tx, audit) => {
+    return this.finishSignIn(challenge, request, reply, async (tx, audit, actor) => {
       const factor = await this.twoFactor.consume(tx, challenge.practiceId, challenge.userId, dto.code);
-      if (factor) await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: factor } });
+      if (factor) await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: factor } }, actor);
       return factor !== null;
     });
   }
@@ -212,15 +212,15 @@ export class AuthService {
   async confirmSignInEnrolment(dto: TwoFactorCodeDto, request: FastifyRequest, reply: FastifyReply): Promise<TwoFactorSignInEnrolled> {
     const challenge = await this.challenges.find(request, 'enrol');
     let recoveryCodes: string[] = [];
-    const me = await this.finishSignIn(challenge, request, reply, async (tx, audit) => {
+    const me = await this.finishSignIn(challenge, request, reply, async (tx, audit, actor) => {
       try {
         recoveryCodes = await this.twoFactor.confirmEnrolment(tx, challenge.practiceId, challenge.userId, dto.code);
       } catch (error) {
         if (error instanceof ValidationFailedError) return false;
         throw error;
       }
-      await audit.record({ action: 'two_factor.enabled', recordType: 'staff_user', recordId: challenge.userId });
-      await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: 'totp', enrolled: true } });
+      await audit.record({ action: 'two_factor.enabled', recordType: 'staff_user', recordId: challenge.userId }, actor);
+      await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: 'totp', enrolled: true } }, actor);
       return true;
     });
     return { me, recoveryCodes };
@@ -235,7 +235,7 @@ export class AuthService {
     challenge: Challenge,
     request: FastifyRequest,
     reply: FastifyReply,
-    check: (tx: EntityManager, audit: AuditRecorder) => Promise<boolean>,
+    check: (tx: EntityManager, audit: AuditRecorder, actor: StaffActor) => Promise<boolean>,
   ): Promise<MeResponse> {
     const accountKey = [`account:${challenge.userId}`];
     const addressKey = [`ip:${request.ip}`];
@@ -243,7 +243,8 @@ export class AuthService {
     await this.byAddress.check(addressKey);
     const actor: StaffActor = { kind: 'staff', userId: challenge.userId, practiceId: challenge.practiceId, roles: [], sessionId: '', requestId: request.id, ip: request.ip };
     const times = await this.writes.transaction(this.challengeActor(challenge, request), async (tx, audit) => {
-      if (!(await check(tx, audit))) {
+      // The sign-in itself is the staff member's; a failed attempt stays anonymous, like a wrong password.
+      if (!(await check(tx, audit, actor))) {
         await audit.record({ action: 'auth.second_step_failed', recordType: 'staff_user', recordId: challenge.userId });
         return null;
       }

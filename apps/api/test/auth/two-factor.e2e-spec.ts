@@ -14,7 +14,7 @@ describe('two-factor sign-in', () => {
   afterAll(() => t.close());
 
   const actions = async (userId: string) =>
-    ((await t.db.query(`SELECT action, detail FROM audit_event WHERE actor_id = $1 ORDER BY occurred_at, seq`, [userId])) as Array<{ action: string; detail: Record<string, unknown> }>);
+    ((await t.db.query(`SELECT action, actor_kind, detail FROM audit_event WHERE actor_id = $1 ORDER BY occurred_at, seq`, [userId])) as Array<{ action: string; actor_kind: string; detail: Record<string, unknown> }>);
 
   /** Turns two-factor sign-in on from the account page; returns the secret, the code used and the recovery codes. */
   async function enrol(staff: TestStaff) {
@@ -123,7 +123,8 @@ describe('two-factor sign-in', () => {
 
     const events = await actions(clinician.id);
     expect(events.filter((e) => e.action === 'auth.second_step_failed')).toHaveLength(3);
-    expect(events.find((e) => e.action === 'auth.sign_in' && e.detail.secondFactor === 'totp')).toBeDefined();
+    expect(events.find((e) => e.action === 'auth.sign_in' && e.detail.secondFactor === 'totp')).toMatchObject({ actor_kind: 'staff' });
+    expect(events.find((e) => e.action === 'auth.second_step_failed')).toMatchObject({ actor_kind: 'anonymous' });
   });
 
   it('accepts a recovery code once, however it is typed', async () => {
