@@ -33,7 +33,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return (
     message.includes('Connection terminated') ||
     message.includes('timeout exceeded when trying to connect') ||
-    message.includes('Client has encountered a connection error')
+    message.includes('Client has encountered a connection error') ||
+    // The connection died while a transaction waited to commit: the server rolled it back.
+    message.includes('Query runner already released')
   );
 }
 
