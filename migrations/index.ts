@@ -9,6 +9,7 @@ import { PracticeLocale1764000920000 } from './1764000920000-practice-locale.js'
 import { BackupRuns1764001200000 } from './1764001200000-backup-runs.js';
 import { Safety1764001400000 } from './1764001400000-safety.js';
 import { Delivery1764001000000 } from './1764001000000-delivery.js';
+import { StaffAccounts1764001100000 } from './1764001100000-staff-accounts.js';
 import { AttentionQueue1764001300000 } from './1764001300000-attention-queue.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   IndividualHomeworkActivity1764000600000,
   PracticeLocale1764000920000,
   Delivery1764001000000,
+  StaffAccounts1764001100000,
   BackupRuns1764001200000,
   AttentionQueue1764001300000,
   Safety1764001400000,

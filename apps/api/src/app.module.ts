@@ -20,6 +20,7 @@ import { PortalModule } from './portal/portal.module.js';
 import { BackupsModule } from './backups/backups.module.js';
 import { SafetyModule } from './safety/safety.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
+import { EmergencyAccessModule } from './emergency-access/emergency-access.module.js';
 import { AttentionModule } from './attention/attention.module.js';
 
 @Module({})
@@ -48,6 +49,7 @@ export class AppModule {
         BackupsModule,
         SafetyModule,
         DeliveryModule,
+        EmergencyAccessModule,
         AttentionModule,
       ],
       providers: [

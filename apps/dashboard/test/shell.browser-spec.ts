@@ -42,7 +42,7 @@ describe('the dashboard shell in a real browser', () => {
     await invitee.getByLabel('New password').fill('short');
     await invitee.getByLabel('Repeat the password').fill('short');
     await invitee.getByRole('button', { name: 'Set password' }).click();
-    await expect(invitee.getByText(/at least 10 characters/).last().textContent()).resolves.toContain('New password must be at least 10 characters');
+    await expect(invitee.getByText(/at least 12 characters/).last().textContent()).resolves.toContain('must be at least 12 characters');
     await invitee.getByLabel('New password').fill('quiet river at dawn');
     await invitee.getByLabel('Repeat the password').fill('quiet river at dawn');
     await invitee.getByRole('button', { name: 'Set password' }).click();

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { AccessService } from './access.service.js';
+import { AccessService, EmergencyAccess } from './access.service.js';
 
 @Global()
-@Module({ providers: [AccessService], exports: [AccessService] })
+@Module({ providers: [AccessService, EmergencyAccess], exports: [AccessService, EmergencyAccess] })
 export class AccessModule {}

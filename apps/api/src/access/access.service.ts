@@ -5,6 +5,7 @@ import type { ClientAccess } from '@tandem/shared';
 import { ForbiddenError, NotFoundError } from '../common/app-error.js';
 import type { SqlRunner } from '../common/sql.js';
 import { isAdmin, isClinician, type StaffActor } from './actor.js';
+import { AppError, RuleViolationError } from '../common/app-error.js';
 
 /**
  * What an actor may do with a client or couple:
@@ -178,5 +179,62 @@ export class AccessService {
 
   async assertClientsVisible(actor: StaffActor, clientIds: string[], runner: SqlRunner = this.db): Promise<void> {
     for (const id of new Set(clientIds)) await this.client(actor, id, 'read', runner);
+  }
+}
+
+/*
+ * Emergency ("break-glass") access. Kept apart from the care-team rules
+ * above: these methods only add a way in, for one clinician, one client, a
+ * stated reason and a limited time, and never change what the rules above
+ * answer.
+ */
+
+/** Note kinds an emergency opens. Psychotherapy notes stay with their author, even in an emergency. */
+export const EMERGENCY_NOTE_KINDS = ['progress'] as const;
+
+export interface EmergencyGrantAccess {
+  id: string;
+  clientId: string;
+  expiresAt: Date;
+}
+
+@Injectable()
+export class EmergencyAccess {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Whether a clinician may open a client's record in an emergency: a client
+   * of their practice (another practice's reads as missing) whom they do not
+   * already reach through a care team.
+   */
+  async assertMayOpen(actor: StaffActor, clientId: string, runner: SqlRunner = this.db): Promise<void> {
+    if (!isClinician(actor)) throw new ForbiddenError('Only clinicians can open a record in an emergency.');
+    const [row] = (await runner.query(
+      `SELECT ${onClientTeam('c', '$3')} AS on_team, ${onTeamOfClientsCouple('c', '$3')} AS via_couple
+         FROM client c WHERE c.practice_id = $1 AND c.id = $2`,
+      [actor.practiceId, clientId, actor.userId],
+    )) as Array<{ on_team: boolean; via_couple: boolean }>;
+    if (!row) throw new NotFoundError('client');
+    if (row.on_team || row.via_couple) {
+      throw new RuleViolationError('already_on_care_team', 'You already work with this client: open their record from your caseload instead.');
+    }
+  }
+
+  /**
+   * The actor's own emergency access, while it lasts. Someone else's (or
+   * another practice's) is a 404; one that ended or ran out is a 403 that
+   * says so.
+   */
+  async grant(actor: StaffActor, grantId: string, runner: SqlRunner = this.db): Promise<EmergencyGrantAccess> {
+    const [row] = (await runner.query(
+      `SELECT id, client_id, expires_at, ended_at IS NULL AND expires_at > now() AS open
+         FROM emergency_access WHERE practice_id = $1 AND id = $2 AND staff_user_id = $3`,
+      [actor.practiceId, grantId, actor.userId],
+    )) as Array<{ id: string; client_id: string; expires_at: Date; open: boolean }>;
+    if (!row || !isClinician(actor)) throw new NotFoundError('emergency access');
+    if (!row.open) {
+      throw new AppError(403, 'emergency_access_ended', 'Your emergency access to this record has ended. Open it again, with a reason, if the emergency goes on.');
+    }
+    return { id: row.id, clientId: row.client_id, expiresAt: row.expires_at };
   }
 }

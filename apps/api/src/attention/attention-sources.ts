@@ -202,5 +202,47 @@ const draftNote: AttentionSource = {
   }),
 };
 
+/**
+ * Notices that someone opened a record in an emergency, addressed to the
+ * reader and not yet marked seen (index emergency_access_notice_inbox). The
+ * notices are written per recipient when the record is opened: to the
+ * client's care team as clinicians, and to the admins as admins, so the
+ * source comes in both audiences, each reading its own share.
+ */
+const emergencyAccess = (audience: 'clinician' | 'admin'): AttentionSource => ({
+  kind: 'emergency-access',
+  audience,
+  sql: `
+    SELECT 'emergency-access' AS kind, n.created_at AS at, 'emergency-access:' || n.id AS key, 'client' AS subject_kind,
+           g.client_id AS subject_id, c.name AS subject_name,
+           jsonb_build_object('noticeId', n.id, 'emergencyAccessId', g.id, 'clinicianId', u.id, 'clinicianName', u.name, 'why', n.reason,
+                              'expiresAt', to_char(g.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS data
+      FROM (SELECT n.id, n.emergency_access_id, n.reason, n.created_at FROM emergency_access_notice n
+             WHERE n.practice_id = $1 AND n.recipient_id = $2 AND n.seen_at IS NULL AND n.reason = '${audience === 'admin' ? 'admin' : 'care_team'}'
+               AND ${beforeCursor('n.created_at', `'emergency-access:' || n.id`)}
+             ORDER BY n.created_at DESC, n.id DESC LIMIT $5) n
+      JOIN emergency_access g ON g.practice_id = $1 AND g.id = n.emergency_access_id
+      JOIN client c ON c.practice_id = $1 AND c.id = g.client_id
+      JOIN staff_user u ON u.practice_id = $1 AND u.id = g.staff_user_id`,
+  item: (row) => ({
+    kind: 'emergency-access',
+    key: row.key,
+    at: row.at,
+    subject: subjectOf(row),
+    noticeId: text(row, 'noticeId'),
+    emergencyAccessId: text(row, 'emergencyAccessId'),
+    clinician: { id: text(row, 'clinicianId'), name: text(row, 'clinicianName') },
+    why: text(row, 'why') === 'admin' ? 'admin' : 'care_team',
+    expiresAt: text(row, 'expiresAt'),
+  }),
+});
+
 /** Every source, in no particular order (the queue sorts by time). Add new ones here. */
-export const ATTENTION_SOURCES: readonly AttentionSource[] = [answersSubmitted, homeworkOverdue, nothingAssigned, draftNote];
+export const ATTENTION_SOURCES: readonly AttentionSource[] = [
+  answersSubmitted,
+  homeworkOverdue,
+  nothingAssigned,
+  draftNote,
+  emergencyAccess('clinician'),
+  emergencyAccess('admin'),
+];

@@ -7,6 +7,7 @@ import type { StaffActor } from '../access/actor.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { InviteTokenDto, SetPasswordDto } from './dto/set-password.dto.js';
+import { TwoFactorCodeDto } from './dto/two-factor.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -45,5 +46,31 @@ export class AuthController {
   @Allow('public')
   setPassword(@Body() dto: SetPasswordDto, @Req() req: FastifyRequest) {
     return this.auth.setPassword(dto, { requestId: req.id, ip: req.ip });
+  }
+
+  /** The second step of sign-in, after the password (the sign-in cookie says whose). */
+  @Post('two-factor')
+  @HttpCode(200)
+  @Allow('public')
+  secondStep(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    return this.auth.verifySecondStep(dto, req, res);
+  }
+
+  /** Enrolment at sign-in, when the practice requires two-factor sign-in: a new secret and its QR code. */
+  @Post('two-factor/enrolment')
+  @HttpCode(200)
+  @Allow('public')
+  startEnrolment(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('cache-control', 'no-store');
+    return this.auth.startSignInEnrolment(req);
+  }
+
+  /** The first code from the app: turns two-factor sign-in on, opens the session, shows the recovery codes once. */
+  @Post('two-factor/enrolment/confirm')
+  @HttpCode(200)
+  @Allow('public')
+  confirmEnrolment(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    res.header('cache-control', 'no-store');
+    return this.auth.confirmSignInEnrolment(dto, req, res);
   }
 }

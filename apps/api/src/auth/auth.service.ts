@@ -1,19 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
-import type { MeResponse, StaffRole } from '@tandem/shared';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { LoginResponse, MeResponse, StaffRole, TwoFactorEnrolment, TwoFactorSignInEnrolled } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import type { RequestOrigin, StaffActor } from '../access/actor.js';
-import { AuditedWrites } from '../audit/audited-writes.service.js';
+import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { AttemptThrottle } from './login-throttle.js';
 import { SessionService, type SessionTimes } from './session.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SetPasswordDto } from './dto/set-password.dto.js';
+import type { TwoFactorCodeDto } from './dto/two-factor.dto.js';
+import { SignInChallenges, type Challenge } from './sign-in-challenge.service.js';
+import { TwoFactorService } from './two-factor.service.js';
 
 interface Candidate {
   id: string;
@@ -34,18 +37,23 @@ interface InviteRow {
 export class AuthService {
   private readonly byEmail: AttemptThrottle;
   private readonly byAddress: AttemptThrottle;
+  /** Wrong second-step codes, per account: the same limit as wrong passwords per email. */
+  private readonly byAccount: AttemptThrottle;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
+    @Inject(SignInChallenges) private readonly challenges: SignInChallenges,
   ) {
     this.byEmail = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
     this.byAddress = new AttemptThrottle(config.login.maxAttempts * 5, config.login.windowSeconds);
+    this.byAccount = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
   }
 
-  async login(dto: LoginDto, request: FastifyRequest, reply: FastifyReply): Promise<MeResponse> {
+  async login(dto: LoginDto, request: FastifyRequest, reply: FastifyReply): Promise<LoginResponse> {
     const email = dto.email.trim().toLowerCase();
     const emailKey = [`email:${email}`];
     const addressKey = [`ip:${request.ip}`];
@@ -81,6 +89,16 @@ export class AuthService {
       throw new UnauthenticatedError('That email and password do not match an active account.', 'invalid_credentials');
     }
     const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '', ...origin };
+    const factor = await this.twoFactor.status(matched.practice_id, matched.id);
+    if (factor.enabled || factor.required) {
+      // No session yet: the second step (or enrolment, when the practice requires it) comes first.
+      const purpose = factor.enabled ? 'verify' : 'enrol';
+      await this.writes.transaction(actor, async (tx, audit) => {
+        await this.challenges.open(tx, { id: matched.id, practiceId: matched.practice_id }, purpose, request, reply);
+        await audit.record({ action: 'auth.password_verified', recordType: 'staff_user', recordId: matched.id, detail: { next: purpose } });
+      });
+      return { step: purpose === 'verify' ? 'two-factor' : 'enrol-two-factor' };
+    }
     const times = await this.writes.transaction(actor, async (tx, audit) => {
       const opened = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, request, reply, tx);
       await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: matched.id });
@@ -136,7 +154,7 @@ export class AuthService {
   /** Consumes a one-time invite link and sets the password it was issued for. */
   async setPassword(dto: SetPasswordDto, origin: RequestOrigin): Promise<void> {
     const invite = await this.findOpenInvite(dto.token);
-    const problem = passwordProblem(dto.password, invite.email);
+    const problem = passwordProblem(dto.password, invite.email, [invite.name, invite.practice_name]);
     if (problem) throw new ValidationFailedError({ password: problem });
     const passwordHash = await hashPassword(dto.password);
     const who = { kind: 'anonymous' as const, ...origin, practiceId: invite.practice_id, actorId: invite.staff_user_id };
@@ -169,5 +187,82 @@ export class AuthService {
       throw new NotFoundError('invite link');
     }
     return rows[0];
+  }
+
+  /** The second step: a code from the authenticator app, or one recovery code. Rate limited like the password. */
+  async verifySecondStep(dto: TwoFactorCodeDto, request: FastifyRequest, reply: FastifyReply): Promise<MeResponse> {
+    const challenge = await this.challenges.find(request, 'verify');
+    return this.finishSignIn(challenge, request, reply, async (tx, audit, actor) => {
+      const factor = await this.twoFactor.consume(tx, challenge.practiceId, challenge.userId, dto.code);
+      if (factor) await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: factor } }, actor);
+      return factor !== null;
+    });
+  }
+
+  /** Enrolment at sign-in, when the practice requires two-factor sign-in and this person has none yet. */
+  async startSignInEnrolment(request: FastifyRequest): Promise<TwoFactorEnrolment> {
+    const challenge = await this.challenges.find(request, 'enrol');
+    const who = this.challengeActor(challenge, request);
+    return this.writes.transaction(who, async (tx, audit) => {
+      const enrolment = await this.twoFactor.startEnrolment(tx, challenge.practiceId, challenge.userId);
+      await audit.record({ action: 'two_factor.enrolment_started', recordType: 'staff_user', recordId: challenge.userId });
+      return enrolment;
+    });
+  }
+
+  async confirmSignInEnrolment(dto: TwoFactorCodeDto, request: FastifyRequest, reply: FastifyReply): Promise<TwoFactorSignInEnrolled> {
+    const challenge = await this.challenges.find(request, 'enrol');
+    let recoveryCodes: string[] = [];
+    const me = await this.finishSignIn(challenge, request, reply, async (tx, audit, actor) => {
+      try {
+        recoveryCodes = await this.twoFactor.confirmEnrolment(tx, challenge.practiceId, challenge.userId, dto.code);
+      } catch (error) {
+        if (error instanceof ValidationFailedError) return false;
+        throw error;
+      }
+      await audit.record({ action: 'two_factor.enabled', recordType: 'staff_user', recordId: challenge.userId }, actor);
+      await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: 'totp', enrolled: true } }, actor);
+      return true;
+    });
+    return { me, recoveryCodes };
+  }
+
+  /**
+   * Runs `check` in the transaction that uses the challenge and opens the
+   * session. A failed check commits only its audit event and counts against
+   * the account's and the address's limits.
+   */
+  private async finishSignIn(
+    challenge: Challenge,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    check: (tx: EntityManager, audit: AuditRecorder, actor: StaffActor) => Promise<boolean>,
+  ): Promise<MeResponse> {
+    const accountKey = [`account:${challenge.userId}`];
+    const addressKey = [`ip:${request.ip}`];
+    await this.byAccount.check(accountKey);
+    await this.byAddress.check(addressKey);
+    const actor: StaffActor = { kind: 'staff', userId: challenge.userId, practiceId: challenge.practiceId, roles: [], sessionId: '', requestId: request.id, ip: request.ip };
+    const times = await this.writes.transaction(this.challengeActor(challenge, request), async (tx, audit) => {
+      // The sign-in itself is the staff member's; a failed attempt stays anonymous, like a wrong password.
+      if (!(await check(tx, audit, actor))) {
+        await audit.record({ action: 'auth.second_step_failed', recordType: 'staff_user', recordId: challenge.userId });
+        return null;
+      }
+      if (!(await this.challenges.use(tx, challenge, reply))) {
+        throw new UnauthenticatedError('Your sign-in took too long or was already used. Please enter your email and password again.', 'sign_in_expired');
+      }
+      return this.sessions.open({ id: challenge.userId, practiceId: challenge.practiceId }, request, reply, tx);
+    });
+    if (!times) {
+      await this.byAccount.fail(accountKey);
+      await this.byAddress.fail(addressKey);
+      throw new UnauthenticatedError('That code is not right, or it was already used. Enter the newest code from your app.', 'invalid_code');
+    }
+    return this.me(actor, times);
+  }
+
+  private challengeActor(challenge: Challenge, request: FastifyRequest) {
+    return { kind: 'anonymous' as const, requestId: request.id, ip: request.ip, practiceId: challenge.practiceId, actorId: challenge.userId };
   }
 }

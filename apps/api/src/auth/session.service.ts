@@ -44,10 +44,12 @@ export class SessionService {
     const token = newToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.session.absoluteHours * 3_600_000);
+    // Address and user agent are kept for the sessions page ("Firefox on Windows, 203.0.113.7").
+    const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
     await runner.query(
-      `INSERT INTO staff_session (practice_id, staff_user_id, token_hash, created_at, last_seen_at, expires_at)
-       VALUES ($1, $2, $3, $4, $4, $5)`,
-      [user.practiceId, user.id, hashToken(token), now, expiresAt],
+      `INSERT INTO staff_session (practice_id, staff_user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
+       VALUES ($1, $2, $3, $4, $4, $5, $6, $7)`,
+      [user.practiceId, user.id, hashToken(token), now, expiresAt, request.ip || null, userAgent],
     );
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/api',

@@ -66,6 +66,8 @@ const DATABASE_DOWN_MESSAGES = [
   'server closed the connection unexpectedly',
   'Connection is not established',
   'read ECONNRESET',
+  // The connection died while a transaction waited to commit: the server rolled it back.
+  'Query runner already released',
 ];
 
 interface ErrorLike {

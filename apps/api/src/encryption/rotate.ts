@@ -7,6 +7,8 @@ const ENCRYPTED_COLUMNS = [
   { table: 'session_note', column: 'sections_enc', field: 'sections', keyColumn: 'key_id' },
   { table: 'response', column: 'answers_enc', field: 'answers', keyColumn: 'key_id' },
   { table: 'alert', column: 'note_enc', field: 'note', keyColumn: 'key_id' },
+  { table: 'staff_totp', column: 'secret_enc', field: 'secret', keyColumn: 'key_id' },
+  { table: 'emergency_access', column: 'reason_enc', field: 'reason', keyColumn: 'key_id' },
   // A queued email's link token, erased once the delivery ends.
   { table: 'delivery', column: 'secret_enc', field: 'secret', keyColumn: 'secret_key_id' },
 ] as const;

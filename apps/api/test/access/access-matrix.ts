@@ -320,6 +320,64 @@ const portalOnly = (home: number, other: number): MatrixRow['expect'] => ({
   otherPortal: other,
 });
 
+/** Clinicians' own records (their emergency accesses): any practice's clinicians, no admin as such. */
+const clinicianOwn = (status: number): Record<StaffActorKind, number> => ({
+  anonymous: 401,
+  homeAdmin: 403,
+  homeClinician: status,
+  homeOutsider: status,
+  otherAdmin: 403,
+  otherClinician: status,
+});
+
+/** Something only homeClinician owns (a session, a notice addressed to them): everyone else finds nothing. */
+const homeClinicianOwns = (status: number, audience: 'staff' | 'clinician' = 'staff'): Record<StaffActorKind, number> => ({
+  anonymous: 401,
+  homeAdmin: audience === 'clinician' ? 403 : 404,
+  homeClinician: status,
+  homeOutsider: 404,
+  otherAdmin: audience === 'clinician' ? 403 : 404,
+  otherClinician: 404,
+});
+
+/** An open session of homeClinician, straight into the database. */
+async function homeClinicianSession(ctx: MatrixContext): Promise<Record<string, string>> {
+  const [row]: Array<{ id: string }> = await ctx.db.query(
+    `INSERT INTO staff_session (practice_id, staff_user_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, now() + interval '1 hour', '192.0.2.10', 'Matrix')
+     RETURNING id`,
+    [ctx.home.id, ctx.homeClinicianId, crypto.randomBytes(32)],
+  );
+  return { id: row!.id };
+}
+
+/** An open emergency access by `staffId` to `clientId`. */
+async function insertEmergencyAccess(ctx: MatrixContext, staffId: string, clientId: string): Promise<string> {
+  const id = crypto.randomUUID();
+  const sealed = ctx.cipher.encrypt('Matrix emergency reason.', aadFor('emergency_access', ctx.home.id, id, 'reason'));
+  await ctx.db.query(
+    `INSERT INTO emergency_access (id, practice_id, staff_user_id, client_id, key_id, reason_enc, expires_at) VALUES ($1, $2, $3, $4, $5, $6, now() + interval '1 hour')`,
+    [id, ctx.home.id, staffId, clientId, sealed.keyId, sealed.ciphertext],
+  );
+  return id;
+}
+
+/** homeClinician's open emergency access to a client outside their care team. */
+async function emergencyAccessOfHomeClinician(ctx: MatrixContext): Promise<Record<string, string>> {
+  return { id: await insertEmergencyAccess(ctx, ctx.homeClinicianId, await insertClient(ctx, 'Matrix Emergency Client')) };
+}
+
+/** A notice to homeClinician that a colleague opened their client's record in an emergency. */
+async function noticeToHomeClinician(ctx: MatrixContext): Promise<Record<string, string>> {
+  const { id: clientId } = await clientOnTeam(ctx);
+  const opener = await invitedStaff(ctx);
+  const grantId = await insertEmergencyAccess(ctx, opener.id!, clientId);
+  const [row]: Array<{ id: string }> = await ctx.db.query(
+    `INSERT INTO emergency_access_notice (practice_id, emergency_access_id, recipient_id, reason) VALUES ($1, $2, $3, 'care_team') RETURNING id`,
+    [ctx.home.id, grantId, ctx.homeClinicianId],
+  );
+  return { id: row!.id };
+}
+
 export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'GET /api/health', audience: 'public', expect: everyone(200) },
   { route: 'GET /api/health/live', audience: 'public', expect: everyone(200) },
@@ -588,4 +646,37 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
   // Backups are of the whole installation: every practice's admins see their status, nobody else.
   { route: 'GET /api/backups/status', audience: 'admin', expect: adminOwnPractice(200) },
+  // Two-factor sign-in: the second step needs the sign-in cookie a right password gives, so without one it is a 401.
+  { route: 'POST /api/auth/two-factor', audience: 'public', body: () => ({ code: '123456' }), expect: everyone(401) },
+  { route: 'POST /api/auth/two-factor/enrolment', audience: 'public', expect: everyone(401) },
+  { route: 'POST /api/auth/two-factor/enrolment/confirm', audience: 'public', body: () => ({ code: '123456' }), expect: everyone(401) },
+  { route: 'GET /api/account/two-factor', audience: 'staff', expect: signedIn(200) },
+  { route: 'POST /api/account/two-factor/enrolment', audience: 'staff', expect: signedIn(200) },
+  // A code no app showed: access is granted, the code is refused.
+  { route: 'POST /api/account/two-factor/enrolment/confirm', audience: 'staff', body: () => ({ code: '000000' }), expect: signedIn(400) },
+  { route: 'POST /api/account/two-factor/recovery-codes', audience: 'staff', body: () => ({ code: '000000' }), expect: signedIn(400) },
+  { route: 'POST /api/account/two-factor/disable', audience: 'staff', body: () => ({ code: '000000' }), expect: signedIn(400) },
+  { route: 'GET /api/account/sessions', audience: 'staff', expect: signedIn(200) },
+  { route: 'DELETE /api/account/sessions/:id', audience: 'staff', params: homeClinicianSession, expect: homeClinicianOwns(204) },
+  { route: 'GET /api/practice/security', audience: 'admin', expect: adminOwnPractice(200) },
+  { route: 'PUT /api/practice/security', audience: 'admin', body: () => ({ requireTwoFactor: false }), expect: adminOwnPractice(200) },
+  { route: 'GET /api/staff/:id/sessions', audience: 'admin', params: invitedStaff, expect: adminRecord(200) },
+  { route: 'POST /api/staff/:id/sessions/end', audience: 'admin', params: invitedStaff, expect: adminRecord(200) },
+  { route: 'POST /api/staff/:id/two-factor/reset', audience: 'admin', params: invitedStaff, expect: adminRecord(204) },
+
+  // Emergency access: any clinician may open a record of their practice outside their care team; the grant is theirs alone.
+  { route: 'GET /api/emergency-access', audience: 'clinician', expect: clinicianOwn(200) },
+  { route: 'GET /api/emergency-access/clients', audience: 'clinician', query: () => ({ q: 'Matrix' }), expect: clinicianOwn(200) },
+  {
+    route: 'POST /api/emergency-access',
+    audience: 'clinician',
+    params: async (ctx) => ({ clientId: await insertClient(ctx, 'Matrix Emergency Client') }),
+    bodyFromParams: (params) => ({ clientId: params.clientId, reason: 'Client called in crisis; primary clinician away.' }),
+    expect: { anonymous: 401, homeAdmin: 403, homeClinician: 201, homeOutsider: 201, otherAdmin: 403, otherClinician: 404 },
+  },
+  { route: 'GET /api/emergency-access/notices', audience: 'staff', expect: signedIn(200) },
+  { route: 'POST /api/emergency-access/notices/:id/seen', audience: 'staff', params: noticeToHomeClinician, expect: homeClinicianOwns(204) },
+  { route: 'GET /api/emergency-access/:id/record', audience: 'clinician', params: emergencyAccessOfHomeClinician, expect: homeClinicianOwns(200, 'clinician') },
+  { route: 'GET /api/emergency-access/:id/notes', audience: 'clinician', params: emergencyAccessOfHomeClinician, expect: homeClinicianOwns(200, 'clinician') },
+  { route: 'POST /api/emergency-access/:id/end', audience: 'clinician', params: emergencyAccessOfHomeClinician, expect: homeClinicianOwns(200, 'clinician') },
 ];

@@ -293,7 +293,7 @@ describe('the attention queue', () => {
       expect(await count(await signIn(t, few.clinician))).toEqual({
         total: 5,
         capped: false,
-        byKind: { 'answers-submitted': 0, 'homework-overdue': 0, 'nothing-assigned': 1, 'draft-note': 4 },
+        byKind: { 'answers-submitted': 0, 'homework-overdue': 0, 'nothing-assigned': 1, 'draft-note': 4, 'emergency-access': 0 },
       });
     });
 

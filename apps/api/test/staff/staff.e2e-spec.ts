@@ -29,8 +29,8 @@ describe('staff administration', () => {
 
     const short = await t.request().post('/api/auth/set-password').send({ token, password: 'short' });
     expect(short.status).toBe(400);
-    expect(short.body.fields.password).toMatch(/at least 10/);
-    const common = await t.request().post('/api/auth/set-password').send({ token, password: 'password123' });
+    expect(short.body.fields.password).toMatch(/at least 12/);
+    const common = await t.request().post('/api/auth/set-password').send({ token, password: 'password1234' });
     expect(common.status).toBe(400);
     expect(common.body.fields.password).toMatch(/common/);
 

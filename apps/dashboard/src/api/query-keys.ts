@@ -53,4 +53,21 @@ export const keys = {
     all: () => ['audit'] as const,
     list: (filters: Record<string, string>) => ['audit', 'list', filters] as const,
   },
+  account: {
+    twoFactor: () => ['account', 'two-factor'] as const,
+    sessions: () => ['account', 'sessions'] as const,
+  },
+  security: {
+    all: () => ['security'] as const,
+    practice: () => ['security', 'practice'] as const,
+    colleagueSessions: (staffId: string) => ['security', 'sessions', staffId] as const,
+  },
+  emergency: {
+    all: () => ['emergency'] as const,
+    mine: () => ['emergency', 'mine'] as const,
+    candidates: (q: string) => ['emergency', 'candidates', q] as const,
+    record: (id: string) => ['emergency', 'record', id] as const,
+    notes: (id: string) => ['emergency', 'notes', id] as const,
+    notices: () => ['emergency', 'notices'] as const,
+  },
 };

@@ -23,6 +23,10 @@ const NoteEditorPage = lazy(() => import('../features/notes/NoteEditorPage'));
 const LibraryPage = lazy(() => import('../features/exercises/LibraryPage'));
 const ExercisePage = lazy(() => import('../features/exercises/ExercisePage'));
 const ExerciseBuilderPage = lazy(() => import('../features/exercises/ExerciseBuilderPage'));
+const AccountPage = lazy(() => import('../features/account/AccountPage'));
+const EmergencyPage = lazy(() => import('../features/emergency/EmergencyPage'));
+const EmergencyRecordPage = lazy(() => import('../features/emergency/EmergencyRecordPage'));
+const SecurityPage = lazy(() => import('../features/security/SecurityPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -80,10 +84,14 @@ const router = createBrowserRouter(
           <Route path="library/new" element={<ExerciseBuilderPage />} />
           <Route path="library/:id" element={<ExercisePage />} />
           <Route path="library/:id/edit" element={<ExerciseBuilderPage />} />
+          <Route path="account" element={<AccountPage />} />
+          <Route path="emergency" element={<EmergencyPage />} />
+          <Route path="emergency/:id" element={<EmergencyRecordPage />} />
           <Route element={<RequireStaff role="admin" />}>
             <Route path="caseloads" element={<CaseloadBoardPage />} />
             <Route path="staff" element={<StaffPage />} />
             <Route path="audit" element={<AuditPage />} />
+            <Route path="security" element={<SecurityPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

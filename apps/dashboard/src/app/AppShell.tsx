@@ -19,8 +19,7 @@ function AttentionCountBadge() {
 }
 
 export function AppShell() {
-  const me = useMe().data!;
-  setPracticeFormat(me.practice);
+  const me = useMe().data;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const signOut = useMutation({
@@ -37,6 +36,9 @@ export function AppShell() {
       void Promise.resolve(navigate('/sign-in', { replace: true, state: { notice: 'You are signed out.' } })).finally(signedOut);
     },
   });
+  // Between sign-out clearing the cache and the move to the sign-in page, there is nobody to show.
+  if (!me) return null;
+  setPracticeFormat(me.practice);
   const isAdmin = me.user.roles.includes('admin');
   const isClinician = me.user.roles.includes('clinician');
   return (
@@ -59,9 +61,11 @@ export function AppShell() {
           {isAdmin && <NavLink to="/caseloads">Caseloads</NavLink>}
           {isAdmin && <NavLink to="/staff">Staff</NavLink>}
           {isAdmin && <NavLink to="/audit">Audit</NavLink>}
+          {isAdmin && <NavLink to="/security">Security</NavLink>}
+          <NavLink to="/emergency">Emergency access</NavLink>
         </nav>
         <div className="shell__user">
-          <span>{me.user.name}</span>
+          <NavLink to="/account">{me.user.name}</NavLink>
           <button type="button" className="button button--quiet" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
             Sign out
           </button>

@@ -5,7 +5,7 @@ import type { PersonRef } from './clients.js';
  * on the server; new sources (failed deliveries, emergency-access notices,
  * safety alerts) add a kind here and a source there.
  */
-export const ATTENTION_KINDS = ['answers-submitted', 'homework-overdue', 'nothing-assigned', 'draft-note'] as const;
+export const ATTENTION_KINDS = ['answers-submitted', 'homework-overdue', 'nothing-assigned', 'draft-note', 'emergency-access'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 /** The client or couple an item is about. */
@@ -57,7 +57,23 @@ export interface DraftNoteItem extends AttentionBase {
   sessionDate: string;
 }
 
-export type AttentionItem = AnswersSubmittedItem | HomeworkOverdueItem | NothingAssignedItem | DraftNoteItem;
+/**
+ * A clinician outside the care team opened this client's record in an
+ * emergency: for the client's care team and the practice's admins, until
+ * they mark the notice seen. The reason is read on the notice itself.
+ */
+export interface EmergencyAccessItem extends AttentionBase {
+  kind: 'emergency-access';
+  noticeId: string;
+  emergencyAccessId: string;
+  /** Who opened the record. */
+  clinician: PersonRef;
+  /** Why the reader is told: the client is on their care team, or they are an admin. */
+  why: 'care_team' | 'admin';
+  expiresAt: string;
+}
+
+export type AttentionItem = AnswersSubmittedItem | HomeworkOverdueItem | NothingAssignedItem | DraftNoteItem | EmergencyAccessItem;
 
 /** The navigation's count: exact up to `cap`, then `capped` ("99+"). */
 export interface AttentionCount {

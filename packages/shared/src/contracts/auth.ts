@@ -16,5 +16,5 @@ export interface SetPasswordRequest {
   password: string;
 }
 
-export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;

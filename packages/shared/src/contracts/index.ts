@@ -11,4 +11,5 @@ export * from './homework.js';
 export * from './backups.js';
 export * from './safety.js';
 export * from './delivery.js';
+export * from './accounts.js';
 export * from './attention.js';

@@ -10,7 +10,7 @@ export class InviteTokenDto {
 }
 
 export class SetPasswordDto extends InviteTokenDto {
-  @ApiProperty({ minLength: 10, maxLength: 256 })
+  @ApiProperty({ minLength: 12, maxLength: 256 })
   @IsString()
   @MaxLength(256)
   password: string;

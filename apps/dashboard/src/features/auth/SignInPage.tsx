@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import type { MeResponse } from '@tandem/shared';
+import { isSignInStep, type LoginResponse, type MeResponse, type SignInStepResponse } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Field, FormAlert, Notice, PageHeading, fieldError } from '../../ui/forms';
 import { useMe } from './use-me';
+import { CodeStep, EnrolStep } from './SecondStep';
 
 const SIGN_IN_LABELS = { email: 'Email', password: 'Password' };
 
@@ -23,16 +24,45 @@ export default function SignInPage() {
   const destination = state.from && state.from !== '/sign-in' ? state.from : '/';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [step, setStep] = useState<SignInStepResponse['step'] | null>(null);
+  const signedIn = (data: MeResponse) => {
+    queryClient.clear();
+    queryClient.setQueryData(keys.me(), data);
+    void navigate(destination, { replace: true });
+  };
   const signIn = useMutation({
-    mutationFn: () => api.post<MeResponse>('/auth/login', { email, password }, { quiet401: true }),
+    mutationFn: () => api.post<LoginResponse>('/auth/login', { email, password }, { quiet401: true }),
     onSuccess: (data) => {
-      queryClient.clear();
-      queryClient.setQueryData(keys.me(), data);
-      void navigate(destination, { replace: true });
+      if (isSignInStep(data)) {
+        setPassword('');
+        setStep(data.step);
+      } else signedIn(data);
     },
   });
 
   if (me.data && !signIn.isPending) return <Navigate to={destination} replace />;
+
+  if (step) {
+    return (
+      <main className="auth-page">
+        <div className="auth-card">
+          <p className="brand">Tandem</p>
+          <PageHeading>{step === 'two-factor' ? 'Two-factor sign-in' : 'Set up two-factor sign-in'}</PageHeading>
+          {step === 'two-factor' ? (
+            <CodeStep
+              onSignedIn={signedIn}
+              onRestart={() => {
+                signIn.reset();
+                setStep(null);
+              }}
+            />
+          ) : (
+            <EnrolStep onSignedIn={signedIn} />
+          )}
+        </div>
+      </main>
+    );
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

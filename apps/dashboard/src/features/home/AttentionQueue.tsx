@@ -9,6 +9,7 @@ const KIND: Record<AttentionKind, { label: string; tone: 'neutral' | 'good' | 'w
   'homework-overdue': { label: 'Overdue', tone: 'bad' },
   'nothing-assigned': { label: 'Nothing assigned', tone: 'warn' },
   'draft-note': { label: 'Draft note', tone: 'neutral' },
+  'emergency-access': { label: 'Emergency access', tone: 'warn' },
 };
 
 const subjectPath = (item: AttentionItem) => `/${item.subject.kind === 'client' ? 'clients' : 'couples'}/${item.subject.id}`;
@@ -23,6 +24,8 @@ function target(item: AttentionItem): string {
       return subjectPath(item);
     case 'draft-note':
       return `/notes/${item.noteId}`;
+    case 'emergency-access':
+      return '/emergency';
   }
 }
 
@@ -38,6 +41,8 @@ function sentence(item: AttentionItem): string {
       return `${item.subject.name}: nothing assigned since the session on ${formatDate(item.sessionDate)}`;
     case 'draft-note':
       return `${item.subject.name}: your note for ${formatDate(item.sessionDate)} is still a draft`;
+    case 'emergency-access':
+      return `${item.clinician.name} opened ${item.subject.name}’s record in an emergency`;
   }
 }
 

@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { PracticeSecurity, RecoveryCodesResponse, TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
+import { AccessService } from '../access/access.service.js';
+import type { StaffActor } from '../access/actor.js';
+import { AuditedWrites } from '../audit/audited-writes.service.js';
+import { NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { AttemptThrottle } from './login-throttle.js';
+import { SessionService } from './session.service.js';
+import { TwoFactorService } from './two-factor.service.js';
+
+const WRONG_CODE = { code: 'is not right, or it was already used; enter the newest code from your app or an unused recovery code' };
+
+/** Two-factor sign-in from the signed-in side: one's own factor, the practice's requirement, an admin's reset. */
+@Injectable()
+export class TwoFactorSettingsService {
+  /** Wrong codes before changing the factor: limited like sign-in, so a stolen session cannot guess its way to turning it off. */
+  private readonly wrongCodes: AttemptThrottle;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
+    @Inject(AuditedWrites) private readonly writes: AuditedWrites,
+    @Inject(AccessService) private readonly access: AccessService,
+    @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.wrongCodes = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
+  }
+
+  status(actor: StaffActor): Promise<TwoFactorStatus> {
+    return this.twoFactor.status(actor.practiceId, actor.userId);
+  }
+
+  startEnrolment(actor: StaffActor): Promise<TwoFactorEnrolment> {
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const enrolment = await this.twoFactor.startEnrolment(tx, actor.practiceId, actor.userId);
+      await audit.record({ action: 'two_factor.enrolment_started', recordType: 'staff_user', recordId: actor.userId });
+      return enrolment;
+    });
+  }
+
+  confirmEnrolment(actor: StaffActor, code: string): Promise<RecoveryCodesResponse> {
+    return this.writes.transaction(actor, async (tx, audit) => {
+      const recoveryCodes = await this.twoFactor.confirmEnrolment(tx, actor.practiceId, actor.userId, code);
+      await audit.record({ action: 'two_factor.enabled', recordType: 'staff_user', recordId: actor.userId });
+      return { recoveryCodes };
+    });
+  }
+
+  /** Ten new recovery codes (the old ones stop working); asks for a current code first. */
+  async newRecoveryCodes(actor: StaffActor, code: string): Promise<RecoveryCodesResponse> {
+    await this.wrongCodes.check([actor.userId]);
+    const codes = await this.writes.transaction(actor, async (tx, audit) => {
+      if (!(await this.twoFactor.consume(tx, actor.practiceId, actor.userId, code))) return null;
+      const recoveryCodes = await this.twoFactor.replaceRecoveryCodes(tx, actor.practiceId, actor.userId);
+      await audit.record({ action: 'two_factor.recovery_codes_replaced', recordType: 'staff_user', recordId: actor.userId });
+      return recoveryCodes;
+    });
+    if (!codes) {
+      await this.wrongCodes.fail([actor.userId]);
+      throw new ValidationFailedError(WRONG_CODE);
+    }
+    return { recoveryCodes: codes };
+  }
+
+  /** Turns one's own two-factor sign-in off (asks for a current code); not while the practice requires it. */
+  async disable(actor: StaffActor, code: string): Promise<void> {
+    await this.wrongCodes.check([actor.userId]);
+    const done = await this.writes.transaction(actor, async (tx, audit) => {
+      const [practice] = (await tx.query(`SELECT require_two_factor FROM practice WHERE id = $1`, [actor.practiceId])) as Array<{ require_two_factor: boolean }>;
+      if (practice?.require_two_factor) {
+        throw new RuleViolationError('two_factor_required', 'Your practice requires two-factor sign-in, so it cannot be turned off. An admin can reset it if you lost your device.');
+      }
+      if (!(await this.twoFactor.consume(tx, actor.practiceId, actor.userId, code))) return false;
+      await this.twoFactor.remove(tx, actor.practiceId, actor.userId);
+      await audit.record({ action: 'two_factor.disabled', recordType: 'staff_user', recordId: actor.userId });
+      return true;
+    });
+    if (!done) {
+      await this.wrongCodes.fail([actor.userId]);
+      throw new ValidationFailedError(WRONG_CODE);
+    }
+  }
+
+  /**
+   * An admin resets a colleague who lost their device and recovery codes:
+   * the factor goes, their sessions end, and they enrol again at next sign-in
+   * when the practice requires it.
+   */
+  async reset(actor: StaffActor, staffId: string): Promise<void> {
+    this.access.requireAdmin(actor);
+    await this.writes.transaction(actor, async (tx, audit) => {
+      const [row] = (await tx.query(`SELECT id FROM staff_user WHERE practice_id = $1 AND id = $2`, [actor.practiceId, staffId])) as Array<{ id: string }>;
+      if (!row) throw new NotFoundError('staff member');
+      await this.twoFactor.remove(tx, actor.practiceId, staffId);
+      await this.sessions.revokeAllForUser(actor.practiceId, staffId, tx);
+      await audit.record({ action: 'two_factor.reset', recordType: 'staff_user', recordId: staffId });
+    });
+  }
+
+  async practiceSecurity(actor: StaffActor): Promise<PracticeSecurity> {
+    this.access.requireAdmin(actor);
+    const [row] = (await this.db.query(
+      `SELECT p.require_two_factor,
+              (SELECT count(*) FROM staff_user u
+                WHERE u.practice_id = p.id AND u.active
+                  AND NOT EXISTS (SELECT 1 FROM staff_totp t WHERE t.practice_id = u.practice_id AND t.staff_user_id = u.id AND t.confirmed_at IS NOT NULL))::int AS without
+         FROM practice p WHERE p.id = $1`,
+      [actor.practiceId],
+    )) as Array<{ require_two_factor: boolean; without: number }>;
+    return { requireTwoFactor: row!.require_two_factor, staffWithoutTwoFactor: row!.without };
+  }
+
+  async setPracticeSecurity(actor: StaffActor, requireTwoFactor: boolean): Promise<PracticeSecurity> {
+    this.access.requireAdmin(actor);
+    await this.writes.transaction(actor, async (tx, audit) => {
+      const [before] = (await tx.query(`SELECT require_two_factor FROM practice WHERE id = $1 FOR UPDATE`, [actor.practiceId])) as Array<{ require_two_factor: boolean }>;
+      if (before!.require_two_factor === requireTwoFactor) return;
+      await tx.query(`UPDATE practice SET require_two_factor = $2 WHERE id = $1`, [actor.practiceId, requireTwoFactor]);
+      await audit.record({ action: 'practice.security_changed', recordType: 'practice', recordId: actor.practiceId, detail: { requireTwoFactor } });
+    });
+    return this.practiceSecurity(actor);
+  }
+}
