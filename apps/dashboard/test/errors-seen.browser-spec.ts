@@ -95,7 +95,7 @@ describe('every error is seen, in a real browser', () => {
     // Editing a client: the message sits under Email, the alert spans the form, and "Full name" stays in the first column.
     await desk.goto(`${env.baseUrl}/clients/${client.id}`);
     await desk.getByRole('button', { name: 'Edit details' }).click();
-    await desk.getByLabel('Email').fill('grace-at-home');
+    await desk.getByLabel('Email', { exact: true }).fill('grace-at-home');
     await desk.getByRole('button', { name: 'Save' }).click();
     await desk.getByText('Email must be an email address').waitFor();
     const form = desk.locator('form').filter({ has: desk.getByLabel('Full name') });

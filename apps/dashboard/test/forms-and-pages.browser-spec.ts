@@ -280,7 +280,7 @@ describe('forms that refuse nonsense and pages that tell the truth, in a real br
     expect(await form.getByLabel('How often').inputValue()).toBe('once');
     expect(await form.getByLabel('Ends').count()).toBe(0);
     expect(await form.getByLabel('Number of times').count()).toBe(0);
-    await form.getByLabel('Due').waitFor();
+    await form.getByLabel('Due', { exact: true }).waitFor();
   });
 
   it('a couple’s answers sit side by side on a wide screen, and the trend chart’s ticks are evenly spaced', async () => {
