@@ -8,6 +8,7 @@ import { IndividualHomeworkActivity1764000600000 } from './1764000600000-individ
 import { PracticeLocale1764000920000 } from './1764000920000-practice-locale.js';
 import { BackupRuns1764001200000 } from './1764001200000-backup-runs.js';
 import { Safety1764001400000 } from './1764001400000-safety.js';
+import { SafetyAlertEmail1764001500000 } from './1764001500000-safety-alert-email.js';
 import { Delivery1764001000000 } from './1764001000000-delivery.js';
 import { StaffAccounts1764001100000 } from './1764001100000-staff-accounts.js';
 import { AttentionQueue1764001300000 } from './1764001300000-attention-queue.js';
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   BackupRuns1764001200000,
   AttentionQueue1764001300000,
   Safety1764001400000,
+  SafetyAlertEmail1764001500000,
 ];

@@ -200,6 +200,7 @@ function linkFor(kind: MessageKind, base: string, secret: string | undefined): s
     case 'homework_overdue':
       return secret ? `${base}/p/${secret}` : null;
     case 'clinician_digest':
+    case 'safety_alert':
       return `${base}/`;
   }
 }

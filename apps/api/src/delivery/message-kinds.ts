@@ -7,6 +7,7 @@ export const MESSAGE_KINDS = [
   'homework_due',
   'homework_overdue',
   'clinician_digest',
+  'safety_alert',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -52,6 +52,11 @@ export function composeMessage(f: MessageFacts): ComposedMessage {
         subject: `Still time, from ${f.practiceName}`,
         text: `${hi}\n\nSomething from ${f.practiceName} was due yesterday. It is still open if you would like to do it:\n\n${f.link}\n`,
       };
+    case 'safety_alert':
+      return {
+        subject: `Tandem: a client's answer needs your attention`,
+        text: `${hi}\n\nIn ${f.practiceName}, a client's answer needs your attention. Sign in to Tandem to see it:\n\n${f.link}\n\nThis email says nothing more on purpose: the details are only in Tandem.\n`,
+      };
     case 'clinician_digest': {
       const counts = f.counts ?? { submissions: 0, overdue: 0 };
       const line = `${plural(counts.submissions, 'new submission', 'new submissions')}, ${counts.overdue} overdue`;

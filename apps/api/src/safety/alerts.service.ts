@@ -11,6 +11,7 @@ import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify } from '../common/sql.js';
 import { requireOneSubject } from '../common/subject-ref.dto.js';
 import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
+import { Outbox } from '../delivery/outbox.service.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { AcknowledgeAlertDto, ListAlertsQuery } from './dto/safety.dto.js';
 
@@ -80,6 +81,7 @@ export class AlertsService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   /** Inside the submit transaction: raises the alert, if the answers call for one. Returns its id. */
@@ -101,6 +103,22 @@ export class AlertsService {
       subjectId: submitted.coupleId ?? submitted.clientId,
       detail: { priority, signals: signals.length },
     });
+    // The primary clinician hears of it by email too: that an answer needs them, nothing of what it says.
+    const [primary] = (await tx.query(
+      `SELECT staff_user_id FROM care_team_member
+        WHERE practice_id = $1 AND ${submitted.coupleId ? 'couple_id' : 'client_id'} = $2 AND role = 'primary' AND removed_at IS NULL`,
+      [submitted.practiceId, submitted.coupleId ?? submitted.clientId],
+    )) as Array<{ staff_user_id: string }>;
+    if (primary) {
+      await this.outbox.enqueue(tx, {
+        practiceId: submitted.practiceId,
+        kind: 'safety_alert',
+        to: { kind: 'staff', id: primary.staff_user_id },
+        dedupeKey: `safety_alert:${row.id}`,
+        clientId: submitted.clientId,
+        ...(submitted.coupleId ? { coupleId: submitted.coupleId } : {}),
+      });
+    }
     return row.id;
   }
 

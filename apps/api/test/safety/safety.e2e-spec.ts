@@ -4,6 +4,7 @@ import { findBuiltInExercise, validateAnswers, type AlertView, type Answers, typ
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { newAdmin, newClient, newClinician, newCouple, newPractice, portalAs, signIn, type TestPractice, type TestStaff } from '../support/factories.js';
 import { day } from '../homework/homework-helpers.js';
+import { MailSink } from '../support/mail-sink.js';
 
 /** A complete, valid answer set for a built-in (first choice, lowest rating, plain text), with `overrides`. */
 function answersFor(slug: string, overrides: Answers): Answers {
@@ -212,5 +213,43 @@ describe('the safety layer', () => {
     expect((await (await signIn(t, colleague)).get(`/api/assignments/to-bring?clientId=${client.id}`)).status).toBe(404);
     const reads = await t.db.query(`SELECT detail FROM audit_event WHERE action = 'response.read' AND subject_id = $1`, [client.id]);
     expect(reads.map((r: { detail: { view?: string } }) => r.detail.view)).toContain('to-bring');
+  });
+});
+
+describe('a safety alert by email', () => {
+  const sink = new MailSink();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await sink.start();
+    t = await startTestApp({ TANDEM_SMTP_URL: sink.url, TANDEM_MAIL_FROM: 'Tandem <tandem@test.example>', TANDEM_MAIL_RETRY_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  it('tells the primary clinician, once, that an answer needs them, and nothing of what it says', async () => {
+    const practice = await newPractice(t.db);
+    const primary = await newClinician(t.db, practice);
+    const other = await newClinician(t.db, practice);
+    const client = await newClient(t.db, practice, { clinicians: [primary, other] });
+    const assigned = await (await signIn(t, primary))
+      .post('/api/assignments')
+      .send({ clientId: client.id, exerciseId: 'builtin:trust-or-communication', instructions: '', dueOn: day(2), recurrence: 'once' });
+    expect(assigned.status).toBe(201);
+    const marker = `MARKER-${crypto.randomUUID()}`;
+    const answers = answersFor('trust-or-communication', { trust: 1, 'why-first': marker, 'one-step': marker });
+    const portal = await portalAs(t, client, primary);
+    const submissionId = crypto.randomUUID();
+    for (let i = 0; i < 2; i++) {
+      expect((await portal.post(`/api/portal/assignments/${assigned.body.id}/occurrences/1/submit`).send({ answers, submissionId })).status).toBe(200);
+    }
+    const [mail] = await sink.waitFor(primary.email);
+    expect(mail!.subject).toBe("Tandem: a client's answer needs your attention");
+    for (const secret of [marker, 'Trust or communication', 'trust in their partner', client.name]) expect(mail!.raw).not.toContain(secret);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sink.to(primary.email)).toHaveLength(1);
+    expect(sink.to(other.email)).toHaveLength(0);
   });
 });

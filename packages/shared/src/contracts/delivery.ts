@@ -7,6 +7,7 @@ export const DELIVERY_MESSAGE_KINDS = [
   'homework_due',
   'homework_overdue',
   'clinician_digest',
+  'safety_alert',
 ] as const;
 export type DeliveryMessageKind = (typeof DELIVERY_MESSAGE_KINDS)[number];
 
