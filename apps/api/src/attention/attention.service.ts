@@ -75,7 +75,29 @@ export class AttentionService {
         total += row.n;
       }
     }
-    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind };
+    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind, practice: isAdmin(actor) ? await this.practiceCounts(actor) : null };
+  }
+
+  /**
+   * What waits across the practice, for admins: counts only, each read at
+   * most CAP rows deep from the partial indexes of unreviewed answers and of
+   * open occurrences (practice_id leads both).
+   */
+  private async practiceCounts(actor: StaffActor): Promise<NonNullable<AttentionCount['practice']>> {
+    const [row] = (await this.db.query(
+      `WITH p AS (SELECT (now() AT TIME ZONE timezone)::date AS today FROM practice WHERE id = $1)
+       SELECT
+         (SELECT count(*) FROM (
+            (SELECT 1 FROM response r WHERE r.practice_id = $1 AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NULL LIMIT $2)
+            UNION ALL
+            (SELECT 1 FROM response r WHERE r.practice_id = $1 AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NOT NULL LIMIT $2)) x)::int AS answers,
+         (SELECT count(*) FROM (
+            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = $1 AND o.client_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT $2)
+            UNION ALL
+            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = $1 AND o.couple_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT $2)) x)::int AS overdue`,
+      [actor.practiceId, ATTENTION_COUNT_CAP],
+    )) as Array<{ answers: number; overdue: number }>;
+    return { answersAwaitingReview: Math.min(row!.answers, ATTENTION_COUNT_CAP), homeworkOverdue: Math.min(row!.overdue, ATTENTION_COUNT_CAP) };
   }
 
   /**

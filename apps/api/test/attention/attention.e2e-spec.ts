@@ -90,8 +90,12 @@ describe('the attention queue', () => {
       const asAdmin = await signIn(t, admin);
       const adminPage = await queue(asAdmin);
       expect(adminPage.items).toEqual([]);
-      expect((await count(asAdmin)).total).toBe(0);
+      const adminCount = await count(asAdmin);
+      expect(adminCount.total).toBe(0);
+      // Admins see how much waits across the practice, as counts only.
+      expect(adminCount.practice!.answersAwaitingReview).toBeGreaterThanOrEqual(3);
       expect(JSON.stringify(adminPage)).not.toContain(MARKER);
+      expect((await count(desk)).practice).toBeNull();
       expect((await count(desk)).byKind['answers-submitted']).toBe(3);
     });
 
@@ -294,6 +298,7 @@ describe('the attention queue', () => {
         total: 5,
         capped: false,
         byKind: { 'answers-submitted': 0, 'homework-overdue': 0, 'nothing-assigned': 1, 'draft-note': 4 },
+        practice: null,
       });
     });
 
