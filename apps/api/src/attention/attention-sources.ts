@@ -3,8 +3,10 @@ import type { AttentionItem, AttentionKind, AttentionSubject } from '@tandem/sha
 /**
  * The attention queue is a union of sources. Each source is one small
  * indexed query that returns, newest first, at most `$5` of its items that
- * come before the cursor; the queue merges them on the same sort key
- * (`at`, then `key` in byte order) and keeps the first page. A page then
+ * come before the cursor; the queue merges them on one sort key (the
+ * source's `rank`, then `at`, then `key` in byte order) and keeps the first
+ * page. Rank puts a whole source above the others whatever its times: the
+ * safety alerts DESIGN.md puts at the top of the queue get a higher rank. A page then
  * costs at most (sources × caseload × page size) index entries, whatever
  * the size of the practice's history.
  *
@@ -29,11 +31,14 @@ export interface AttentionSource {
   kind: AttentionKind;
   /** Who the source speaks to: clinicians (their own care teams) or admins (the practice). */
   audience: 'clinician' | 'admin';
+  /** Higher ranks come first; 0 for what is simply sorted by time. */
+  rank: number;
   sql: string;
   item(row: SourceRow): AttentionItem;
 }
 
 export interface SourceRow {
+  rank: number;
   kind: AttentionKind;
   /** `at` to the microsecond, as ISO 8601 UTC text, so that cursors lose nothing. */
   at: string;
@@ -45,7 +50,7 @@ export interface SourceRow {
 }
 
 /** The keyset condition "comes after the cursor, newest first" for a source's sort key. */
-const beforeCursor = (at: string, key: string) => `${at} <= $3 AND (${at} < $3 OR (${key}) COLLATE "C" < $4)`;
+export const beforeCursor = (at: string, key: string) => `${at} <= $3 AND (${at} < $3 OR (${key}) COLLATE "C" < $4)`;
 
 const subjectOf = (row: SourceRow): AttentionSubject => ({ kind: row.subject_kind, id: row.subject_id, name: row.subject_name });
 const text = (row: SourceRow, field: string) => String(row.data[field]);
@@ -54,6 +59,7 @@ const text = (row: SourceRow, field: string) => String(row.data[field]);
 const answersSubmitted: AttentionSource = {
   kind: 'answers-submitted',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'answers-submitted' AS kind, r.submitted_at AS at, 'answers-submitted:' || r.id AS key,
            CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
@@ -96,6 +102,7 @@ const overdueKey = `'homework-overdue:' || o.assignment_id || ':' || lpad(o.seq:
 const homeworkOverdue: AttentionSource = {
   kind: 'homework-overdue',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'homework-overdue' AS kind, o.at, o.key,
            CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
@@ -137,6 +144,7 @@ const homeworkOverdue: AttentionSource = {
 const nothingAssigned: AttentionSource = {
   kind: 'nothing-assigned',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'nothing-assigned' AS kind, n.created_at AS at, 'nothing-assigned:' || n.id AS key,
            CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
@@ -179,6 +187,7 @@ const draftAt = `(n.created_at + interval '24 hours')`;
 const draftNote: AttentionSource = {
   kind: 'draft-note',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'draft-note' AS kind, n.at, n.key,
            CASE WHEN n.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,

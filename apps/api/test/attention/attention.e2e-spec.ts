@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AttentionCount, AttentionItem, Page } from '@tandem/shared';
+import type { AttentionCount, AttentionItem, AttentionKind, Page } from '@tandem/shared';
+import { beforeCursor, type AttentionSource } from '../../src/attention/attention-sources.js';
 import type supertest from 'supertest';
 import { AttentionService } from '../../src/attention/attention.service.js';
 import type { StaffActor } from '../../src/access/actor.js';
@@ -280,12 +281,54 @@ describe('the attention queue', () => {
       expect(pages).toBe(3);
       expect(seen).toEqual(all.items.map((i) => i.key));
 
-      for (const bad of ['nonsense', Buffer.from(JSON.stringify(['2026-02-31T00:00:00.000000Z', 'x'])).toString('base64url'), Buffer.from('[1,2]').toString('base64url')]) {
+      const cursor64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      for (const bad of [
+        'nonsense',
+        cursor64([0, '2026-02-31T00:00:00.000000Z', 'x']),
+        cursor64([0.5, '2026-02-01T00:00:00.000000Z', 'x']),
+        cursor64(['2026-02-01T00:00:00.000000Z', 'x']),
+        cursor64([1, 2, 3]),
+      ]) {
         const res = await desk.get('/api/attention').query({ cursor: bad });
         expect(res.status).toBe(400);
         expect(res.body.fields.cursor).toMatch(/not a cursor/);
       }
       expect((await desk.get('/api/attention').query({ limit: '0' })).status).toBe(400);
+    });
+
+    it('a source ranked above the others (as safety alerts will be) comes first whatever its times, and pages cross from it to the rest', async () => {
+      const { clinician } = await withDrafts(4);
+      const service = t.app.get(AttentionService);
+      const alerts: AttentionSource = {
+        kind: 'test-alert' as AttentionKind,
+        audience: 'clinician',
+        rank: 1,
+        sql: `
+          SELECT 'test-alert' AS kind, now() - make_interval(days => 30 + g) AS at, 'test-alert:' || lpad(g::text, 4, '0') AS key,
+                 'client' AS subject_kind, m.client_id AS subject_id, 'Someone' AS subject_name, '{}'::jsonb AS data
+            FROM mine m, generate_series(1, 5) g
+           WHERE m.client_id IS NOT NULL AND ${beforeCursor(`now() - make_interval(days => 30 + g)`, `'test-alert:' || lpad(g::text, 4, '0')`)}`,
+        item: (row) => ({ kind: row.kind, key: row.key, at: row.at }) as unknown as AttentionItem,
+      };
+      const original = service.sources;
+      service.sources = [...original, alerts];
+      try {
+        const desk = await signIn(t, clinician);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Page<AttentionItem> = await queue(desk, { limit: '3', ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((i) => i.key));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen.slice(0, 5)).toEqual(['test-alert:0001', 'test-alert:0002', 'test-alert:0003', 'test-alert:0004', 'test-alert:0005']);
+        expect(seen).toHaveLength(10);
+        expect(new Set(seen).size).toBe(10);
+        service.sources = original;
+        expect(seen.slice(5)).toEqual((await queue(desk)).items.map((i) => i.key));
+      } finally {
+        service.sources = original;
+      }
     });
 
     it('the navigation count is exact up to 99, then says so', async () => {
