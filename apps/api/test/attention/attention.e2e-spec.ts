@@ -345,6 +345,33 @@ describe('the attention queue', () => {
       });
     });
 
+    it('a large caseload on tables the planner has no statistics for costs a few index probes per person, not a scan of the practice each', async () => {
+      const clinician = await newClinician(t.db, practice);
+      const clients: Array<{ id: string }> = await t.db.query(
+        `INSERT INTO client (practice_id, name) SELECT $1, 'Caseload ' || g FROM generate_series(1, 200) g RETURNING id`,
+        [practice.id],
+      );
+      const ids = clients.map((c) => c.id);
+      await t.db.query(
+        `INSERT INTO care_team_member (practice_id, client_id, staff_user_id, role) SELECT $1, c, $2, 'primary' FROM unnest($3::uuid[]) c`,
+        [practice.id, clinician.id, ids],
+      );
+      await t.db.query(
+        `INSERT INTO session_note (practice_id, client_id, author_id, session_date, format, kind, key_id, sections_enc)
+         SELECT $1, c, $2, current_date - 1, 'free', 'progress', 'unused', '\\x00' FROM unnest($3::uuid[]) c`,
+        [practice.id, clinician.id, ids],
+      );
+      const page = t.app.get(AttentionService).pageStatement(
+        { kind: 'staff', userId: clinician.id, practiceId: practice.id, roles: ['clinician'], sessionId: 'explain', requestId: 'explain', ip: '127.0.0.1' },
+        null,
+        51,
+      )!;
+      const [row] = await t.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${page.sql}`, page.params);
+      const [{ Plan }] = row['QUERY PLAN'] as Array<{ Plan: Record<string, number> }>;
+      expect(Plan['Shared Hit Blocks']! + Plan['Shared Read Blocks']!).toBeLessThan(200 * 40);
+      expect((await queue(await signIn(t, clinician))).items).toHaveLength(50);
+    });
+
     it('a page reads the same buffers with 10 or 10,000 items in the queue (EXPLAIN ANALYZE on a seeded set)', async () => {
       const service = t.app.get(AttentionService);
       const actorOf = (clinician: TestStaff): StaffActor => ({
