@@ -22,8 +22,8 @@ export function readEndpoints(a: BenchActors): Endpoint[] {
     { name: 'caseload-board', label: 'Admin caseload board', spec: get('/api/caseloads', staff(a.adminToken)) },
     { name: 'audit', label: 'Audit page, filtered by client', spec: get(`/api/audit?subjectId=${a.clientId}`, staff(a.adminToken)) },
     { name: 'notes', label: 'Notes list', spec: get(`/api/notes?clientId=${a.clientId}`, staff(a.clinicianToken)) },
-    { name: 'attention', label: 'Clinician attention queue (home page)', spec: get('/api/attention', staff(a.clinicianToken)) },
-    { name: 'attention-count', label: 'Attention count in the navigation', spec: get('/api/attention/count', staff(a.clinicianToken)) },
+    { name: 'attention', label: 'Clinician attention queue', spec: get('/api/attention', staff(a.clinicianToken)) },
+    { name: 'attention-count', label: 'Attention count (navigation)', spec: get('/api/attention/count', staff(a.clinicianToken)) },
   ];
 }
 

@@ -3,8 +3,10 @@ import type { AttentionItem, AttentionKind, AttentionSubject } from '@tandem/sha
 /**
  * The attention queue is a union of sources. Each source is one small
  * indexed query that returns, newest first, at most `$5` of its items that
- * come before the cursor; the queue merges them on the same sort key
- * (`at`, then `key` in byte order) and keeps the first page. A page then
+ * come before the cursor; the queue merges them on one sort key (the
+ * source's `rank`, then `at`, then `key` in byte order) and keeps the first
+ * page. Rank puts a whole source above the others whatever its times: the
+ * safety alerts DESIGN.md puts at the top of the queue get a higher rank. A page then
  * costs at most (sources × caseload × page size) index entries, whatever
  * the size of the practice's history.
  *
@@ -29,11 +31,14 @@ export interface AttentionSource {
   kind: AttentionKind;
   /** Who the source speaks to: clinicians (their own care teams) or admins (the practice). */
   audience: 'clinician' | 'admin';
+  /** Higher ranks come first; 0 for what is simply sorted by time. */
+  rank: number;
   sql: string;
   item(row: SourceRow): AttentionItem;
 }
 
 export interface SourceRow {
+  rank: number;
   kind: AttentionKind;
   /** `at` to the microsecond, as ISO 8601 UTC text, so that cursors lose nothing. */
   at: string;
@@ -45,24 +50,37 @@ export interface SourceRow {
 }
 
 /** The keyset condition "comes after the cursor, newest first" for a source's sort key. */
-const beforeCursor = (at: string, key: string) => `${at} <= $3 AND (${at} < $3 OR (${key}) COLLATE "C" < $4)`;
+export const beforeCursor = (at: string, key: string) => `${at} <= $3 AND (${at} < $3 OR (${key}) COLLATE "C" < $4)`;
 
 const subjectOf = (row: SourceRow): AttentionSubject => ({ kind: row.subject_kind, id: row.subject_id, name: row.subject_name });
 const text = (row: SourceRow, field: string) => String(row.data[field]);
+
+/*
+ * Names, titles and statuses are read with correlated one-row subqueries
+ * (`subjectName`, `clientName`, `exerciseTitle`, `activeClient`): each is an
+ * index probe by primary key for a row that is already chosen, whatever the
+ * planner believes about table sizes. Joins there let a planner without
+ * fresh statistics scan a whole practice's clients once per care-team row.
+ */
+const subjectKind = `CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END`;
+const subjectName = (clientId: string, coupleId: string) =>
+  `COALESCE((SELECT c.name FROM client c WHERE c.practice_id = $1 AND c.id = ${clientId}),
+            (SELECT c.display_name FROM couple c WHERE c.practice_id = $1 AND c.id = ${coupleId}))`;
+const clientName = (clientId: string) => `(SELECT c.name FROM client c WHERE c.practice_id = $1 AND c.id = ${clientId})`;
+const exerciseTitle = (assignmentId: string) => `(SELECT a.exercise->>'title' FROM assignment a WHERE a.practice_id = $1 AND a.id = ${assignmentId})`;
+const activeClient = (clientId: string) => `EXISTS (SELECT 1 FROM client c WHERE c.practice_id = $1 AND c.id = ${clientId} AND c.status = 'active')`;
 
 /** Answers a client submitted that nobody on the care team has marked reviewed (partial indexes response_unreviewed_*). */
 const answersSubmitted: AttentionSource = {
   kind: 'answers-submitted',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'answers-submitted' AS kind, r.submitted_at AS at, 'answers-submitted:' || r.id AS key,
-           CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
-           COALESCE(m.client_id, m.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
-           jsonb_build_object('responseId', r.id, 'assignmentId', r.assignment_id, 'seq', r.seq, 'clientId', who.id, 'clientName', who.name,
-                              'exerciseTitle', a.exercise->>'title') AS data
+           ${subjectKind} AS subject_kind, COALESCE(m.client_id, m.couple_id) AS subject_id, ${subjectName('m.client_id', 'm.couple_id')} AS subject_name,
+           jsonb_build_object('responseId', r.id, 'assignmentId', r.assignment_id, 'seq', r.seq, 'clientId', r.client_id, 'clientName', ${clientName('r.client_id')},
+                              'exerciseTitle', ${exerciseTitle('r.assignment_id')}) AS data
       FROM mine m
-      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = m.client_id
-      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = m.couple_id
       CROSS JOIN LATERAL (
         (SELECT r.id, r.assignment_id, r.seq, r.client_id, r.submitted_at FROM response r
           WHERE m.client_id IS NOT NULL AND r.practice_id = $1 AND r.client_id = m.client_id AND r.couple_id IS NULL
@@ -72,9 +90,7 @@ const answersSubmitted: AttentionSource = {
         (SELECT r.id, r.assignment_id, r.seq, r.client_id, r.submitted_at FROM response r
           WHERE m.couple_id IS NOT NULL AND r.practice_id = $1 AND r.couple_id = m.couple_id
             AND r.status = 'submitted' AND r.reviewed_at IS NULL AND ${beforeCursor('r.submitted_at', `'answers-submitted:' || r.id`)}
-          ORDER BY r.submitted_at DESC, r.id DESC LIMIT $5)) r
-      JOIN client who ON who.practice_id = $1 AND who.id = r.client_id
-      JOIN assignment a ON a.practice_id = $1 AND a.id = r.assignment_id`,
+          ORDER BY r.submitted_at DESC, r.id DESC LIMIT $5)) r`,
   item: (row) => ({
     kind: 'answers-submitted',
     key: row.key,
@@ -96,26 +112,24 @@ const overdueKey = `'homework-overdue:' || o.assignment_id || ':' || lpad(o.seq:
 const homeworkOverdue: AttentionSource = {
   kind: 'homework-overdue',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'homework-overdue' AS kind, o.at, o.key,
-           CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
-           COALESCE(m.client_id, m.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           ${subjectKind} AS subject_kind, COALESCE(m.client_id, m.couple_id) AS subject_id, ${subjectName('m.client_id', 'm.couple_id')} AS subject_name,
            jsonb_build_object('assignmentId', o.assignment_id, 'seq', o.seq, 'dueOn', to_char(o.due_on, 'YYYY-MM-DD'),
-                              'exerciseTitle', a.exercise->>'title') AS data
+                              'exerciseTitle', ${exerciseTitle('o.assignment_id')}) AS data
       FROM mine m CROSS JOIN p
-      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = m.client_id
-      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = m.couple_id
       CROSS JOIN LATERAL (
         (SELECT o.assignment_id, o.seq, o.due_on, ${overdueAt} AS at, ${overdueKey} AS key FROM assignment_occurrence o
-          WHERE cl.status = 'active' AND o.practice_id = $1 AND o.client_id = m.client_id AND o.pending > 0 AND NOT o.cancelled
+          WHERE m.client_id IS NOT NULL AND ${activeClient('m.client_id')}
+            AND o.practice_id = $1 AND o.client_id = m.client_id AND o.pending > 0 AND NOT o.cancelled
             AND o.due_on < p.today AND o.due_on <= ($3 AT TIME ZONE p.timezone)::date - 1 AND ${beforeCursor(overdueAt, overdueKey)}
           ORDER BY o.due_on DESC, o.assignment_id DESC, o.seq DESC LIMIT $5)
         UNION ALL
         (SELECT o.assignment_id, o.seq, o.due_on, ${overdueAt} AS at, ${overdueKey} AS key FROM assignment_occurrence o
           WHERE m.couple_id IS NOT NULL AND o.practice_id = $1 AND o.couple_id = m.couple_id AND o.pending > 0 AND NOT o.cancelled
             AND o.due_on < p.today AND o.due_on <= ($3 AT TIME ZONE p.timezone)::date - 1 AND ${beforeCursor(overdueAt, overdueKey)}
-          ORDER BY o.due_on DESC, o.assignment_id DESC, o.seq DESC LIMIT $5)) o
-      JOIN assignment a ON a.practice_id = $1 AND a.id = o.assignment_id`,
+          ORDER BY o.due_on DESC, o.assignment_id DESC, o.seq DESC LIMIT $5)) o`,
   item: (row) => ({
     kind: 'homework-overdue',
     key: row.key,
@@ -128,6 +142,13 @@ const homeworkOverdue: AttentionSource = {
   }),
 };
 
+/** The latest assignment of the subject, or -infinity: one probe of assignment_by_client/_couple. */
+const latestAssignment = `
+  COALESCE(CASE WHEN m.client_id IS NOT NULL
+                THEN (SELECT a.created_at FROM assignment a WHERE a.practice_id = $1 AND a.client_id = m.client_id ORDER BY a.created_at DESC LIMIT 1)
+                ELSE (SELECT a.created_at FROM assignment a WHERE a.practice_id = $1 AND a.couple_id = m.couple_id ORDER BY a.created_at DESC LIMIT 1) END,
+           '-infinity'::timestamptz)`;
+
 /**
  * Active clients and couples whose latest session note (one the reader may
  * see) is newer than their latest assignment: nothing was assigned from the
@@ -137,32 +158,23 @@ const homeworkOverdue: AttentionSource = {
 const nothingAssigned: AttentionSource = {
   kind: 'nothing-assigned',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'nothing-assigned' AS kind, n.created_at AS at, 'nothing-assigned:' || n.id AS key,
-           CASE WHEN m.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
-           COALESCE(m.client_id, m.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           ${subjectKind} AS subject_kind, COALESCE(m.client_id, m.couple_id) AS subject_id, ${subjectName('m.client_id', 'm.couple_id')} AS subject_name,
            jsonb_build_object('noteId', n.id, 'sessionDate', to_char(n.session_date, 'YYYY-MM-DD')) AS data
       FROM mine m CROSS JOIN p
-      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = m.client_id
-      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = m.couple_id
       CROSS JOIN LATERAL (
         (SELECT n.id, n.session_date, n.created_at FROM session_note n
-          WHERE m.client_id IS NOT NULL AND n.practice_id = $1 AND n.client_id = m.client_id AND n.addendum_of IS NULL AND (n.kind = 'progress' OR n.author_id = $2)
+          WHERE m.client_id IS NOT NULL AND ${activeClient('m.client_id')}
+            AND n.practice_id = $1 AND n.client_id = m.client_id AND n.addendum_of IS NULL AND (n.kind = 'progress' OR n.author_id = $2)
           ORDER BY n.session_date DESC, n.created_at DESC LIMIT 1)
         UNION ALL
         (SELECT n.id, n.session_date, n.created_at FROM session_note n
           WHERE m.couple_id IS NOT NULL AND n.practice_id = $1 AND n.couple_id = m.couple_id AND n.addendum_of IS NULL AND (n.kind = 'progress' OR n.author_id = $2)
           ORDER BY n.session_date DESC, n.created_at DESC LIMIT 1)) n
-     WHERE (m.couple_id IS NOT NULL OR cl.status = 'active')
-       AND ${beforeCursor('n.created_at', `'nothing-assigned:' || n.id`)}
-       AND NOT EXISTS (
-         SELECT 1 FROM assignment a
-          WHERE m.client_id IS NOT NULL AND a.practice_id = $1 AND a.client_id = m.client_id
-            AND a.created_at >= (n.session_date::timestamp AT TIME ZONE p.timezone))
-       AND NOT EXISTS (
-         SELECT 1 FROM assignment a
-          WHERE m.couple_id IS NOT NULL AND a.practice_id = $1 AND a.couple_id = m.couple_id
-            AND a.created_at >= (n.session_date::timestamp AT TIME ZONE p.timezone))`,
+     WHERE ${beforeCursor('n.created_at', `'nothing-assigned:' || n.id`)}
+       AND ${latestAssignment} < (n.session_date::timestamp AT TIME ZONE p.timezone)`,
   item: (row) => ({
     kind: 'nothing-assigned',
     key: row.key,
@@ -179,19 +191,18 @@ const draftAt = `(n.created_at + interval '24 hours')`;
 const draftNote: AttentionSource = {
   kind: 'draft-note',
   audience: 'clinician',
+  rank: 0,
   sql: `
     SELECT 'draft-note' AS kind, n.at, n.key,
            CASE WHEN n.client_id IS NOT NULL THEN 'client' ELSE 'couple' END AS subject_kind,
-           COALESCE(n.client_id, n.couple_id) AS subject_id, COALESCE(cl.name, cp.display_name) AS subject_name,
+           COALESCE(n.client_id, n.couple_id) AS subject_id, ${subjectName('n.client_id', 'n.couple_id')} AS subject_name,
            jsonb_build_object('noteId', n.id, 'sessionDate', to_char(n.session_date, 'YYYY-MM-DD')) AS data
       FROM (
         SELECT n.id, n.client_id, n.couple_id, n.session_date, ${draftAt} AS at, 'draft-note:' || n.id AS key FROM session_note n
          WHERE n.practice_id = $1 AND n.author_id = $2 AND n.status = 'draft' AND n.created_at < now() - interval '24 hours'
            AND n.created_at <= $3 - interval '24 hours' AND ${beforeCursor(draftAt, `'draft-note:' || n.id`)}
            AND EXISTS (SELECT 1 FROM mine m WHERE m.client_id = n.client_id OR m.couple_id = n.couple_id)
-         ORDER BY n.created_at DESC, n.id DESC LIMIT $5) n
-      LEFT JOIN client cl ON cl.practice_id = $1 AND cl.id = n.client_id
-      LEFT JOIN couple cp ON cp.practice_id = $1 AND cp.id = n.couple_id`,
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $5) n`,
   item: (row) => ({
     kind: 'draft-note',
     key: row.key,
@@ -212,6 +223,7 @@ const draftNote: AttentionSource = {
 const emergencyAccess = (audience: 'clinician' | 'admin'): AttentionSource => ({
   kind: 'emergency-access',
   audience,
+  rank: 1,
   sql: `
     SELECT 'emergency-access' AS kind, n.created_at AS at, 'emergency-access:' || n.id AS key, 'client' AS subject_kind,
            g.client_id AS subject_id, c.name AS subject_name,

@@ -23,15 +23,22 @@ const sameSecond = (at: string) => {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19);
 };
 
-/** The queue's cursor: the last row's time (to the microsecond) and key. */
-function queueCursor(cursors: PageCursors, scope: CursorScope, cursor: string | undefined): [string, string] | null {
-  const after = cursors.decode(cursor, scope, ['text', 'text']);
+/** Where a page ends: the last row's rank, time (to the microsecond) and key. */
+interface QueueCursor {
+  rank: number;
+  at: string;
+  key: string;
+}
+
+function queueCursor(cursors: PageCursors, scope: CursorScope, cursor: string | undefined): QueueCursor | null {
+  const after = cursors.decode(cursor, scope, ['text', 'text', 'text']);
   if (!after) return null;
-  const [at, key] = after;
-  if (typeof at !== 'string' || !AT.test(at) || !sameSecond(at) || typeof key !== 'string' || key.length > 200) {
+  const [rankText, at, key] = after;
+  const rank = Number(rankText);
+  if (!/^-?\d{1,3}$/.test(rankText) || !AT.test(at) || !sameSecond(at) || key.length > 200) {
     throw new ValidationFailedError({ cursor: 'is not a cursor this list gave out' });
   }
-  return [at, key];
+  return { rank, at, key };
 }
 
 /**
@@ -49,6 +56,9 @@ export class AttentionService {
     @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
+  /** The sources this queue merges: ATTENTION_SOURCES (a test may add one of its own). */
+  sources: readonly AttentionSource[] = ATTENTION_SOURCES;
+
   async list(actor: StaffActor, query: PageQuery): Promise<Page<AttentionItem>> {
     const limit = pageLimit(query.limit);
     const scope = { list: 'attention', practiceId: actor.practiceId, within: actor.userId };
@@ -56,10 +66,10 @@ export class AttentionService {
     const page = this.pageStatement(actor, after, limit + 1);
     if (!page) return { items: [], nextCursor: null };
     const rows = (await this.db.query(page.sql, page.params)) as SourceRow[];
-    const byKind = new Map(ATTENTION_SOURCES.map((s) => [s.kind, s]));
+    const byKind = new Map(this.sources.map((s) => [s.kind, s]));
     const items = rows.slice(0, limit).map((row) => byKind.get(row.kind)!.item(row));
     const last = rows.length > limit ? rows[limit - 1]! : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(scope, [last.at, last.key]) : null };
+    return { items, nextCursor: last ? this.cursors.encode(scope, [String(last.rank), last.at, last.key]) : null };
   }
 
   /** Counts per kind, each source read at most CAP + 1 rows deep, so the count costs what a page costs. */
@@ -69,7 +79,7 @@ export class AttentionService {
     let total = 0;
     if (sources.length > 0) {
       const rows = (await this.db.query(
-        `SELECT c.kind, count(*)::int AS n FROM (${this.union(sources)}) c GROUP BY c.kind`,
+        `SELECT c.kind, count(*)::int AS n FROM (${this.union(sources, null)}) c GROUP BY c.kind`,
         this.params(actor, null, ATTENTION_COUNT_CAP + 1),
       )) as Array<{ kind: AttentionKind; n: number }>;
       for (const row of rows) {
@@ -77,7 +87,29 @@ export class AttentionService {
         total += row.n;
       }
     }
-    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind };
+    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind, practice: isAdmin(actor) ? await this.practiceCounts(actor) : null };
+  }
+
+  /**
+   * What waits across the practice, for admins: counts only, each read at
+   * most CAP rows deep from the partial indexes of unreviewed answers and of
+   * open occurrences (practice_id leads both).
+   */
+  private async practiceCounts(actor: StaffActor): Promise<NonNullable<AttentionCount['practice']>> {
+    const [row] = (await this.db.query(
+      `WITH p AS (SELECT (now() AT TIME ZONE timezone)::date AS today FROM practice WHERE id = $1)
+       SELECT
+         (SELECT count(*) FROM (
+            (SELECT 1 FROM response r WHERE r.practice_id = $1 AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NULL LIMIT $2)
+            UNION ALL
+            (SELECT 1 FROM response r WHERE r.practice_id = $1 AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NOT NULL LIMIT $2)) x)::int AS answers,
+         (SELECT count(*) FROM (
+            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = $1 AND o.client_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT $2)
+            UNION ALL
+            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = $1 AND o.couple_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT $2)) x)::int AS overdue`,
+      [actor.practiceId, ATTENTION_COUNT_CAP],
+    )) as Array<{ answers: number; overdue: number }>;
+    return { answersAwaitingReview: Math.min(row!.answers, ATTENTION_COUNT_CAP), homeworkOverdue: Math.min(row!.overdue, ATTENTION_COUNT_CAP) };
   }
 
   /**
@@ -128,30 +160,40 @@ export class AttentionService {
   }
 
   /** The one statement that reads a page (public so that tests can EXPLAIN it); null when no source speaks to the actor. */
-  pageStatement(actor: StaffActor, after: [string, string] | null, depth: number): { sql: string; params: unknown[] } | null {
-    const sources = this.sourcesFor(actor);
+  pageStatement(actor: StaffActor, after: QueueCursor | null, depth: number): { sql: string; params: unknown[] } | null {
+    // Sources ranked above the cursor's rank were read to the end on earlier pages.
+    const sources = this.sourcesFor(actor).filter((s) => !after || s.rank <= after.rank);
     if (sources.length === 0) return null;
-    return { sql: `${this.union(sources)} ORDER BY q.at DESC, q.key COLLATE "C" DESC LIMIT $5`, params: this.params(actor, after, depth) };
+    return { sql: `${this.union(sources, after)} ORDER BY q.rank DESC, q.at DESC, q.key COLLATE "C" DESC LIMIT $5`, params: this.params(actor, after, depth) };
   }
 
   private sourcesFor(actor: StaffActor): AttentionSource[] {
-    return ATTENTION_SOURCES.filter((s) => (s.audience === 'clinician' ? isClinician(actor) : isAdmin(actor)));
+    return this.sources.filter((s) => (s.audience === 'clinician' ? isClinician(actor) : isAdmin(actor)));
   }
 
-  /** The sources' rows, each source newest first and at most `$5` deep, as one relation `q`. */
-  private union(sources: AttentionSource[]): string {
+  /**
+   * The sources' rows, each source newest first and at most `$5` deep, as one
+   * relation `q`. A source ranked below the cursor's rank starts from its
+   * newest row: its cursor placeholders become `$6` ('infinity') and `$7` ('').
+   */
+  private union(sources: AttentionSource[], after: QueueCursor | null): string {
+    const read = (s: AttentionSource) => {
+      const sql = after && s.rank < after.rank ? s.sql.replace(/\$3\b/g, '$6').replace(/\$4\b/g, '$7') : s.sql;
+      return `(SELECT ${s.rank} AS rank, s.* FROM (${sql}) s ORDER BY s.at DESC, s.key COLLATE "C" DESC LIMIT $5)`;
+    };
     return `
       WITH p AS MATERIALIZED (
-             SELECT timezone, (now() AT TIME ZONE timezone)::date AS today, $3::timestamptz AS cursor_at, $4::text AS cursor_key, $5::int AS depth
+             SELECT timezone, (now() AT TIME ZONE timezone)::date AS today,
+                    $3::timestamptz AS cursor_at, $4::text AS cursor_key, $5::int AS depth, $6::timestamptz AS top_at, $7::text AS top_key
                FROM practice WHERE id = $1),
            mine AS MATERIALIZED (
              SELECT ct.client_id, ct.couple_id FROM care_team_member ct
               WHERE ct.practice_id = $1 AND ct.staff_user_id = $2 AND ct.removed_at IS NULL)
-      SELECT q.kind, to_char(q.at AT TIME ZONE 'UTC', ${ISO_MICROS}) AS at, q.key, q.subject_kind, q.subject_id, q.subject_name, q.data
-        FROM (${sources.map((s) => `(SELECT * FROM (${s.sql}) s ORDER BY s.at DESC, s.key COLLATE "C" DESC LIMIT $5)`).join('\n UNION ALL \n')}) q`;
+      SELECT q.rank, q.kind, to_char(q.at AT TIME ZONE 'UTC', ${ISO_MICROS}) AS at, q.key, q.subject_kind, q.subject_id, q.subject_name, q.data
+        FROM (${sources.map(read).join('\n UNION ALL \n')}) q`;
   }
 
-  private params(actor: StaffActor, after: [string, string] | null, depth: number): unknown[] {
-    return [actor.practiceId, actor.userId, after ? after[0] : 'infinity', after ? after[1] : '', depth];
+  private params(actor: StaffActor, after: QueueCursor | null, depth: number): unknown[] {
+    return [actor.practiceId, actor.userId, after?.at ?? 'infinity', after?.key ?? '', depth, 'infinity', ''];
   }
 }

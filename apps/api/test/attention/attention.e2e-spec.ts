@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AttentionCount, AttentionItem, Page } from '@tandem/shared';
+import type { AttentionCount, AttentionItem, AttentionKind, Page } from '@tandem/shared';
+import { beforeCursor, type AttentionSource } from '../../src/attention/attention-sources.js';
 import type supertest from 'supertest';
 import { AttentionService } from '../../src/attention/attention.service.js';
 import type { StaffActor } from '../../src/access/actor.js';
@@ -90,8 +91,12 @@ describe('the attention queue', () => {
       const asAdmin = await signIn(t, admin);
       const adminPage = await queue(asAdmin);
       expect(adminPage.items).toEqual([]);
-      expect((await count(asAdmin)).total).toBe(0);
+      const adminCount = await count(asAdmin);
+      expect(adminCount.total).toBe(0);
+      // Admins see how much waits across the practice, as counts only.
+      expect(adminCount.practice!.answersAwaitingReview).toBeGreaterThanOrEqual(3);
       expect(JSON.stringify(adminPage)).not.toContain(MARKER);
+      expect((await count(desk)).practice).toBeNull();
       expect((await count(desk)).byKind['answers-submitted']).toBe(3);
     });
 
@@ -276,12 +281,54 @@ describe('the attention queue', () => {
       expect(pages).toBe(3);
       expect(seen).toEqual(all.items.map((i) => i.key));
 
-      for (const bad of ['nonsense', Buffer.from(JSON.stringify(['2026-02-31T00:00:00.000000Z', 'x'])).toString('base64url'), Buffer.from('[1,2]').toString('base64url')]) {
+      const cursor64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      for (const bad of [
+        'nonsense',
+        cursor64([0, '2026-02-31T00:00:00.000000Z', 'x']),
+        cursor64([0.5, '2026-02-01T00:00:00.000000Z', 'x']),
+        cursor64(['2026-02-01T00:00:00.000000Z', 'x']),
+        cursor64([1, 2, 3]),
+      ]) {
         const res = await desk.get('/api/attention').query({ cursor: bad });
         expect(res.status).toBe(400);
         expect(res.body.fields.cursor).toMatch(/not a cursor/);
       }
       expect((await desk.get('/api/attention').query({ limit: '0' })).status).toBe(400);
+    });
+
+    it('a source ranked above the others (as safety alerts will be) comes first whatever its times, and pages cross from it to the rest', async () => {
+      const { clinician } = await withDrafts(4);
+      const service = t.app.get(AttentionService);
+      const alerts: AttentionSource = {
+        kind: 'test-alert' as AttentionKind,
+        audience: 'clinician',
+        rank: 1,
+        sql: `
+          SELECT 'test-alert' AS kind, now() - make_interval(days => 30 + g) AS at, 'test-alert:' || lpad(g::text, 4, '0') AS key,
+                 'client' AS subject_kind, m.client_id AS subject_id, 'Someone' AS subject_name, '{}'::jsonb AS data
+            FROM mine m, generate_series(1, 5) g
+           WHERE m.client_id IS NOT NULL AND ${beforeCursor(`now() - make_interval(days => 30 + g)`, `'test-alert:' || lpad(g::text, 4, '0')`)}`,
+        item: (row) => ({ kind: row.kind, key: row.key, at: row.at }) as unknown as AttentionItem,
+      };
+      const original = service.sources;
+      service.sources = [...original, alerts];
+      try {
+        const desk = await signIn(t, clinician);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Page<AttentionItem> = await queue(desk, { limit: '3', ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((i) => i.key));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen.slice(0, 5)).toEqual(['test-alert:0001', 'test-alert:0002', 'test-alert:0003', 'test-alert:0004', 'test-alert:0005']);
+        expect(seen).toHaveLength(10);
+        expect(new Set(seen).size).toBe(10);
+        service.sources = original;
+        expect(seen.slice(5)).toEqual((await queue(desk)).items.map((i) => i.key));
+      } finally {
+        service.sources = original;
+      }
     });
 
     it('the navigation count is exact up to 99, then says so', async () => {
@@ -294,7 +341,35 @@ describe('the attention queue', () => {
         total: 5,
         capped: false,
         byKind: { 'answers-submitted': 0, 'homework-overdue': 0, 'nothing-assigned': 1, 'draft-note': 4, 'emergency-access': 0 },
+        practice: null,
       });
+    });
+
+    it('a large caseload on tables the planner has no statistics for costs a few index probes per person, not a scan of the practice each', async () => {
+      const clinician = await newClinician(t.db, practice);
+      const clients: Array<{ id: string }> = await t.db.query(
+        `INSERT INTO client (practice_id, name) SELECT $1, 'Caseload ' || g FROM generate_series(1, 200) g RETURNING id`,
+        [practice.id],
+      );
+      const ids = clients.map((c) => c.id);
+      await t.db.query(
+        `INSERT INTO care_team_member (practice_id, client_id, staff_user_id, role) SELECT $1, c, $2, 'primary' FROM unnest($3::uuid[]) c`,
+        [practice.id, clinician.id, ids],
+      );
+      await t.db.query(
+        `INSERT INTO session_note (practice_id, client_id, author_id, session_date, format, kind, key_id, sections_enc)
+         SELECT $1, c, $2, current_date - 1, 'free', 'progress', 'unused', '\\x00' FROM unnest($3::uuid[]) c`,
+        [practice.id, clinician.id, ids],
+      );
+      const page = t.app.get(AttentionService).pageStatement(
+        { kind: 'staff', userId: clinician.id, practiceId: practice.id, roles: ['clinician'], sessionId: 'explain', requestId: 'explain', ip: '127.0.0.1' },
+        null,
+        51,
+      )!;
+      const [row] = await t.db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${page.sql}`, page.params);
+      const [{ Plan }] = row['QUERY PLAN'] as Array<{ Plan: Record<string, number> }>;
+      expect(Plan['Shared Hit Blocks']! + Plan['Shared Read Blocks']!).toBeLessThan(200 * 40);
+      expect((await queue(await signIn(t, clinician))).items).toHaveLength(50);
     });
 
     it('a page reads the same buffers with 10 or 10,000 items in the queue (EXPLAIN ANALYZE on a seeded set)', async () => {

@@ -80,7 +80,7 @@ describe('the bench data and its floor', () => {
     // Clinician 1 has five couples (three new answers each: week 7 from both, week 8 from one) and homework client 100 (one).
     const attention = await get<Page<AttentionItem>>('attention');
     const count = await get<AttentionCount>('attention-count');
-    expect(count).toEqual({ total: 25, capped: false, byKind: { 'answers-submitted': 16, 'homework-overdue': 6, 'nothing-assigned': 2, 'draft-note': 1, 'emergency-access': 0 } });
+    expect(count).toEqual({ total: 25, capped: false, byKind: { 'answers-submitted': 16, 'homework-overdue': 6, 'nothing-assigned': 2, 'draft-note': 1, 'emergency-access': 0 }, practice: null });
     expect(attention.items).toHaveLength(25);
     expect(attention.items.filter((i) => i.kind === 'answers-submitted').every((i) => Date.parse(i.at) > Date.now() - 15 * 86_400_000)).toBe(true);
   });

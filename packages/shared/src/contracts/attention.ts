@@ -75,11 +75,16 @@ export interface EmergencyAccessItem extends AttentionBase {
 
 export type AttentionItem = AnswersSubmittedItem | HomeworkOverdueItem | NothingAssignedItem | DraftNoteItem | EmergencyAccessItem;
 
-/** The navigation's count: exact up to `cap`, then `capped` ("99+"). */
+/** The navigation's count: exact up to 99, then `capped` ("99+"). */
 export interface AttentionCount {
   total: number;
   capped: boolean;
   byKind: Record<AttentionKind, number>;
+  /**
+   * For admins only (null for everyone else): how much waits across the
+   * whole practice, as counts (each exact up to 99), never the rows.
+   */
+  practice: { answersAwaitingReview: number; homeworkOverdue: number } | null;
 }
 
 /** The answer to "mark reviewed": the same on every repeat. */

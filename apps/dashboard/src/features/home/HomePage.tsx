@@ -4,6 +4,20 @@ import { useMe } from '../auth/use-me';
 import { AlertsPanel } from '../safety/AlertsPanel';
 import { CrisisResourcesForm } from '../safety/CrisisResourcesForm';
 import { AttentionQueue } from './AttentionQueue';
+import { useAttentionCount } from './attention-api';
+
+/** For admins: how much waits across the practice, as counts (admins do not read answers). */
+function PracticeCounts() {
+  const practice = useAttentionCount().data?.practice;
+  if (!practice) return null;
+  const upTo = (n: number) => (n >= 99 ? '99+' : String(n));
+  return (
+    <p className="lead" aria-label="Across the practice">
+      Across the practice: {upTo(practice.answersAwaitingReview)} {practice.answersAwaitingReview === 1 ? 'submission' : 'submissions'} waiting for review ·{' '}
+      {upTo(practice.homeworkOverdue)} overdue
+    </p>
+  );
+}
 
 export default function HomePage() {
   const me = useMe().data!;
@@ -16,6 +30,7 @@ export default function HomePage() {
         {me.practice.name} · signed in as {me.user.roles.join(' and ')}
       </p>
       {isClinician && <AlertsPanel showWho />}
+      {isAdmin && <PracticeCounts />}
       {isClinician && (
         <section aria-labelledby="attention-heading">
           <h2 id="attention-heading">What needs you</h2>
