@@ -44,6 +44,9 @@ export const keys = {
     counts: () => ['alerts', 'counts'] as const,
   },
   crisisResources: () => ['crisis-resources'] as const,
+  deliveries: {
+    failed: () => ['deliveries', 'failed'] as const,
+  },
   attention: {
     all: () => ['attention'] as const,
     list: () => ['attention', 'list'] as const,

@@ -4,6 +4,7 @@ import { useMe } from '../auth/use-me';
 import { AlertsPanel } from '../safety/AlertsPanel';
 import { CrisisResourcesForm } from '../safety/CrisisResourcesForm';
 import { AttentionQueue } from './AttentionQueue';
+import { FailedDeliveriesPanel } from '../delivery/FailedDeliveriesPanel';
 import { useAttentionCount } from './attention-api';
 
 /** For admins: how much waits across the practice, as counts (admins do not read answers). */
@@ -37,6 +38,7 @@ export default function HomePage() {
           <AttentionQueue />
         </section>
       )}
+      <FailedDeliveriesPanel />
       <div className="cards">
         {isClinician && (
           <article className="card">
