@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import type { LoginResponse, MeResponse, StaffRole, TwoFactorEnrolment, TwoFactorSignInEnrolled } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken } from '../common/tokens.js';
-import { modify } from '../common/sql.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import type { RequestOrigin, StaffActor } from '../access/actor.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -18,21 +18,6 @@ import type { TwoFactorCodeDto } from './dto/two-factor.dto.js';
 import { SignInChallenges, type Challenge } from './sign-in-challenge.service.js';
 import { TwoFactorService } from './two-factor.service.js';
 
-interface Candidate {
-  id: string;
-  practice_id: string;
-  password_hash: string | null;
-}
-
-interface InviteRow {
-  invite_id: string;
-  staff_user_id: string;
-  practice_id: string;
-  email: string;
-  name: string;
-  practice_name: string;
-}
-
 @Injectable()
 export class AuthService {
   private readonly byEmail: AttemptThrottle;
@@ -41,7 +26,7 @@ export class AuthService {
   private readonly byAccount: AttemptThrottle;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -61,14 +46,19 @@ export class AuthService {
     await this.byAddress.check(addressKey);
 
     // The same email may belong to staff of two practices; the password decides which.
-    const candidates: Candidate[] = await this.db.query(
-      `SELECT id, practice_id, password_hash FROM staff_user
-        WHERE email = $1 AND active AND password_hash IS NOT NULL ORDER BY created_at LIMIT 5`,
-      [email],
-    );
-    let matched: Candidate | undefined;
+    const candidates = await this.kdb
+      .selectFrom('staff_user')
+      .select(['id', 'practice_id', 'password_hash'])
+      .where('email', '=', email)
+      .where((eb) => eb.ref('active'))
+      .where('password_hash', 'is not', null)
+      .$narrowType<{ password_hash: string }>()
+      .orderBy('created_at')
+      .limit(5)
+      .execute();
+    let matched: (typeof candidates)[number] | undefined;
     for (const candidate of candidates) {
-      if (await verifyPassword(candidate.password_hash!, dto.password)) {
+      if (await verifyPassword(candidate.password_hash, dto.password)) {
         matched = candidate;
         break;
       }
@@ -108,25 +98,16 @@ export class AuthService {
   }
 
   async me(actor: StaffActor, times: SessionTimes): Promise<MeResponse> {
-    const rows: Array<{
-      id: string;
-      email: string;
-      name: string;
-      roles: StaffRole[];
-      practice_id: string;
-      practice_name: string;
-      timezone: string;
-      locale: string;
-    }> = await this.db.query(
-      `SELECT u.id, u.email, u.name, u.roles, p.id AS practice_id, p.name AS practice_name, p.timezone, p.locale
-         FROM staff_user u JOIN practice p ON p.id = u.practice_id
-        WHERE u.id = $1 AND u.practice_id = $2`,
-      [actor.userId, actor.practiceId],
-    );
-    const row = rows[0];
+    const row = await this.kdb
+      .selectFrom('staff_user as u')
+      .innerJoin('practice as p', 'p.id', 'u.practice_id')
+      .select(['u.id', 'u.email', 'u.name', 'u.roles', 'p.id as practice_id', 'p.name as practice_name', 'p.timezone', 'p.locale'])
+      .where('u.id', '=', actor.userId)
+      .where('u.practice_id', '=', actor.practiceId)
+      .executeTakeFirst();
     if (!row) throw new UnauthenticatedError();
     return {
-      user: { id: row.id, email: row.email, name: row.name, roles: row.roles },
+      user: { id: row.id, email: row.email, name: row.name, roles: row.roles as StaffRole[] },
       practice: { id: row.practice_id, name: row.practice_name, timezone: row.timezone, locale: row.locale },
       session: {
         idleExpiresAt: times.idleExpiresAt.toISOString(),
@@ -158,35 +139,35 @@ export class AuthService {
     if (problem) throw new ValidationFailedError({ password: problem });
     const passwordHash = await hashPassword(dto.password);
     const who = { kind: 'anonymous' as const, ...origin, practiceId: invite.practice_id, actorId: invite.staff_user_id };
-    await this.writes.transaction(who, async (tx, audit) => {
-      const used = await modify(
-        tx,
-        `UPDATE staff_invite SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
-        [invite.invite_id],
-      );
+    await this.writes.transaction(who, async (tx, audit, db) => {
+      const used = await db.updateTable('staff_invite').set({ used_at: sql`now()` }).where('id', '=', invite.invite_id).where('used_at', 'is', null).returning('id').execute();
       if (used.length === 0) throw new NotFoundError('invite link');
-      await tx.query(
-        `UPDATE staff_user SET password_hash = $1, updated_at = now() WHERE id = $2 AND practice_id = $3`,
-        [passwordHash, invite.staff_user_id, invite.practice_id],
-      );
+      await db
+        .updateTable('staff_user')
+        .set({ password_hash: passwordHash, updated_at: sql`now()` })
+        .where('id', '=', invite.staff_user_id)
+        .where('practice_id', '=', invite.practice_id)
+        .execute();
       await this.sessions.revokeAllForUser(invite.practice_id, invite.staff_user_id, tx);
       await audit.record({ action: 'auth.password_set', recordType: 'staff_user', recordId: invite.staff_user_id });
     });
   }
 
-  private async findOpenInvite(token: string): Promise<InviteRow> {
-    const rows: InviteRow[] = await this.db.query(
-      `SELECT i.id AS invite_id, i.staff_user_id, i.practice_id, u.email, u.name, p.name AS practice_name
-         FROM staff_invite i
-         JOIN staff_user u ON u.id = i.staff_user_id
-         JOIN practice p ON p.id = i.practice_id
-        WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now() AND u.active`,
-      [hashToken(token)],
-    );
-    if (!rows[0]) {
+  private async findOpenInvite(token: string) {
+    const invite = await this.kdb
+      .selectFrom('staff_invite as i')
+      .innerJoin('staff_user as u', 'u.id', 'i.staff_user_id')
+      .innerJoin('practice as p', 'p.id', 'i.practice_id')
+      .select(['i.id as invite_id', 'i.staff_user_id', 'i.practice_id', 'u.email', 'u.name', 'p.name as practice_name'])
+      .where('i.token_hash', '=', hashToken(token))
+      .where('i.used_at', 'is', null)
+      .where('i.expires_at', '>', sql<Date>`now()`)
+      .where((eb) => eb.ref('u.active'))
+      .executeTakeFirst();
+    if (!invite) {
       throw new NotFoundError('invite link');
     }
-    return rows[0];
+    return invite;
   }
 
   /** The second step: a code from the authenticator app, or one recovery code. Rate limited like the password. */

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import type { StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { UnauthenticatedError } from '../common/app-error.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import type { StaffActor } from '../access/actor.js';
 
 export const SESSION_COOKIE = 'tandem_session';
@@ -18,21 +19,12 @@ export interface SessionTimes {
   absoluteExpiresAt: Date;
 }
 
-interface SessionRow {
-  id: string;
-  practice_id: string;
-  staff_user_id: string;
-  roles: StaffRole[];
-  expires_at: Date;
-  /** When the session was last seen (this request, to the second) if it was still open; null when it had timed out. */
-  touched_at: Date | null;
-}
-
 @Injectable()
 export class SessionService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   private get idleMs() {
@@ -40,17 +32,25 @@ export class SessionService {
   }
 
   /** Creates a session for a verified user and sets its cookie. */
-  async open(user: { id: string; practiceId: string }, request: FastifyRequest, reply: FastifyReply, runner: SqlRunner = this.db): Promise<SessionTimes> {
+  async open(user: { id: string; practiceId: string }, request: FastifyRequest, reply: FastifyReply, runner: DataSource | EntityManager = this.db): Promise<SessionTimes> {
     const token = newToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.session.absoluteHours * 3_600_000);
     // Address and user agent are kept for the sessions page ("Firefox on Windows, 203.0.113.7").
     const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
-    await runner.query(
-      `INSERT INTO staff_session (practice_id, staff_user_id, token_hash, created_at, last_seen_at, expires_at, ip, user_agent)
-       VALUES ($1, $2, $3, $4, $4, $5, $6, $7)`,
-      [user.practiceId, user.id, hashToken(token), now, expiresAt, request.ip || null, userAgent],
-    );
+    await kyselyOn(runner)
+      .insertInto('staff_session')
+      .values({
+        practice_id: user.practiceId,
+        staff_user_id: user.id,
+        token_hash: hashToken(token),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAt,
+        ip: request.ip || null,
+        user_agent: userAgent,
+      })
+      .execute();
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/api',
       httpOnly: true,
@@ -74,29 +74,53 @@ export class SessionService {
     // once), and the deadline carries that second of grace: never early, at most a second late.
     // It commits without waiting for the disk (synchronous_commit off, for this statement's
     // transaction only): a crash could lose the last seconds of "last seen", nothing else.
-    const rows: SessionRow[] = await this.db.query(
-      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)),
-       found AS (
-         SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.expires_at, s.last_seen_at,
-                s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2 + ${TOUCH_GRACE_SECONDS}) AS open
-           FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
-          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.active),
-       touched AS (
-         UPDATE staff_session t SET last_seen_at = now() FROM found
-          WHERE t.id = found.id AND found.open AND t.last_seen_at < now() - make_interval(secs => ${TOUCH_GRACE_SECONDS})
-         RETURNING t.last_seen_at)
-       SELECT found.id, found.practice_id, found.staff_user_id, found.roles, found.expires_at,
-              CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END AS touched_at
-         FROM found, relaxed`,
-      [hashToken(token), this.idleMs / 1000],
-    );
-    const row = rows[0];
+    const grace = sql.lit(TOUCH_GRACE_SECONDS);
+    const row = await this.kdb
+      .with('relaxed', (db) => db.selectNoFrom(sql`set_config('synchronous_commit', 'off', true)`.as('set_config')))
+      .with('found', (db) =>
+        db
+          .selectFrom('staff_session as s')
+          .innerJoin('staff_user as u', 'u.id', 's.staff_user_id')
+          .select([
+            's.id',
+            's.practice_id',
+            's.staff_user_id',
+            'u.roles',
+            's.expires_at',
+            's.last_seen_at',
+            sql<boolean>`s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => ${this.idleMs / 1000} + ${grace})`.as('open'),
+          ])
+          .where('s.token_hash', '=', hashToken(token))
+          .where('s.revoked_at', 'is', null)
+          .where((eb) => eb.ref('u.active')),
+      )
+      .with('touched', (db) =>
+        db
+          .updateTable('staff_session as t')
+          .set({ last_seen_at: sql`now()` })
+          .from('found')
+          .whereRef('t.id', '=', 'found.id')
+          .where((eb) => eb.ref('found.open'))
+          .where('t.last_seen_at', '<', sql<Date>`now() - make_interval(secs => ${grace})`)
+          .returning('t.last_seen_at'),
+      )
+      .selectFrom(['found', 'relaxed'])
+      .select([
+        'found.id',
+        'found.practice_id',
+        'found.staff_user_id',
+        'found.roles',
+        'found.expires_at',
+        // When the session was last seen (this request, to the second) if it was still open; null when it had timed out.
+        sql<Date | null>`CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END`.as('touched_at'),
+      ])
+      .executeTakeFirst();
     if (!row) {
       this.clearCookie(reply);
       return null;
     }
     if (!row.touched_at) {
-      await this.db.query(`UPDATE staff_session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.id]);
+      await this.kdb.updateTable('staff_session').set({ revoked_at: sql`now()` }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
       this.clearCookie(reply);
       throw new UnauthenticatedError('Your session has ended. Please sign in again.', 'session_expired');
     }
@@ -108,7 +132,7 @@ export class SessionService {
       kind: 'staff',
       userId: row.staff_user_id,
       practiceId: row.practice_id,
-      roles: row.roles,
+      roles: row.roles as StaffRole[],
       sessionId: row.id,
       requestId: request.id,
       ip: request.ip,
@@ -116,24 +140,29 @@ export class SessionService {
   }
 
   /** Ends the session of this request's cookie; returns whose it was, if it was open. */
-  async revokeByToken(request: FastifyRequest, reply: FastifyReply, runner: SqlRunner = this.db): Promise<{ practiceId: string; userId: string } | null> {
+  async revokeByToken(request: FastifyRequest, reply: FastifyReply, runner: DataSource | EntityManager = this.db): Promise<{ practiceId: string; userId: string } | null> {
     const token = request.cookies?.[SESSION_COOKIE];
     this.clearCookie(reply);
     if (!token || !TOKEN_PATTERN.test(token)) return null;
-    const [ended] = await modify<{ practice_id: string; staff_user_id: string }>(
-      runner,
-      `UPDATE staff_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING practice_id, staff_user_id`,
-      [hashToken(token)],
-    );
+    const ended = await kyselyOn(runner)
+      .updateTable('staff_session')
+      .set({ revoked_at: sql`now()` })
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at', 'is', null)
+      .returning(['practice_id', 'staff_user_id'])
+      .executeTakeFirst();
     return ended ? { practiceId: ended.practice_id, userId: ended.staff_user_id } : null;
   }
 
   /** Ends every open session of a user at once (deactivation, password change). */
-  async revokeAllForUser(practiceId: string, userId: string, runner: SqlRunner = this.db) {
-    await runner.query(
-      `UPDATE staff_session SET revoked_at = now() WHERE practice_id = $1 AND staff_user_id = $2 AND revoked_at IS NULL`,
-      [practiceId, userId],
-    );
+  async revokeAllForUser(practiceId: string, userId: string, runner: DataSource | EntityManager = this.db) {
+    await kyselyOn(runner)
+      .updateTable('staff_session')
+      .set({ revoked_at: sql`now()` })
+      .where('practice_id', '=', practiceId)
+      .where('staff_user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   private clearCookie(reply: FastifyReply) {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
+import type { DataSource, EntityManager } from 'typeorm';
 import { UnauthenticatedError } from '../common/app-error.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 
 export const CHALLENGE_COOKIE = 'tandem_sign_in';
 /** Time between the password and the second step (or the end of enrolment). */
@@ -26,19 +26,23 @@ export interface Challenge {
  */
 @Injectable()
 export class SignInChallenges {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectKysely() private readonly kdb: Db) {}
 
-  async open(tx: SqlRunner, user: { id: string; practiceId: string }, purpose: ChallengePurpose, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async open(tx: DataSource | EntityManager, user: { id: string; practiceId: string }, purpose: ChallengePurpose, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = newToken();
     const expiresAt = new Date(Date.now() + CHALLENGE_MINUTES * 60_000);
-    await tx.query(`UPDATE staff_sign_in_challenge SET used_at = now() WHERE practice_id = $1 AND staff_user_id = $2 AND used_at IS NULL`, [
-      user.practiceId,
-      user.id,
-    ]);
-    await tx.query(
-      `INSERT INTO staff_sign_in_challenge (practice_id, staff_user_id, token_hash, purpose, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [user.practiceId, user.id, hashToken(token), purpose, expiresAt],
-    );
+    const db = kyselyOn(tx);
+    await db
+      .updateTable('staff_sign_in_challenge')
+      .set({ used_at: sql`now()` })
+      .where('practice_id', '=', user.practiceId)
+      .where('staff_user_id', '=', user.id)
+      .where('used_at', 'is', null)
+      .execute();
+    await db
+      .insertInto('staff_sign_in_challenge')
+      .values({ practice_id: user.practiceId, staff_user_id: user.id, token_hash: hashToken(token), purpose, expires_at: expiresAt })
+      .execute();
     reply.setCookie(CHALLENGE_COOKIE, token, {
       path: '/api/auth',
       httpOnly: true,
@@ -52,23 +56,30 @@ export class SignInChallenges {
   async find(request: FastifyRequest, purpose: ChallengePurpose): Promise<Challenge> {
     const token = request.cookies?.[CHALLENGE_COOKIE];
     if (token && TOKEN_PATTERN.test(token)) {
-      const [row] = (await this.db.query(
-        `SELECT c.id, c.practice_id, c.staff_user_id, c.purpose FROM staff_sign_in_challenge c
-           JOIN staff_user u ON u.practice_id = c.practice_id AND u.id = c.staff_user_id
-          WHERE c.token_hash = $1 AND c.used_at IS NULL AND c.expires_at > now() AND u.active`,
-        [hashToken(token)],
-      )) as Array<{ id: string; practice_id: string; staff_user_id: string; purpose: ChallengePurpose }>;
+      const row = await this.kdb
+        .selectFrom('staff_sign_in_challenge as c')
+        .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'c.practice_id').onRef('u.id', '=', 'c.staff_user_id'))
+        .select(['c.id', 'c.practice_id', 'c.staff_user_id', 'c.purpose'])
+        .where('c.token_hash', '=', hashToken(token))
+        .where('c.used_at', 'is', null)
+        .where('c.expires_at', '>', sql<Date>`now()`)
+        .where((eb) => eb.ref('u.active'))
+        .executeTakeFirst();
       if (row && row.purpose === purpose) return { id: row.id, practiceId: row.practice_id, userId: row.staff_user_id, purpose };
     }
     throw new UnauthenticatedError('Your sign-in took too long or was already used. Please enter your email and password again.', 'sign_in_expired');
   }
 
   /** Marks the challenge used, in the transaction that opens the session; false when another request got there first. */
-  async use(tx: SqlRunner, challenge: Challenge, reply: FastifyReply): Promise<boolean> {
-    const used = await modify(tx, `UPDATE staff_sign_in_challenge SET used_at = now() WHERE practice_id = $1 AND id = $2 AND used_at IS NULL RETURNING id`, [
-      challenge.practiceId,
-      challenge.id,
-    ]);
+  async use(tx: DataSource | EntityManager, challenge: Challenge, reply: FastifyReply): Promise<boolean> {
+    const used = await kyselyOn(tx)
+      .updateTable('staff_sign_in_challenge')
+      .set({ used_at: sql`now()` })
+      .where('practice_id', '=', challenge.practiceId)
+      .where('id', '=', challenge.id)
+      .where('used_at', 'is', null)
+      .returning('id')
+      .execute();
     reply.clearCookie(CHALLENGE_COOKIE, { path: '/api/auth' });
     return used.length > 0;
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import { UAParser } from 'ua-parser-js';
 import type { Page, StaffSessionInfo } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
@@ -9,16 +8,8 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import type { PageQuery } from '../common/page-query.js';
-import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-
-interface SessionRow {
-  id: string;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: Date;
-  last_seen_at: Date;
-}
+import { InjectKysely, type Db } from '../db/kysely.js';
 
 /** "Firefox 130 on Windows", from a user agent; never the raw string, which can carry anything. */
 export function describeDevice(userAgent: string | null): string {
@@ -39,11 +30,11 @@ export function describeDevice(userAgent: string | null): string {
 @Injectable()
 export class StaffSessionsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   listOwn(actor: StaffActor, query: PageQuery): Promise<Page<StaffSessionInfo>> {
@@ -58,13 +49,16 @@ export class StaffSessionsService {
 
   /** Ends one of one's own sessions (another person's reads as missing). */
   async endOwn(actor: StaffActor, sessionId: string): Promise<void> {
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const ended = await modify(
-        tx,
-        `UPDATE staff_session SET revoked_at = now()
-          WHERE practice_id = $1 AND staff_user_id = $2 AND id = $3 AND revoked_at IS NULL RETURNING id`,
-        [actor.practiceId, actor.userId, sessionId],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const ended = await db
+        .updateTable('staff_session')
+        .set({ revoked_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('staff_user_id', '=', actor.userId)
+        .where('id', '=', sessionId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
       if (ended.length === 0) throw new NotFoundError('session');
       await audit.record({ action: 'auth.session_ended', recordType: 'staff_session', recordId: sessionId, detail: { own: true, current: sessionId === actor.sessionId } });
     });
@@ -74,12 +68,15 @@ export class StaffSessionsService {
   async endAllForColleague(actor: StaffActor, staffId: string): Promise<{ ended: number }> {
     this.access.requireAdmin(actor);
     await this.assertStaff(actor, staffId);
-    return this.writes.transaction(actor, async (tx, audit) => {
-      const ended = await modify(
-        tx,
-        `UPDATE staff_session SET revoked_at = now() WHERE practice_id = $1 AND staff_user_id = $2 AND revoked_at IS NULL RETURNING id`,
-        [actor.practiceId, staffId],
-      );
+    return this.writes.transaction(actor, async (_tx, audit, db) => {
+      const ended = await db
+        .updateTable('staff_session')
+        .set({ revoked_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('staff_user_id', '=', staffId)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
       await audit.record({ action: 'auth.sessions_ended', recordType: 'staff_user', recordId: staffId, detail: { count: ended.length } });
       return { ended: ended.length };
     });
@@ -89,19 +86,16 @@ export class StaffSessionsService {
     const limit = pageLimit(query.limit);
     const cursorScope = { list: 'staff-sessions', practiceId: actor.practiceId, within: actor.userId };
     const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, userId, this.config.session.idleMinutes, limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (last_seen_at, id) < ($5::timestamptz, $6::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `SELECT id, host(ip) AS ip, user_agent, created_at, last_seen_at FROM staff_session
-        WHERE practice_id = $1 AND staff_user_id = $2 AND revoked_at IS NULL
-          AND expires_at > now() AND last_seen_at > now() - make_interval(mins => $3) ${keyset}
-        ORDER BY last_seen_at DESC, id DESC LIMIT $4`,
-      params,
-    )) as SessionRow[];
+    let q = this.kdb
+      .selectFrom('staff_session')
+      .select(['id', sql<string | null>`host(ip)`.as('ip'), 'user_agent', 'created_at', 'last_seen_at'])
+      .where('practice_id', '=', actor.practiceId)
+      .where('staff_user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${this.config.session.idleMinutes})`);
+    if (after) q = q.where(sql<boolean>`(last_seen_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+    const rows = await q.orderBy('last_seen_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
     const items = rows.slice(0, limit).map((row) => ({
       id: row.id,
       device: describeDevice(row.user_agent),
@@ -115,7 +109,7 @@ export class StaffSessionsService {
   }
 
   private async assertStaff(actor: StaffActor, staffId: string) {
-    const rows = (await this.db.query(`SELECT 1 FROM staff_user WHERE practice_id = $1 AND id = $2`, [actor.practiceId, staffId])) as unknown[];
-    if (rows.length === 0) throw new NotFoundError('staff member');
+    const found = await this.kdb.selectFrom('staff_user').select(sql.lit(1).as('one')).where('practice_id', '=', actor.practiceId).where('id', '=', staffId).executeTakeFirst();
+    if (!found) throw new NotFoundError('staff member');
   }
 }

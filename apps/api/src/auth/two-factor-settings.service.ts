@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { PracticeSecurity, RecoveryCodesResponse, TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import { AttemptThrottle } from './login-throttle.js';
 import { SessionService } from './session.service.js';
 import { TwoFactorService } from './two-factor.service.js';
@@ -20,7 +20,7 @@ export class TwoFactorSettingsService {
   private readonly wrongCodes: AttemptThrottle;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
     @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(AccessService) private readonly access: AccessService,
@@ -69,8 +69,8 @@ export class TwoFactorSettingsService {
   /** Turns one's own two-factor sign-in off (asks for a current code); not while the practice requires it. */
   async disable(actor: StaffActor, code: string): Promise<void> {
     await this.wrongCodes.check([actor.userId]);
-    const done = await this.writes.transaction(actor, async (tx, audit) => {
-      const [practice] = (await tx.query(`SELECT require_two_factor FROM practice WHERE id = $1`, [actor.practiceId])) as Array<{ require_two_factor: boolean }>;
+    const done = await this.writes.transaction(actor, async (tx, audit, db) => {
+      const practice = await db.selectFrom('practice').select('require_two_factor').where('id', '=', actor.practiceId).executeTakeFirst();
       if (practice?.require_two_factor) {
         throw new RuleViolationError('two_factor_required', 'Your practice requires two-factor sign-in, so it cannot be turned off. An admin can reset it if you lost your device.');
       }
@@ -92,8 +92,8 @@ export class TwoFactorSettingsService {
    */
   async reset(actor: StaffActor, staffId: string): Promise<void> {
     this.access.requireAdmin(actor);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const [row] = (await tx.query(`SELECT id FROM staff_user WHERE practice_id = $1 AND id = $2`, [actor.practiceId, staffId])) as Array<{ id: string }>;
+    await this.writes.transaction(actor, async (tx, audit, db) => {
+      const row = await db.selectFrom('staff_user').select('id').where('practice_id', '=', actor.practiceId).where('id', '=', staffId).executeTakeFirst();
       if (!row) throw new NotFoundError('staff member');
       await this.twoFactor.remove(tx, actor.practiceId, staffId);
       await this.sessions.revokeAllForUser(actor.practiceId, staffId, tx);
@@ -103,23 +103,25 @@ export class TwoFactorSettingsService {
 
   async practiceSecurity(actor: StaffActor): Promise<PracticeSecurity> {
     this.access.requireAdmin(actor);
-    const [row] = (await this.db.query(
-      `SELECT p.require_two_factor,
-              (SELECT count(*) FROM staff_user u
-                WHERE u.practice_id = p.id AND u.active
-                  AND NOT EXISTS (SELECT 1 FROM staff_totp t WHERE t.practice_id = u.practice_id AND t.staff_user_id = u.id AND t.confirmed_at IS NOT NULL))::int AS without
-         FROM practice p WHERE p.id = $1`,
-      [actor.practiceId],
-    )) as Array<{ require_two_factor: boolean; without: number }>;
+    const row = await this.kdb
+      .selectFrom('practice as p')
+      .select([
+        'p.require_two_factor',
+        sql<number>`(SELECT count(*) FROM staff_user u
+                      WHERE u.practice_id = p.id AND u.active
+                        AND NOT EXISTS (SELECT 1 FROM staff_totp t WHERE t.practice_id = u.practice_id AND t.staff_user_id = u.id AND t.confirmed_at IS NOT NULL))::int`.as('without'),
+      ])
+      .where('p.id', '=', actor.practiceId)
+      .executeTakeFirst();
     return { requireTwoFactor: row!.require_two_factor, staffWithoutTwoFactor: row!.without };
   }
 
   async setPracticeSecurity(actor: StaffActor, requireTwoFactor: boolean): Promise<PracticeSecurity> {
     this.access.requireAdmin(actor);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const [before] = (await tx.query(`SELECT require_two_factor FROM practice WHERE id = $1 FOR UPDATE`, [actor.practiceId])) as Array<{ require_two_factor: boolean }>;
-      if (before!.require_two_factor === requireTwoFactor) return;
-      await tx.query(`UPDATE practice SET require_two_factor = $2 WHERE id = $1`, [actor.practiceId, requireTwoFactor]);
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const before = await db.selectFrom('practice').select('require_two_factor').where('id', '=', actor.practiceId).forUpdate().executeTakeFirstOrThrow();
+      if (before.require_two_factor === requireTwoFactor) return;
+      await db.updateTable('practice').set({ require_two_factor: requireTwoFactor }).where('id', '=', actor.practiceId).execute();
       await audit.record({ action: 'practice.security_changed', recordType: 'practice', recordId: actor.practiceId, detail: { requireTwoFactor } });
     });
     return this.practiceSecurity(actor);

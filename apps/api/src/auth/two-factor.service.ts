@@ -3,11 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { sql, type Selectable } from 'kysely';
 import type { TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
 import { RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import type { SqlRunner } from '../common/sql.js';
-import { modify } from '../common/sql.js';
+import { kyselyOn } from '../db/kysely.js';
+import type { StaffTotp } from '../db/schema.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 
@@ -19,13 +20,9 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** Which second factor proved who someone is. */
 export type SecondFactor = 'totp' | 'recovery_code';
 
-interface TotpRow {
-  id: string;
-  practice_id: string;
-  key_id: string;
-  secret_enc: Buffer;
-  last_time_step: string;
-}
+type TotpRow = Pick<Selectable<StaffTotp>, 'id' | 'practice_id' | 'key_id' | 'secret_enc' | 'last_time_step'>;
+/** The pool, or the transaction a change runs in. */
+type SqlRunner = DataSource | EntityManager;
 
 /** 80 random bits as 16 base32 letters, shown in groups of four. */
 function newRecoveryCode(): string {
@@ -56,39 +53,62 @@ export class TwoFactorService {
   ) {}
 
   async status(practiceId: string, userId: string, runner: SqlRunner = this.db): Promise<TwoFactorStatus> {
-    const [row] = (await runner.query(
-      `SELECT p.require_two_factor AS required,
-              EXISTS (SELECT 1 FROM staff_totp t WHERE t.practice_id = p.id AND t.staff_user_id = $2 AND t.confirmed_at IS NOT NULL) AS enabled,
-              (SELECT count(*) FROM staff_recovery_code r WHERE r.practice_id = p.id AND r.staff_user_id = $2 AND r.used_at IS NULL)::int AS left
-         FROM practice p WHERE p.id = $1`,
-      [practiceId, userId],
-    )) as Array<{ required: boolean; enabled: boolean; left: number }>;
+    const row = await kyselyOn(runner)
+      .selectFrom('practice as p')
+      .select((eb) => [
+        'p.require_two_factor as required',
+        eb
+          .exists(
+            eb
+              .selectFrom('staff_totp as t')
+              .select(sql.lit(1).as('one'))
+              .whereRef('t.practice_id', '=', 'p.id')
+              .where('t.staff_user_id', '=', userId)
+              .where('t.confirmed_at', 'is not', null),
+          )
+          .$castTo<boolean>()
+          .as('enabled'),
+        sql<number>`(SELECT count(*) FROM staff_recovery_code r WHERE r.practice_id = p.id AND r.staff_user_id = ${userId} AND r.used_at IS NULL)::int`.as('left'),
+      ])
+      .where('p.id', '=', practiceId)
+      .executeTakeFirst();
     return { enabled: row?.enabled ?? false, required: row?.required ?? false, recoveryCodesLeft: row?.left ?? 0 };
   }
 
   /** A new secret waiting for its first code; an earlier unconfirmed one is replaced. */
   async startEnrolment(tx: SqlRunner, practiceId: string, userId: string): Promise<TwoFactorEnrolment> {
-    const [who] = (await tx.query(
-      `SELECT u.email, p.name AS practice_name,
-              EXISTS (SELECT 1 FROM staff_totp t WHERE t.practice_id = u.practice_id AND t.staff_user_id = u.id AND t.confirmed_at IS NOT NULL) AS enabled
-         FROM staff_user u JOIN practice p ON p.id = u.practice_id WHERE u.practice_id = $1 AND u.id = $2 FOR UPDATE OF u`,
-      [practiceId, userId],
-    )) as Array<{ email: string; practice_name: string; enabled: boolean }>;
+    const db = kyselyOn(tx);
+    const who = await db
+      .selectFrom('staff_user as u')
+      .innerJoin('practice as p', 'p.id', 'u.practice_id')
+      .select((eb) => [
+        'u.email',
+        'p.name as practice_name',
+        eb
+          .exists(
+            eb
+              .selectFrom('staff_totp as t')
+              .select(sql.lit(1).as('one'))
+              .whereRef('t.practice_id', '=', 'u.practice_id')
+              .whereRef('t.staff_user_id', '=', 'u.id')
+              .where('t.confirmed_at', 'is not', null),
+          )
+          .$castTo<boolean>()
+          .as('enabled'),
+      ])
+      .where('u.practice_id', '=', practiceId)
+      .where('u.id', '=', userId)
+      .forUpdate('u')
+      .executeTakeFirst();
     if (!who) throw new RuleViolationError('no_account', 'That account does not exist.');
     if (who.enabled) {
       throw new RuleViolationError('two_factor_on', 'Two-factor sign-in is already on for your account. Turn it off first to move it to another device.');
     }
-    await tx.query(`DELETE FROM staff_totp WHERE practice_id = $1 AND staff_user_id = $2 AND confirmed_at IS NULL`, [practiceId, userId]);
+    await db.deleteFrom('staff_totp').where('practice_id', '=', practiceId).where('staff_user_id', '=', userId).where('confirmed_at', 'is', null).execute();
     const id = crypto.randomUUID();
     const secret = generateSecret();
     const sealed = this.cipher.encrypt(secret, aadFor('staff_totp', practiceId, id, 'secret'));
-    await tx.query(`INSERT INTO staff_totp (id, practice_id, staff_user_id, key_id, secret_enc) VALUES ($1, $2, $3, $4, $5)`, [
-      id,
-      practiceId,
-      userId,
-      sealed.keyId,
-      sealed.ciphertext,
-    ]);
+    await db.insertInto('staff_totp').values({ id, practice_id: practiceId, staff_user_id: userId, key_id: sealed.keyId, secret_enc: sealed.ciphertext }).execute();
     const otpauthUri = generateURI({ issuer: `Tandem (${who.practice_name})`, label: who.email, secret });
     return { secret, otpauthUri, qrCode: await QRCode.toDataURL(otpauthUri, { margin: 1, width: 240 }) };
   }
@@ -98,7 +118,12 @@ export class TwoFactorService {
     const row = await this.totpRow(tx, practiceId, userId, false);
     const step = row ? await this.matchingStep(row, code) : null;
     if (!row || step === null) throw new ValidationFailedError({ code: 'does not match the code your authenticator app shows; check the app and try again' });
-    await tx.query(`UPDATE staff_totp SET confirmed_at = now(), last_time_step = $3 WHERE practice_id = $1 AND staff_user_id = $2`, [practiceId, userId, step]);
+    await kyselyOn(tx)
+      .updateTable('staff_totp')
+      .set({ confirmed_at: sql`now()`, last_time_step: step })
+      .where('practice_id', '=', practiceId)
+      .where('staff_user_id', '=', userId)
+      .execute();
     return this.replaceRecoveryCodes(tx, practiceId, userId);
   }
 
@@ -114,51 +139,70 @@ export class TwoFactorService {
       const step = row ? await this.matchingStep(row, typed) : null;
       if (step === null) return null;
       // The condition makes two requests racing with the same code accept it once.
-      const moved = await modify(
-        tx,
-        `UPDATE staff_totp SET last_time_step = $3 WHERE practice_id = $1 AND staff_user_id = $2 AND last_time_step < $3 RETURNING id`,
-        [practiceId, userId, step],
-      );
+      const moved = await kyselyOn(tx)
+        .updateTable('staff_totp')
+        .set({ last_time_step: step })
+        .where('practice_id', '=', practiceId)
+        .where('staff_user_id', '=', userId)
+        .where('last_time_step', '<', String(step))
+        .returning('id')
+        .execute();
       return moved.length > 0 ? 'totp' : null;
     }
     if (/^[a-z2-7]{16}$/.test(typed)) {
-      const used = await modify(
-        tx,
-        `UPDATE staff_recovery_code SET used_at = now()
-          WHERE practice_id = $1 AND staff_user_id = $2 AND code_hash = $3 AND used_at IS NULL
-            AND EXISTS (SELECT 1 FROM staff_totp t WHERE t.practice_id = $1 AND t.staff_user_id = $2 AND t.confirmed_at IS NOT NULL)
-          RETURNING id`,
-        [practiceId, userId, hashRecoveryCode(typed)],
-      );
+      const used = await kyselyOn(tx)
+        .updateTable('staff_recovery_code')
+        .set({ used_at: sql`now()` })
+        .where('practice_id', '=', practiceId)
+        .where('staff_user_id', '=', userId)
+        .where('code_hash', '=', hashRecoveryCode(typed))
+        .where('used_at', 'is', null)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('staff_totp as t')
+              .select(sql.lit(1).as('one'))
+              .where('t.practice_id', '=', practiceId)
+              .where('t.staff_user_id', '=', userId)
+              .where('t.confirmed_at', 'is not', null),
+          ),
+        )
+        .returning('id')
+        .execute();
       return used.length > 0 ? 'recovery_code' : null;
     }
     return null;
   }
 
   async replaceRecoveryCodes(tx: SqlRunner, practiceId: string, userId: string): Promise<string[]> {
-    await tx.query(`DELETE FROM staff_recovery_code WHERE practice_id = $1 AND staff_user_id = $2`, [practiceId, userId]);
+    const db = kyselyOn(tx);
+    await db.deleteFrom('staff_recovery_code').where('practice_id', '=', practiceId).where('staff_user_id', '=', userId).execute();
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    await tx.query(
-      `INSERT INTO staff_recovery_code (practice_id, staff_user_id, code_hash) SELECT $1, $2, unnest($3::bytea[])`,
-      [practiceId, userId, codes.map(hashRecoveryCode)],
-    );
+    await db
+      .insertInto('staff_recovery_code')
+      .columns(['practice_id', 'staff_user_id', 'code_hash'])
+      .expression(sql`SELECT ${practiceId}, ${userId}, unnest(${codes.map(hashRecoveryCode)}::bytea[])`)
+      .execute();
     return codes;
   }
 
   /** Removes the factor and its recovery codes. */
   async remove(tx: SqlRunner, practiceId: string, userId: string): Promise<boolean> {
-    await tx.query(`DELETE FROM staff_recovery_code WHERE practice_id = $1 AND staff_user_id = $2`, [practiceId, userId]);
-    const removed = await modify(tx, `DELETE FROM staff_totp WHERE practice_id = $1 AND staff_user_id = $2 RETURNING confirmed_at`, [practiceId, userId]);
+    const db = kyselyOn(tx);
+    await db.deleteFrom('staff_recovery_code').where('practice_id', '=', practiceId).where('staff_user_id', '=', userId).execute();
+    const removed = await db.deleteFrom('staff_totp').where('practice_id', '=', practiceId).where('staff_user_id', '=', userId).returning('confirmed_at').execute();
     return removed.length > 0;
   }
 
   private async totpRow(runner: SqlRunner, practiceId: string, userId: string, confirmed: boolean): Promise<TotpRow | undefined> {
-    const [row] = (await runner.query(
-      `SELECT id, practice_id, key_id, secret_enc, last_time_step FROM staff_totp
-        WHERE practice_id = $1 AND staff_user_id = $2 AND (confirmed_at IS NOT NULL) = $3 FOR UPDATE`,
-      [practiceId, userId, confirmed],
-    )) as TotpRow[];
-    return row;
+    return kyselyOn(runner)
+      .selectFrom('staff_totp')
+      .select(['id', 'practice_id', 'key_id', 'secret_enc', 'last_time_step'])
+      .where('practice_id', '=', practiceId)
+      .where('staff_user_id', '=', userId)
+      .where(sql<boolean>`(confirmed_at IS NOT NULL) = ${confirmed}`)
+      .forUpdate()
+      .executeTakeFirst();
   }
 
   /** The time step the code belongs to, when it is right and later than the last one accepted. */
