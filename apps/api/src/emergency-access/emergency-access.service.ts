@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import {
   EMERGENCY_ACCESS_MINUTES,
   type EmergencyAccessGrant,
@@ -17,32 +18,33 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import type { PageQuery } from '../common/page-query.js';
-import { modify } from '../common/sql.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { EmergencyCandidatesQuery, OpenEmergencyAccessDto } from './dto/emergency-access.dto.js';
 
-interface GrantRow {
-  id: string;
-  practice_id: string;
-  client_id: string;
-  client_name: string;
-  staff_user_id: string;
-  staff_name: string;
-  key_id: string;
-  reason_enc: Buffer;
-  started_at: Date;
-  expires_at: Date;
-  ended_at: Date | null;
-  open: boolean;
-}
+/** A grant with the names of its client and clinician; callers add the WHERE. */
+const grantSelect = (db: Db) =>
+  db
+    .selectFrom('emergency_access as g')
+    .innerJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'g.practice_id').onRef('c.id', '=', 'g.client_id'))
+    .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'g.practice_id').onRef('u.id', '=', 'g.staff_user_id'))
+    .select([
+      'g.id',
+      'g.practice_id',
+      'g.client_id',
+      'c.name as client_name',
+      'g.staff_user_id',
+      'u.name as staff_name',
+      'g.key_id',
+      'g.reason_enc',
+      'g.started_at',
+      'g.expires_at',
+      'g.ended_at',
+      sql<boolean>`(g.ended_at IS NULL AND g.expires_at > now())`.as('open'),
+    ]);
 
-const GRANT_SELECT = `
-  SELECT g.id, g.practice_id, g.client_id, c.name AS client_name, g.staff_user_id, u.name AS staff_name,
-         g.key_id, g.reason_enc, g.started_at, g.expires_at, g.ended_at, (g.ended_at IS NULL AND g.expires_at > now()) AS open
-    FROM emergency_access g
-    JOIN client c ON c.practice_id = g.practice_id AND c.id = g.client_id
-    JOIN staff_user u ON u.practice_id = g.practice_id AND u.id = g.staff_user_id`;
+type GrantRow = Awaited<ReturnType<ReturnType<typeof grantSelect>['executeTakeFirstOrThrow']>>;
 
 /**
  * Emergency ("break-glass") access: a clinician outside a client's care team
@@ -61,6 +63,7 @@ export class EmergencyAccessService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   /** Clients of the practice outside the clinician's own caseload, by name: enough to pick the right one, nothing more. */
@@ -87,39 +90,54 @@ export class EmergencyAccessService {
 
   async open(actor: StaffActor, dto: OpenEmergencyAccessDto): Promise<EmergencyAccessGrant> {
     const id = crypto.randomUUID();
-    await this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.assertMayOpen(actor, dto.clientId, tx);
-      const already = (await tx.query(
-        `SELECT 1 FROM emergency_access WHERE practice_id = $1 AND staff_user_id = $2 AND client_id = $3 AND ended_at IS NULL AND expires_at > now()`,
-        [actor.practiceId, actor.userId, dto.clientId],
-      )) as unknown[];
+      const already = await db
+        .selectFrom('emergency_access')
+        .select(sql.lit(1).as('one'))
+        .where('practice_id', '=', actor.practiceId)
+        .where('staff_user_id', '=', actor.userId)
+        .where('client_id', '=', dto.clientId)
+        .where('ended_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .execute();
       if (already.length > 0) throw new ConflictError('emergency_access_open', 'You already have emergency access to this record. Open it from your emergency access list.');
       const sealed = this.cipher.encrypt(dto.reason.trim(), aadFor('emergency_access', actor.practiceId, id, 'reason'));
-      await tx.query(
-        `INSERT INTO emergency_access (id, practice_id, staff_user_id, client_id, key_id, reason_enc, started_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(mins => $7))`,
-        [id, actor.practiceId, actor.userId, dto.clientId, sealed.keyId, sealed.ciphertext, EMERGENCY_ACCESS_MINUTES],
-      );
+      await db
+        .insertInto('emergency_access')
+        .values({
+          id,
+          practice_id: actor.practiceId,
+          staff_user_id: actor.userId,
+          client_id: dto.clientId,
+          key_id: sealed.keyId,
+          reason_enc: sealed.ciphertext,
+          started_at: sql`now()`,
+          expires_at: sql`now() + make_interval(mins => ${EMERGENCY_ACCESS_MINUTES})`,
+        })
+        .execute();
       // Told: the client's care team (their own, and that of any couple they are in) and the admins, not the opener.
-      const told = await modify<{ recipient_id: string }>(
-        tx,
-        `INSERT INTO emergency_access_notice (practice_id, emergency_access_id, recipient_id, reason)
-         SELECT $1, $2, staff_id, CASE WHEN bool_or(team) THEN 'care_team' ELSE 'admin' END FROM (
-           SELECT ct.staff_user_id AS staff_id, true AS team FROM care_team_member ct
-            WHERE ct.practice_id = $1 AND ct.client_id = $3 AND ct.removed_at IS NULL
-           UNION ALL
-           SELECT ct.staff_user_id, true FROM couple_member cm
-             JOIN care_team_member ct ON ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id AND ct.removed_at IS NULL
-            WHERE cm.practice_id = $1 AND cm.client_id = $3 AND cm.left_at IS NULL
-           UNION ALL
-           SELECT u.id, false FROM staff_user u WHERE u.practice_id = $1 AND u.active AND 'admin' = ANY(u.roles)
-         ) who
-         JOIN staff_user s ON s.practice_id = $1 AND s.id = who.staff_id AND s.active
-         WHERE staff_id <> $4
-         GROUP BY staff_id
-         RETURNING recipient_id`,
-        [actor.practiceId, id, dto.clientId, actor.userId],
-      );
+      const practice = actor.practiceId;
+      const told = await db
+        .insertInto('emergency_access_notice')
+        .columns(['practice_id', 'emergency_access_id', 'recipient_id', 'reason'])
+        .expression(
+          sql`SELECT ${practice}, ${id}, staff_id, CASE WHEN bool_or(team) THEN 'care_team' ELSE 'admin' END FROM (
+                SELECT ct.staff_user_id AS staff_id, true AS team FROM care_team_member ct
+                 WHERE ct.practice_id = ${practice} AND ct.client_id = ${dto.clientId} AND ct.removed_at IS NULL
+                UNION ALL
+                SELECT ct.staff_user_id, true FROM couple_member cm
+                  JOIN care_team_member ct ON ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id AND ct.removed_at IS NULL
+                 WHERE cm.practice_id = ${practice} AND cm.client_id = ${dto.clientId} AND cm.left_at IS NULL
+                UNION ALL
+                SELECT u.id, false FROM staff_user u WHERE u.practice_id = ${practice} AND u.active AND 'admin' = ANY(u.roles)
+              ) who
+              JOIN staff_user s ON s.practice_id = ${practice} AND s.id = who.staff_id AND s.active
+              WHERE staff_id <> ${actor.userId}
+              GROUP BY staff_id`,
+        )
+        .returning('recipient_id')
+        .execute();
       await audit.record({
         action: 'emergency_access.opened',
         recordType: 'client',
@@ -134,16 +152,31 @@ export class EmergencyAccessService {
   /** The client's details and care team, under the clinician's open emergency access. Audited and marked. */
   async record(actor: StaffActor, grantId: string): Promise<EmergencyRecord> {
     const grant = await this.access.grant(actor, grantId);
-    const [client] = (await this.db.query(
-      `SELECT id, name, preferred_name, email, phone, to_char(date_of_birth, 'YYYY-MM-DD') AS date_of_birth, status
-         FROM client WHERE practice_id = $1 AND id = $2`,
-      [actor.practiceId, grant.clientId],
-    )) as Array<{ id: string; name: string; preferred_name: string | null; email: string | null; phone: string | null; date_of_birth: string | null; status: 'active' | 'discharged' }>;
-    const careTeam = (await this.db.query(
-      `SELECT u.id, u.name, ct.role FROM care_team_member ct JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
-        WHERE ct.practice_id = $1 AND ct.client_id = $2 AND ct.removed_at IS NULL ORDER BY ct.role, u.name LIMIT 20`,
-      [actor.practiceId, grant.clientId],
-    )) as Array<{ id: string; name: string; role: string }>;
+    const client = await this.kdb
+      .selectFrom('client')
+      .select((eb) => [
+        'id',
+        'name',
+        'preferred_name',
+        'email',
+        'phone',
+        sql<string | null>`to_char(date_of_birth, 'YYYY-MM-DD')`.as('date_of_birth'),
+        eb.ref('status').$castTo<EmergencyRecord['client']['status']>().as('status'),
+      ])
+      .where('practice_id', '=', actor.practiceId)
+      .where('id', '=', grant.clientId)
+      .executeTakeFirstOrThrow();
+    const careTeam = await this.kdb
+      .selectFrom('care_team_member as ct')
+      .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'ct.practice_id').onRef('u.id', '=', 'ct.staff_user_id'))
+      .select(['u.id', 'u.name', 'ct.role'])
+      .where('ct.practice_id', '=', actor.practiceId)
+      .where('ct.client_id', '=', grant.clientId)
+      .where('ct.removed_at', 'is', null)
+      .orderBy('ct.role')
+      .orderBy('u.name')
+      .limit(20)
+      .execute();
     await this.writes.event(actor, {
       action: 'emergency_access.record_read',
       recordType: 'client',
@@ -154,13 +187,13 @@ export class EmergencyAccessService {
     return {
       grant: this.toGrant(await this.findGrant(actor, grantId)),
       client: {
-        id: client!.id,
-        name: client!.name,
-        preferredName: client!.preferred_name,
-        email: client!.email,
-        phone: client!.phone,
-        dateOfBirth: client!.date_of_birth,
-        status: client!.status,
+        id: client.id,
+        name: client.name,
+        preferredName: client.preferred_name,
+        email: client.email,
+        phone: client.phone,
+        dateOfBirth: client.date_of_birth,
+        status: client.status,
       },
       careTeam,
     };
@@ -172,20 +205,25 @@ export class EmergencyAccessService {
     const limit = pageLimit(query.limit, 20);
     const cursorScope = { list: 'emergency:notes', practiceId: actor.practiceId, within: actor.userId };
     const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, grant.clientId, [...EMERGENCY_NOTE_KINDS], limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (n.session_date, n.id) < ($5::date, $6::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `SELECT n.id, n.practice_id, to_char(n.session_date, 'YYYY-MM-DD') AS session_date, n.format, n.status, n.key_id, n.sections_enc,
-              n.author_id, u.name AS author_name
-         FROM session_note n JOIN staff_user u ON u.practice_id = n.practice_id AND u.id = n.author_id
-        WHERE n.practice_id = $1 AND n.client_id = $2 AND n.kind = ANY($3::text[]) ${keyset}
-        ORDER BY n.session_date DESC, n.id DESC LIMIT $4`,
-      params,
-    )) as Array<{ id: string; practice_id: string; session_date: string; format: string; status: 'draft' | 'signed'; key_id: string; sections_enc: Buffer; author_id: string; author_name: string }>;
+    let q = this.kdb
+      .selectFrom('session_note as n')
+      .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'n.practice_id').onRef('u.id', '=', 'n.author_id'))
+      .select((eb) => [
+        'n.id',
+        'n.practice_id',
+        sql<string>`to_char(n.session_date, 'YYYY-MM-DD')`.as('session_date'),
+        'n.format',
+        eb.ref('n.status').$castTo<EmergencyNote['status']>().as('status'),
+        'n.key_id',
+        'n.sections_enc',
+        'n.author_id',
+        'u.name as author_name',
+      ])
+      .where('n.practice_id', '=', actor.practiceId)
+      .where('n.client_id', '=', grant.clientId)
+      .where(sql<boolean>`n.kind = ANY(${[...EMERGENCY_NOTE_KINDS]}::text[])`);
+    if (after) q = q.where(sql<boolean>`(n.session_date, n.id) < (${after[0]}::date, ${after[1]}::uuid)`);
+    const rows = await q.orderBy('n.session_date', 'desc').orderBy('n.id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     if (page.length > 0) {
       await this.writes.event(actor, {
@@ -211,8 +249,8 @@ export class EmergencyAccessService {
   /** Ends one's emergency access before its time runs out. */
   async end(actor: StaffActor, grantId: string): Promise<EmergencyAccessGrant> {
     const grant = await this.access.grant(actor, grantId);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      await tx.query(`UPDATE emergency_access SET ended_at = now() WHERE practice_id = $1 AND id = $2 AND ended_at IS NULL`, [actor.practiceId, grant.id]);
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      await db.updateTable('emergency_access').set({ ended_at: sql`now()` }).where('practice_id', '=', actor.practiceId).where('id', '=', grant.id).where('ended_at', 'is', null).execute();
       await audit.record({ action: 'emergency_access.ended', recordType: 'client', recordId: grant.clientId, subjectId: grant.clientId, detail: { emergency: true, emergencyAccessId: grant.id } });
     });
     return this.toGrant(await this.findGrant(actor, grantId));
@@ -223,16 +261,9 @@ export class EmergencyAccessService {
     const limit = pageLimit(query.limit, 20);
     const cursorScope = { list: 'emergency:grants', practiceId: actor.practiceId, within: actor.userId };
     const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.userId, limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (g.started_at, g.id) < ($4::timestamptz, $5::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `${GRANT_SELECT} WHERE g.practice_id = $1 AND g.staff_user_id = $2 ${keyset} ORDER BY g.started_at DESC, g.id DESC LIMIT $3`,
-      params,
-    )) as GrantRow[];
+    let q = grantSelect(this.kdb).where('g.practice_id', '=', actor.practiceId).where('g.staff_user_id', '=', actor.userId);
+    if (after) q = q.where(sql<boolean>`(g.started_at, g.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+    const rows = await q.orderBy('g.started_at', 'desc').orderBy('g.id', 'desc').limit(limit + 1).execute();
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return { items: rows.slice(0, limit).map((r) => this.toGrant(r)), nextCursor: last ? this.cursors.encode(cursorScope, [last.started_at.toISOString(), last.id]) : null };
   }
@@ -242,20 +273,20 @@ export class EmergencyAccessService {
     const limit = pageLimit(query.limit, 20);
     const cursorScope = { list: 'emergency:notices', practiceId: actor.practiceId, within: actor.userId };
     const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.userId, limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (n.created_at, n.id) < ($4::timestamptz, $5::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `SELECT n.id AS notice_id, n.reason AS why, n.created_at AS notice_created_at, n.seen_at, g.*
-         FROM emergency_access_notice n
-         JOIN LATERAL (${GRANT_SELECT} WHERE g.practice_id = n.practice_id AND g.id = n.emergency_access_id) g ON true
-        WHERE n.practice_id = $1 AND n.recipient_id = $2 ${keyset}
-        ORDER BY n.created_at DESC, n.id DESC LIMIT $3`,
-      params,
-    )) as Array<GrantRow & { notice_id: string; why: 'care_team' | 'admin'; notice_created_at: Date; seen_at: Date | null }>;
+    let q = this.kdb
+      .selectFrom('emergency_access_notice as n')
+      .innerJoinLateral(
+        grantSelect(this.kdb)
+          .where(sql<boolean>`g.practice_id = n.practice_id AND g.id = n.emergency_access_id`)
+          .as('g'),
+        (join) => join.onTrue(),
+      )
+      .select((eb) => ['n.id as notice_id', eb.ref('n.reason').$castTo<EmergencyAccessNotice['why']>().as('why'), 'n.created_at as notice_created_at', 'n.seen_at'])
+      .selectAll('g')
+      .where('n.practice_id', '=', actor.practiceId)
+      .where('n.recipient_id', '=', actor.userId);
+    if (after) q = q.where(sql<boolean>`(n.created_at, n.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+    const rows = await q.orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(limit + 1).execute();
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       items: rows.slice(0, limit).map((r) => ({
@@ -270,20 +301,22 @@ export class EmergencyAccessService {
   }
 
   async markNoticeSeen(actor: StaffActor, noticeId: string): Promise<void> {
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const seen = await modify<{ emergency_access_id: string }>(
-        tx,
-        `UPDATE emergency_access_notice SET seen_at = COALESCE(seen_at, now())
-          WHERE practice_id = $1 AND id = $2 AND recipient_id = $3 RETURNING emergency_access_id`,
-        [actor.practiceId, noticeId, actor.userId],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const seen = await db
+        .updateTable('emergency_access_notice')
+        .set({ seen_at: sql`COALESCE(seen_at, now())` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', noticeId)
+        .where('recipient_id', '=', actor.userId)
+        .returning('emergency_access_id')
+        .execute();
       if (seen.length === 0) throw new NotFoundError('notice');
       await audit.record({ action: 'emergency_access.notice_seen', recordType: 'emergency_access', recordId: seen[0]!.emergency_access_id });
     });
   }
 
   private async findGrant(actor: StaffActor, id: string): Promise<GrantRow> {
-    const [row] = (await this.db.query(`${GRANT_SELECT} WHERE g.practice_id = $1 AND g.id = $2`, [actor.practiceId, id])) as GrantRow[];
+    const row = await grantSelect(this.kdb).where('g.practice_id', '=', actor.practiceId).where('g.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('emergency access');
     return row;
   }
