@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { EntityManager } from 'typeorm';
 import { riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
@@ -8,7 +8,7 @@ import { openAnswers } from '../assignments/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
-import { modify } from '../common/sql.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { requireOneSubject } from '../common/subject-ref.dto.js';
 import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
 import { Outbox } from '../delivery/outbox.service.js';
@@ -27,44 +27,44 @@ export interface SubmittedResponse {
   answers: Answers;
 }
 
-interface AlertRow {
-  id: string;
-  practice_id: string;
-  priority: AlertPriority;
-  raised_at: Date;
-  client_id: string;
-  client_name: string;
-  couple_id: string | null;
-  couple_name: string | null;
-  assignment_id: string;
-  seq: number;
-  exercise: Exercise;
-  response_id: string;
-  response_key_id: string;
-  answers_enc: Buffer;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-  acknowledged_by_name: string | null;
-  key_id: string | null;
-  note_enc: Buffer | null;
-}
-
 /** Who should look at an answer: the care team of the client (their own homework) or of the couple (couple homework). */
-const ON_ALERT_TEAM = (me: string) => `EXISTS (
+const onAlertTeam = (me: string): Expression<SqlBool> => sql<boolean>`EXISTS (
   SELECT 1 FROM care_team_member ct
    WHERE ct.practice_id = al.practice_id AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL
      AND ((al.couple_id IS NULL AND ct.client_id = al.client_id) OR (al.couple_id IS NOT NULL AND ct.couple_id = al.couple_id)))`;
 
-const SELECT = `
-  SELECT al.id, al.practice_id, al.priority, al.raised_at, al.client_id, c.name AS client_name, al.couple_id, cp.display_name AS couple_name,
-         al.assignment_id, al.seq, a.exercise, al.response_id, r.key_id AS response_key_id, r.answers_enc,
-         al.acknowledged_at, al.acknowledged_by, u.name AS acknowledged_by_name, al.key_id, al.note_enc
-    FROM alert al
-    JOIN client c ON c.practice_id = al.practice_id AND c.id = al.client_id
-    LEFT JOIN couple cp ON cp.practice_id = al.practice_id AND cp.id = al.couple_id
-    JOIN assignment a ON a.practice_id = al.practice_id AND a.id = al.assignment_id
-    JOIN response r ON r.practice_id = al.practice_id AND r.id = al.response_id
-    LEFT JOIN staff_user u ON u.practice_id = al.practice_id AND u.id = al.acknowledged_by`;
+/** An alert with what its view shows; callers add the WHERE. */
+const alertSelect = (db: Db) =>
+  db
+    .selectFrom('alert as al')
+    .innerJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'al.practice_id').onRef('c.id', '=', 'al.client_id'))
+    .leftJoin('couple as cp', (join) => join.onRef('cp.practice_id', '=', 'al.practice_id').onRef('cp.id', '=', 'al.couple_id'))
+    .innerJoin('assignment as a', (join) => join.onRef('a.practice_id', '=', 'al.practice_id').onRef('a.id', '=', 'al.assignment_id'))
+    .innerJoin('response as r', (join) => join.onRef('r.practice_id', '=', 'al.practice_id').onRef('r.id', '=', 'al.response_id'))
+    .leftJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'al.practice_id').onRef('u.id', '=', 'al.acknowledged_by'))
+    .select((eb) => [
+      'al.id',
+      'al.practice_id',
+      eb.ref('al.priority').$castTo<AlertPriority>().as('priority'),
+      'al.raised_at',
+      'al.client_id',
+      'c.name as client_name',
+      'al.couple_id',
+      'cp.display_name as couple_name',
+      'al.assignment_id',
+      'al.seq',
+      eb.ref('a.exercise').$castTo<Exercise>().as('exercise'),
+      'al.response_id',
+      'r.key_id as response_key_id',
+      'r.answers_enc',
+      'al.acknowledged_at',
+      'al.acknowledged_by',
+      'u.name as acknowledged_by_name',
+      'al.key_id',
+      'al.note_enc',
+    ]);
+
+type AlertRow = Awaited<ReturnType<ReturnType<typeof alertSelect>['executeTakeFirstOrThrow']>>;
 
 /**
  * Alerts from flagged answers. A submission whose answers carry a risk signal
@@ -76,12 +76,12 @@ const SELECT = `
 @Injectable()
 export class AlertsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @Inject(Outbox) private readonly outbox: Outbox,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   /** Inside the submit transaction: raises the alert, if the answers call for one. Returns its id. */
@@ -89,12 +89,22 @@ export class AlertsService {
     const signals = riskSignals(withBuiltInSafety(submitted.exercise).steps, submitted.answers);
     if (signals.length === 0) return null;
     const priority: AlertPriority = 'normal';
-    const [row] = (await tx.query(
-      `INSERT INTO alert (practice_id, response_id, client_id, couple_id, assignment_id, seq, priority, signals)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (practice_id, response_id) DO NOTHING RETURNING id`,
-      [submitted.practiceId, submitted.responseId, submitted.clientId, submitted.coupleId, submitted.assignmentId, submitted.seq, priority, signals.length],
-    )) as Array<{ id: string }>;
+    const db = kyselyOn(tx);
+    const row = await db
+      .insertInto('alert')
+      .values({
+        practice_id: submitted.practiceId,
+        response_id: submitted.responseId,
+        client_id: submitted.clientId,
+        couple_id: submitted.coupleId,
+        assignment_id: submitted.assignmentId,
+        seq: submitted.seq,
+        priority,
+        signals: signals.length,
+      })
+      .onConflict((oc) => oc.columns(['practice_id', 'response_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
     if (!row) return null;
     await audit.record({
       action: 'alert.raised',
@@ -104,11 +114,14 @@ export class AlertsService {
       detail: { priority, signals: signals.length },
     });
     // The primary clinician hears of it by email too: that an answer needs them, nothing of what it says.
-    const [primary] = (await tx.query(
-      `SELECT staff_user_id FROM care_team_member
-        WHERE practice_id = $1 AND ${submitted.coupleId ? 'couple_id' : 'client_id'} = $2 AND role = 'primary' AND removed_at IS NULL`,
-      [submitted.practiceId, submitted.coupleId ?? submitted.clientId],
-    )) as Array<{ staff_user_id: string }>;
+    const primary = await db
+      .selectFrom('care_team_member')
+      .select('staff_user_id')
+      .where('practice_id', '=', submitted.practiceId)
+      .where(submitted.coupleId ? 'couple_id' : 'client_id', '=', submitted.coupleId ?? submitted.clientId)
+      .where('role', '=', 'primary')
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
     if (primary) {
       await this.outbox.enqueue(tx, {
         practiceId: submitted.practiceId,
@@ -127,17 +140,15 @@ export class AlertsService {
     const limit = pageLimit(query.limit, 20);
     const scope = { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` };
     const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.userId];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const where = ['al.practice_id = $1', ON_ALERT_TEAM('$2')];
+    let q = alertSelect(this.kdb).where('al.practice_id', '=', actor.practiceId).where(onAlertTeam(actor.userId));
     if (query.clientId || query.coupleId) {
       const subject = requireOneSubject(query);
       await this.access.subjectTeam(actor, subject);
-      where.push('clientId' in subject ? `al.client_id = ${add(subject.clientId)} AND al.couple_id IS NULL` : `al.couple_id = ${add(subject.coupleId)}`);
+      q = 'clientId' in subject ? q.where('al.client_id', '=', subject.clientId).where('al.couple_id', 'is', null) : q.where('al.couple_id', '=', subject.coupleId);
     }
-    if ((query.status ?? 'open') === 'open') where.push('al.acknowledged_at IS NULL');
-    if (after) where.push(`(al.raised_at, al.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
-    const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY al.raised_at DESC, al.id DESC LIMIT ${add(limit + 1)}`, params)) as AlertRow[];
+    if ((query.status ?? 'open') === 'open') q = q.where('al.acknowledged_at', 'is', null);
+    if (after) q = q.where(sql<boolean>`(al.raised_at, al.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+    const rows = await q.orderBy('al.raised_at', 'desc').orderBy('al.id', 'desc').limit(limit + 1).execute();
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     const page = rows.slice(0, limit);
     await this.auditReads(actor, page);
@@ -148,25 +159,29 @@ export class AlertsService {
   async counts(actor: StaffActor): Promise<AlertCounts> {
     if (!isAdmin(actor) && !isClinician(actor)) throw new ForbiddenError();
     const mine = !isAdmin(actor);
-    const [row] = (await this.db.query(
-      `SELECT count(*)::int AS open, count(*) FILTER (WHERE al.priority = 'high')::int AS open_high
-         FROM alert al WHERE al.practice_id = $1 AND al.acknowledged_at IS NULL ${mine ? `AND ${ON_ALERT_TEAM('$2')}` : ''}`,
-      mine ? [actor.practiceId, actor.userId] : [actor.practiceId],
-    )) as Array<{ open: number; open_high: number }>;
-    return { open: row!.open, openHigh: row!.open_high };
+    const row = await this.kdb
+      .selectFrom('alert as al')
+      .select([sql<number>`count(*)::int`.as('open'), sql<number>`count(*) FILTER (WHERE al.priority = 'high')::int`.as('open_high')])
+      .where('al.practice_id', '=', actor.practiceId)
+      .where('al.acknowledged_at', 'is', null)
+      .$if(mine, (q) => q.where(onAlertTeam(actor.userId)))
+      .executeTakeFirstOrThrow();
+    return { open: row.open, openHigh: row.open_high };
   }
 
   async acknowledge(actor: StaffActor, id: string, dto: AcknowledgeAlertDto): Promise<AlertView> {
     const row = await this.findVisible(actor, id);
     if (row.acknowledged_at) throw new ConflictError('already_acknowledged', 'Someone on the care team has already acknowledged this alert.');
     const sealed = this.cipher.encrypt(dto.note.trim(), aadFor('alert', actor.practiceId, id, 'note'));
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const done = await modify(
-        tx,
-        `UPDATE alert SET acknowledged_at = now(), acknowledged_by = $3, key_id = $4, note_enc = $5
-          WHERE practice_id = $1 AND id = $2 AND acknowledged_at IS NULL RETURNING id`,
-        [actor.practiceId, id, actor.userId, sealed.keyId, sealed.ciphertext],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const done = await db
+        .updateTable('alert')
+        .set({ acknowledged_at: sql`now()`, acknowledged_by: actor.userId, key_id: sealed.keyId, note_enc: sealed.ciphertext })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('acknowledged_at', 'is', null)
+        .returning('id')
+        .execute();
       if (done.length === 0) throw new ConflictError('already_acknowledged', 'Someone on the care team has already acknowledged this alert.');
       await audit.record({ action: 'alert.acknowledged', recordType: 'alert', recordId: id, subjectId: row.couple_id ?? row.client_id });
     });
@@ -176,7 +191,7 @@ export class AlertsService {
   }
 
   private async findVisible(actor: StaffActor, id: string): Promise<AlertRow> {
-    const [row] = (await this.db.query(`${SELECT} WHERE al.practice_id = $1 AND al.id = $2 AND ${ON_ALERT_TEAM('$3')}`, [actor.practiceId, id, actor.userId])) as AlertRow[];
+    const row = await alertSelect(this.kdb).where('al.practice_id', '=', actor.practiceId).where('al.id', '=', id).where(onAlertTeam(actor.userId)).executeTakeFirst();
     if (!row || !isClinician(actor)) throw new NotFoundError('alert');
     return row;
   }
