@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import { isDatabaseUnavailable } from '../common/error-body.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
@@ -12,19 +12,7 @@ import { composeMessage, firstNameOf } from './messages.js';
 import { OPTIONAL_KINDS, type MessageKind, type RecipientKind } from './message-kinds.js';
 import { secretAad } from './outbox.service.js';
 
-interface DeliveryRow {
-  id: string;
-  practice_id: string;
-  message_kind: MessageKind;
-  recipient_kind: RecipientKind;
-  recipient_id: string;
-  status: string;
-  attempts: number;
-  params: Record<string, string | number>;
-  secret_key_id: string | null;
-  secret_enc: Buffer | null;
-  practice_name: string;
-}
+type DeliveryRow = NonNullable<Awaited<ReturnType<DeliveryWorker['load']>>>;
 
 interface Recipient {
   email: string | null;
@@ -49,7 +37,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   private readonly log = new Logger('delivery');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
     @Inject(DeliveryQueue) private readonly queue: DeliveryQueue,
     @Inject(MailTransport) private readonly transport: MailTransport,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
@@ -112,64 +100,87 @@ export class DeliveryWorker implements OnApplicationBootstrap {
       this.log.warn(`delivery ${row.id} (${row.message_kind}) try ${attempts} failed: ${code}`);
       // A permanent refusal (5xx: no such mailbox) will not change on a retry.
       if (attempts >= this.config.mail.maxAttempts || code.startsWith('smtp_5')) return this.end(row, 'failed', code);
-      await this.persist(() => this.db.query(`UPDATE delivery SET last_error_code = $3, updated_at = now() WHERE practice_id = $1 AND id = $2`, [row.practice_id, row.id, code]));
+      await this.persist(() =>
+        this.kdb.updateTable('delivery').set({ last_error_code: code, updated_at: sql`now()` }).where('practice_id', '=', row.practice_id).where('id', '=', row.id).execute(),
+      );
       throw new Error(`delivery ${row.id} will be retried (${code})`);
     }
     await this.persist(() =>
-      this.db.query(
-        `UPDATE delivery SET status = 'sent', sent_at = now(), updated_at = now(), secret_key_id = NULL, secret_enc = NULL
-          WHERE practice_id = $1 AND id = $2`,
-        [row.practice_id, row.id],
-      ),
+      this.kdb
+        .updateTable('delivery')
+        .set({ status: sql.lit('sent'), sent_at: sql`now()`, updated_at: sql`now()`, secret_key_id: null, secret_enc: null })
+        .where('practice_id', '=', row.practice_id)
+        .where('id', '=', row.id)
+        .execute(),
     );
     this.log.log(`delivery ${row.id} (${row.message_kind}) sent`);
   }
 
-  private async load(job: DeliveryJob): Promise<DeliveryRow | undefined> {
-    const [row] = (await this.db.query(
-      `SELECT d.id, d.practice_id, d.message_kind, d.recipient_kind, d.recipient_id, d.status, d.attempts, d.params,
-              d.secret_key_id, d.secret_enc, p.name AS practice_name
-         FROM delivery d JOIN practice p ON p.id = d.practice_id
-        WHERE d.practice_id = $1 AND d.id = $2`,
-      [job.practiceId, job.deliveryId],
-    )) as DeliveryRow[];
-    return row;
+  private load(job: DeliveryJob) {
+    return this.kdb
+      .selectFrom('delivery as d')
+      .innerJoin('practice as p', 'p.id', 'd.practice_id')
+      .select((eb) => [
+        'd.id',
+        'd.practice_id',
+        eb.ref('d.message_kind').$castTo<MessageKind>().as('message_kind'),
+        eb.ref('d.recipient_kind').$castTo<RecipientKind>().as('recipient_kind'),
+        'd.recipient_id',
+        'd.status',
+        'd.attempts',
+        eb.ref('d.params').$castTo<Record<string, string | number>>().as('params'),
+        'd.secret_key_id',
+        'd.secret_enc',
+        'p.name as practice_name',
+      ])
+      .where('d.practice_id', '=', job.practiceId)
+      .where('d.id', '=', job.deliveryId)
+      .executeTakeFirst();
   }
 
   private async recipient(row: DeliveryRow): Promise<Recipient | undefined> {
     if (row.recipient_kind === 'staff') {
-      const [s] = (await this.db.query(
-        `SELECT email, name, active, NOT digest_enabled AS digest_off FROM staff_user WHERE practice_id = $1 AND id = $2`,
-        [row.practice_id, row.recipient_id],
-      )) as Array<{ email: string; name: string; active: boolean; digest_off: boolean }>;
+      const s = await this.kdb
+        .selectFrom('staff_user')
+        .select(['email', 'name', 'active', sql<boolean>`NOT digest_enabled`.as('digest_off')])
+        .where('practice_id', '=', row.practice_id)
+        .where('id', '=', row.recipient_id)
+        .executeTakeFirst();
       if (!s) return undefined;
       return { email: s.email, name: s.name, preferredName: null, active: s.active, optedOut: row.message_kind === 'clinician_digest' && s.digest_off };
     }
-    const [c] = (await this.db.query(
-      `SELECT email, name, preferred_name, status, email_opted_out_at IS NOT NULL AS opted_out FROM client WHERE practice_id = $1 AND id = $2`,
-      [row.practice_id, row.recipient_id],
-    )) as Array<{ email: string | null; name: string; preferred_name: string | null; status: string; opted_out: boolean }>;
+    const c = await this.kdb
+      .selectFrom('client')
+      .select(['email', 'name', 'preferred_name', 'status', sql<boolean>`email_opted_out_at IS NOT NULL`.as('opted_out')])
+      .where('practice_id', '=', row.practice_id)
+      .where('id', '=', row.recipient_id)
+      .executeTakeFirst();
     if (!c) return undefined;
     return { email: c.email, name: c.name, preferredName: c.preferred_name, active: c.status === 'active', optedOut: c.opted_out };
   }
 
   /** Counts this try before the message leaves; null when another worker already finished the delivery. */
   private async countAttempt(row: DeliveryRow, unsubscribeHash: Buffer | null): Promise<number | null> {
-    const [updated] = (await this.db.query(
-      `UPDATE delivery SET attempts = attempts + 1, updated_at = now(), unsubscribe_hash = COALESCE($3, unsubscribe_hash)
-        WHERE practice_id = $1 AND id = $2 AND status = 'queued' RETURNING attempts`,
-      [row.practice_id, row.id, unsubscribeHash],
-    )) as [Array<{ attempts: number }>, number];
-    return updated[0]?.attempts ?? null;
+    const updated = await this.kdb
+      .updateTable('delivery')
+      .set({ attempts: sql`attempts + 1`, updated_at: sql`now()`, unsubscribe_hash: sql`COALESCE(${unsubscribeHash}, unsubscribe_hash)` })
+      .where('practice_id', '=', row.practice_id)
+      .where('id', '=', row.id)
+      .where('status', '=', sql.lit('queued'))
+      .returning('attempts')
+      .executeTakeFirst();
+    return updated?.attempts ?? null;
   }
 
   private async end(row: DeliveryRow, status: 'failed' | 'opted_out', code: string): Promise<void> {
     await this.persist(() =>
-      this.db.query(
-        `UPDATE delivery SET status = $3, last_error_code = $4, ended_at = now(), updated_at = now(), secret_key_id = NULL, secret_enc = NULL
-          WHERE practice_id = $1 AND id = $2 AND status = 'queued'`,
-        [row.practice_id, row.id, status, code],
-      ),
+      this.kdb
+        .updateTable('delivery')
+        .set({ status, last_error_code: code, ended_at: sql`now()`, updated_at: sql`now()`, secret_key_id: null, secret_enc: null })
+        .where('practice_id', '=', row.practice_id)
+        .where('id', '=', row.id)
+        .where('status', '=', sql.lit('queued'))
+        .execute(),
     );
     this.log.warn(`delivery ${row.id} (${row.message_kind}) ${status}: ${code}`);
   }

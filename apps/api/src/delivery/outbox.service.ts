@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
+import { kyselyOn } from '../db/kysely.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
 import { DeliveryQueue } from './delivery-queue.service.js';
@@ -43,27 +45,26 @@ export class Outbox {
   async enqueue(tx: EntityManager, message: OutboxMessage): Promise<string | null> {
     const id = crypto.randomUUID();
     const secret = message.secret ? this.cipher.encrypt(message.secret, secretAad(message.practiceId, id)) : null;
-    const rows = (await tx.query(
-      `INSERT INTO delivery (practice_id, id, dedupe_key, message_kind, recipient_kind, recipient_id, client_id, couple_id,
-                             params, secret_key_id, secret_enc, requested_by, not_before)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, now()))
-       ON CONFLICT (practice_id, dedupe_key) DO NOTHING RETURNING id`,
-      [
-        message.practiceId,
+    const rows = await kyselyOn(tx)
+      .insertInto('delivery')
+      .values({
+        practice_id: message.practiceId,
         id,
-        message.dedupeKey,
-        message.kind,
-        message.to.kind,
-        message.to.id,
-        message.clientId ?? null,
-        message.coupleId ?? null,
-        JSON.stringify(message.params ?? {}),
-        secret?.keyId ?? null,
-        secret?.ciphertext ?? null,
-        message.requestedBy ?? null,
-        message.notBefore ?? null,
-      ],
-    )) as Array<{ id: string }>;
+        dedupe_key: message.dedupeKey,
+        message_kind: message.kind,
+        recipient_kind: message.to.kind,
+        recipient_id: message.to.id,
+        client_id: message.clientId ?? null,
+        couple_id: message.coupleId ?? null,
+        params: JSON.stringify(message.params ?? {}),
+        secret_key_id: secret?.keyId ?? null,
+        secret_enc: secret?.ciphertext ?? null,
+        requested_by: message.requestedBy ?? null,
+        not_before: sql`COALESCE(${message.notBefore ?? null}, now())`,
+      })
+      .onConflict((oc) => oc.columns(['practice_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .execute();
     if (rows.length === 0) return null;
     await this.queue.send(tx, { practiceId: message.practiceId, deliveryId: id }, message.notBefore);
     return id;

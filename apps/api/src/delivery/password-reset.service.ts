@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { RequestOrigin } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken, newToken } from '../common/tokens.js';
-import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import { AttemptThrottle } from '../auth/login-throttle.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { SessionService } from '../auth/session.service.js';
@@ -26,7 +25,7 @@ export class PasswordResetService {
   private readonly perIp: AttemptThrottle;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(SessionService) private readonly sessions: SessionService,
@@ -39,27 +38,38 @@ export class PasswordResetService {
     await this.perIp.check([`reset:${origin.ip}`]);
     await this.perIp.fail([`reset:${origin.ip}`]);
     // Emails are unique per practice: someone on staff in two practices gets a link for each.
-    const accounts = (await this.db.query(
-      `SELECT u.id, u.practice_id,
-              (SELECT count(*)::int FROM password_reset r
-                WHERE r.practice_id = u.practice_id AND r.staff_user_id = u.id AND r.created_at > now() - interval '1 hour') AS recent
-         FROM staff_user u WHERE u.email = $1 AND u.active AND u.password_hash IS NOT NULL`,
-      [email],
-    )) as Array<{ id: string; practice_id: string; recent: number }>;
+    const accounts = await this.kdb
+      .selectFrom('staff_user as u')
+      .select([
+        'u.id',
+        'u.practice_id',
+        sql<number>`(SELECT count(*)::int FROM password_reset r
+                      WHERE r.practice_id = u.practice_id AND r.staff_user_id = u.id AND r.created_at > now() - interval '1 hour')`.as('recent'),
+      ])
+      .where('u.email', '=', email)
+      .where((eb) => eb.ref('u.active'))
+      .where('u.password_hash', 'is not', null)
+      .execute();
     for (const account of accounts) {
       if (account.recent >= RESETS_PER_HOUR) continue;
       const who = { kind: 'anonymous' as const, ...origin, practiceId: account.practice_id, actorId: account.id };
-      await this.writes.transaction(who, async (tx, audit) => {
+      await this.writes.transaction(who, async (tx, audit, db) => {
         const token = newToken();
-        const [reset] = (await tx.query(
-          `INSERT INTO password_reset (practice_id, staff_user_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(mins => $4)) RETURNING id`,
-          [account.practice_id, account.id, hashToken(token), this.config.mail.resetMinutes],
-        )) as Array<{ id: string }>;
+        const reset = await db
+          .insertInto('password_reset')
+          .values({
+            practice_id: account.practice_id,
+            staff_user_id: account.id,
+            token_hash: hashToken(token),
+            expires_at: sql`now() + make_interval(mins => ${this.config.mail.resetMinutes})`,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         await this.outbox.enqueue(tx, {
           practiceId: account.practice_id,
           kind: 'password_reset',
           to: { kind: 'staff', id: account.id },
-          dedupeKey: `password_reset:${reset!.id}`,
+          dedupeKey: `password_reset:${reset.id}`,
           params: { baseUrl: this.config.publicBaseUrl ?? baseUrl },
           secret: token,
         });
@@ -70,30 +80,37 @@ export class PasswordResetService {
 
   /** Uses a reset link: sets the password, ends the link and every session of that person. */
   async reset(token: string, password: string, origin: RequestOrigin): Promise<void> {
-    const [found] = (await this.db.query(
-      `SELECT r.id, r.practice_id, r.staff_user_id, u.email FROM password_reset r
-         JOIN staff_user u ON u.id = r.staff_user_id AND u.practice_id = r.practice_id
-        WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND u.active`,
-      [hashToken(token)],
-    )) as Array<{ id: string; practice_id: string; staff_user_id: string; email: string }>;
+    const found = await this.kdb
+      .selectFrom('password_reset as r')
+      .innerJoin('staff_user as u', (join) => join.onRef('u.id', '=', 'r.staff_user_id').onRef('u.practice_id', '=', 'r.practice_id'))
+      .select(['r.id', 'r.practice_id', 'r.staff_user_id', 'u.email'])
+      .where('r.token_hash', '=', hashToken(token))
+      .where('r.used_at', 'is', null)
+      .where('r.expires_at', '>', sql<Date>`now()`)
+      .where((eb) => eb.ref('u.active'))
+      .executeTakeFirst();
     if (!found) throw new NotFoundError('reset link');
     const problem = passwordProblem(password, found.email);
     if (problem) throw new ValidationFailedError({ password: problem });
     const passwordHash = await hashPassword(password);
     const who = { kind: 'anonymous' as const, ...origin, practiceId: found.practice_id, actorId: found.staff_user_id };
-    await this.writes.transaction(who, async (tx, audit) => {
-      const used = await modify<{ id: string }>(tx, `UPDATE password_reset SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`, [found.id]);
+    await this.writes.transaction(who, async (tx, audit, db) => {
+      const used = await db.updateTable('password_reset').set({ used_at: sql`now()` }).where('id', '=', found.id).where('used_at', 'is', null).returning('id').execute();
       if (used.length === 0) throw new NotFoundError('reset link');
       // Any other open reset links of this person end too.
-      await tx.query(`UPDATE password_reset SET used_at = now() WHERE practice_id = $1 AND staff_user_id = $2 AND used_at IS NULL`, [
-        found.practice_id,
-        found.staff_user_id,
-      ]);
-      await tx.query(`UPDATE staff_user SET password_hash = $1, updated_at = now() WHERE id = $2 AND practice_id = $3`, [
-        passwordHash,
-        found.staff_user_id,
-        found.practice_id,
-      ]);
+      await db
+        .updateTable('password_reset')
+        .set({ used_at: sql`now()` })
+        .where('practice_id', '=', found.practice_id)
+        .where('staff_user_id', '=', found.staff_user_id)
+        .where('used_at', 'is', null)
+        .execute();
+      await db
+        .updateTable('staff_user')
+        .set({ password_hash: passwordHash, updated_at: sql`now()` })
+        .where('id', '=', found.staff_user_id)
+        .where('practice_id', '=', found.practice_id)
+        .execute();
       await this.sessions.revokeAllForUser(found.practice_id, found.staff_user_id, tx);
       await audit.record({ action: 'auth.password_reset', recordType: 'staff_user', recordId: found.staff_user_id });
     });

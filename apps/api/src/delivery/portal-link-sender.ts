@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { hashToken, newToken } from '../common/tokens.js';
-import { modify } from '../common/sql.js';
+import { kyselyOn } from '../db/kysely.js';
 import type { AuditRecorder } from '../audit/audited-writes.service.js';
 
 /**
@@ -15,26 +16,34 @@ export async function issuePortalLinkForEmail(
   audit: AuditRecorder,
   input: { practiceId: string; clientId: string; createdBy: string; expiresAt: Date; endSessions: boolean; reason: string },
 ): Promise<{ token: string; linkId: string }> {
-  const revoked = await modify<{ id: string }>(
-    tx,
-    `UPDATE portal_link SET revoked_at = now(), revoked_by = $3
-      WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
-    [input.practiceId, input.clientId, input.createdBy],
-  );
+  const db = kyselyOn(tx);
+  const revoked = await db
+    .updateTable('portal_link')
+    .set({ revoked_at: sql`now()`, revoked_by: input.createdBy })
+    .where('practice_id', '=', input.practiceId)
+    .where('client_id', '=', input.clientId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('id')
+    .execute();
   if (revoked.length > 0 && input.endSessions) {
-    await tx.query(`UPDATE portal_session SET revoked_at = now() WHERE practice_id = $1 AND link_id = ANY($2::uuid[]) AND revoked_at IS NULL`, [
-      input.practiceId,
-      revoked.map((r) => r.id),
-    ]);
+    await db
+      .updateTable('portal_session')
+      .set({ revoked_at: sql`now()` })
+      .where('practice_id', '=', input.practiceId)
+      .where(sql<boolean>`link_id = ANY(${revoked.map((r) => r.id)}::uuid[])`)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
   for (const r of revoked) {
     await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: r.id, subjectId: input.clientId, detail: { reissued: true } });
   }
   const token = newToken();
-  const [link] = (await tx.query(
-    `INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [input.practiceId, input.clientId, hashToken(token), input.createdBy, input.expiresAt],
-  )) as Array<{ id: string }>;
-  await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link!.id, subjectId: input.clientId, detail: { emailed: input.reason } });
-  return { token, linkId: link!.id };
+  const link = await db
+    .insertInto('portal_link')
+    .values({ practice_id: input.practiceId, client_id: input.clientId, token_hash: hashToken(token), created_by: input.createdBy, expires_at: input.expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link.id, subjectId: input.clientId, detail: { emailed: input.reason } });
+  return { token, linkId: link.id };
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { SentLinks } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
@@ -6,16 +7,11 @@ import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { RuleViolationError } from '../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { kyselyOn } from '../db/kysely.js';
 import { Outbox } from './outbox.service.js';
 import { issuePortalLinkForEmail } from './portal-link-sender.js';
 
-interface ClientRow {
-  id: string;
-  name: string;
-  status: string;
-  has_email: boolean;
-  opted_out: boolean;
-}
+type ClientRow = Awaited<ReturnType<SendLinkService['lockClients']>>[number];
 
 /**
  * "Send link": emails clients their own new portal link. The staff member
@@ -34,7 +30,7 @@ export class SendLinkService {
   async sendToClient(actor: StaffActor, clientId: string, baseUrl: string): Promise<SentLinks> {
     await this.access.client(actor, clientId, 'read');
     return this.writes.transaction(actor, async (tx, audit) => {
-      const clients = await this.lockClients(tx, actor.practiceId, `c.id = $2`, clientId);
+      const clients = await this.lockClients(tx, actor.practiceId, sql<boolean>`c.id = ${clientId}`);
       this.assertSendable(clients);
       return { queued: [await this.send(tx, audit, actor, clients[0]!, baseUrl, {})] };
     });
@@ -46,8 +42,7 @@ export class SendLinkService {
       const clients = await this.lockClients(
         tx,
         actor.practiceId,
-        `c.id IN (SELECT m.client_id FROM couple_member m WHERE m.practice_id = $1 AND m.couple_id = $2 AND m.left_at IS NULL)`,
-        coupleId,
+        sql<boolean>`c.id IN (SELECT m.client_id FROM couple_member m WHERE m.practice_id = ${actor.practiceId} AND m.couple_id = ${coupleId} AND m.left_at IS NULL)`,
       );
       if (clients.length === 0) throw new RuleViolationError('no_members', 'This couple has no current members to send links to.');
       this.assertSendable(clients);
@@ -57,12 +52,16 @@ export class SendLinkService {
     });
   }
 
-  private async lockClients(tx: EntityManager, practiceId: string, which: string, id: string): Promise<ClientRow[]> {
-    return (await tx.query(
-      `SELECT c.id, c.name, c.status, c.email IS NOT NULL AS has_email, c.email_opted_out_at IS NOT NULL AS opted_out
-         FROM client c WHERE c.practice_id = $1 AND ${which} ORDER BY c.name, c.id FOR UPDATE`,
-      [practiceId, id],
-    )) as ClientRow[];
+  private lockClients(tx: EntityManager, practiceId: string, which: Expression<SqlBool>) {
+    return kyselyOn(tx)
+      .selectFrom('client as c')
+      .select(['c.id', 'c.name', 'c.status', sql<boolean>`c.email IS NOT NULL`.as('has_email'), sql<boolean>`c.email_opted_out_at IS NOT NULL`.as('opted_out')])
+      .where('c.practice_id', '=', practiceId)
+      .where(which)
+      .orderBy('c.name')
+      .orderBy('c.id')
+      .forUpdate()
+      .execute();
   }
 
   /** Every recipient must be reachable, or nothing is sent: a clinician fixes the record first. */
