@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { sql } from 'kysely';
+import type { EntityManager } from 'typeorm';
 import { clientsReachedBy } from '../access/access.service.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Clock } from '../delivery/clock.js';
 import { MailTransport } from '../delivery/mail-transport.js';
 import { Outbox } from '../delivery/outbox.service.js';
@@ -13,18 +14,7 @@ import { issuePortalLinkForEmail } from '../delivery/portal-link-sender.js';
 export const QUIET_FROM_HOUR = 21;
 export const QUIET_UNTIL_HOUR = 8;
 
-interface PracticeNow {
-  id: string;
-  today: string;
-  yesterday: string;
-  hour: number;
-}
-
-interface Due {
-  client_id: string;
-  couple_id: string | null;
-  assigned_by: string;
-}
+type PracticeNow = Awaited<ReturnType<RemindersService['practicesNow']>>[number];
 
 /**
  * Homework reminders and the clinicians' daily digest. `tick(now)` looks at
@@ -42,7 +32,7 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
   private running = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(Clock) private readonly clock: Clock,
@@ -75,13 +65,7 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
   /** Enqueues every reminder and digest due at the clock's current time; returns how many were enqueued. */
   async tick(): Promise<number> {
     const now = this.clock.now();
-    const practices = (await this.db.query(
-      `SELECT id, to_char(($1::timestamptz AT TIME ZONE timezone)::date, 'YYYY-MM-DD') AS today,
-              to_char(($1::timestamptz AT TIME ZONE timezone)::date - 1, 'YYYY-MM-DD') AS yesterday,
-              extract(hour FROM $1::timestamptz AT TIME ZONE timezone)::int AS hour
-         FROM practice`,
-      [now],
-    )) as PracticeNow[];
+    const practices = await this.practicesNow(now);
     let queued = 0;
     for (const p of practices) {
       if (p.hour < QUIET_UNTIL_HOUR || p.hour >= QUIET_FROM_HOUR) continue;
@@ -92,23 +76,41 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
     return queued;
   }
 
+  /** Each practice's local date today and yesterday, and its local hour, at `now`. */
+  private practicesNow(now: Date) {
+    return this.kdb
+      .selectFrom('practice')
+      .select([
+        'id',
+        sql<string>`to_char((${now}::timestamptz AT TIME ZONE timezone)::date, 'YYYY-MM-DD')`.as('today'),
+        sql<string>`to_char((${now}::timestamptz AT TIME ZONE timezone)::date - 1, 'YYYY-MM-DD')`.as('yesterday'),
+        sql<number>`extract(hour FROM ${now}::timestamptz AT TIME ZONE timezone)::int`.as('hour'),
+      ])
+      .execute();
+  }
+
   /** Called in the assignment's transaction when the clinician ticked "remind": tells each member there is something new. */
   async assigned(tx: EntityManager, audit: AuditRecorder, a: { practiceId: string; assignmentId: string; assignedBy: string; coupleId: string | null }) {
     const now = this.clock.now();
-    const members = (await tx.query(
-      `SELECT m.client_id,
-              CASE WHEN extract(hour FROM $3::timestamptz AT TIME ZONE p.timezone) >= ${QUIET_UNTIL_HOUR}
-                    AND extract(hour FROM $3::timestamptz AT TIME ZONE p.timezone) < ${QUIET_FROM_HOUR} THEN $3::timestamptz
-                   ELSE (date_trunc('day', $3::timestamptz AT TIME ZONE p.timezone)
-                         + CASE WHEN extract(hour FROM $3::timestamptz AT TIME ZONE p.timezone) >= ${QUIET_FROM_HOUR} THEN interval '1 day' ELSE interval '0' END
-                         + interval '${QUIET_UNTIL_HOUR} hours') AT TIME ZONE p.timezone END AS send_at
-         FROM assignment_member m
-         JOIN client c ON c.practice_id = m.practice_id AND c.id = m.client_id
-         JOIN practice p ON p.id = m.practice_id
-        WHERE m.practice_id = $1 AND m.assignment_id = $2
-          AND c.status = 'active' AND c.reminders_enabled AND c.email IS NOT NULL AND c.email_opted_out_at IS NULL`,
-      [a.practiceId, a.assignmentId, now],
-    )) as Array<{ client_id: string; send_at: Date }>;
+    const at = sql`${now}::timestamptz`;
+    const from = sql.lit(QUIET_UNTIL_HOUR);
+    const until = sql.lit(QUIET_FROM_HOUR);
+    const members = await kyselyOn(tx)
+      .selectFrom('assignment_member as m')
+      .innerJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'm.practice_id').onRef('c.id', '=', 'm.client_id'))
+      .innerJoin('practice as p', 'p.id', 'm.practice_id')
+      .select([
+        'm.client_id',
+        sql<Date>`CASE WHEN extract(hour FROM ${at} AT TIME ZONE p.timezone) >= ${from}
+                        AND extract(hour FROM ${at} AT TIME ZONE p.timezone) < ${until} THEN ${at}
+                       ELSE (date_trunc('day', ${at} AT TIME ZONE p.timezone)
+                             + CASE WHEN extract(hour FROM ${at} AT TIME ZONE p.timezone) >= ${until} THEN interval '1 day' ELSE interval '0' END
+                             + ${sql.raw(`interval '${QUIET_UNTIL_HOUR} hours'`)}) AT TIME ZONE p.timezone END`.as('send_at'),
+      ])
+      .where('m.practice_id', '=', a.practiceId)
+      .where('m.assignment_id', '=', a.assignmentId)
+      .where(sql<boolean>`c.status = 'active' AND c.reminders_enabled AND c.email IS NOT NULL AND c.email_opted_out_at IS NULL`)
+      .execute();
     for (const m of members) {
       await this.enqueueWithLink(tx, audit, {
         practiceId: a.practiceId,
@@ -125,23 +127,25 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async homework(p: PracticeNow, kind: 'homework_due' | 'homework_overdue', dueOn: string): Promise<number> {
     // One message per client and day, about that client's own open part only.
-    const due = (await this.db.query(
-      `SELECT DISTINCT ON (m.client_id) m.client_id, o.couple_id, a.assigned_by
-         FROM assignment_occurrence o
-         JOIN assignment a ON a.practice_id = o.practice_id AND a.id = o.assignment_id
-         JOIN assignment_member m ON m.practice_id = o.practice_id AND m.assignment_id = o.assignment_id
-         JOIN client c ON c.practice_id = m.practice_id AND c.id = m.client_id
-        WHERE o.practice_id = $1 AND o.due_on = $2::date AND o.pending > 0 AND NOT o.cancelled
+    const due = await this.kdb
+      .selectFrom('assignment_occurrence as o')
+      .innerJoin('assignment as a', (join) => join.onRef('a.practice_id', '=', 'o.practice_id').onRef('a.id', '=', 'o.assignment_id'))
+      .innerJoin('assignment_member as m', (join) => join.onRef('m.practice_id', '=', 'o.practice_id').onRef('m.assignment_id', '=', 'o.assignment_id'))
+      .innerJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'm.practice_id').onRef('c.id', '=', 'm.client_id'))
+      .distinctOn('m.client_id')
+      .select(['m.client_id', 'o.couple_id', 'a.assigned_by'])
+      .where('o.practice_id', '=', p.id)
+      .where(sql<boolean>`o.due_on = ${dueOn}::date AND o.pending > 0 AND NOT o.cancelled
           AND a.remind AND a.cancelled_at IS NULL
-          AND c.status = 'active' AND c.reminders_enabled AND c.email IS NOT NULL AND c.email_opted_out_at IS NULL
-          AND c.reminder_hour <= $3
-          AND NOT EXISTS (SELECT 1 FROM response r
+          AND c.status = 'active' AND c.reminders_enabled AND c.email IS NOT NULL AND c.email_opted_out_at IS NULL`)
+      .where('c.reminder_hour', '<=', p.hour)
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM response r
                            WHERE r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq
-                             AND r.client_id = m.client_id AND r.status = 'submitted')
-          AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.practice_id = o.practice_id AND d.dedupe_key = $4 || ':' || m.client_id || ':' || $5)
-        ORDER BY m.client_id, o.couple_id NULLS FIRST`,
-      [p.id, dueOn, p.hour, kind, p.today],
-    )) as Due[];
+                             AND r.client_id = m.client_id AND r.status = 'submitted')`)
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM delivery d WHERE d.practice_id = o.practice_id AND d.dedupe_key = ${kind} || ':' || m.client_id || ':' || ${p.today})`)
+      .orderBy('m.client_id')
+      .orderBy(sql`o.couple_id NULLS FIRST`)
+      .execute();
     let queued = 0;
     for (const d of due) {
       await this.writes.transaction({ kind: 'system', practiceId: p.id }, async (tx, audit) => {
@@ -161,20 +165,22 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async digests(p: PracticeNow, now: Date): Promise<number> {
-    const staff = (await this.db.query(
-      `SELECT u.id,
-              (SELECT count(*)::int FROM response r
-                WHERE r.practice_id = u.practice_id AND r.status = 'submitted' AND r.submitted_at > $3::timestamptz - interval '1 day'
-                  AND r.client_id IN (${clientsReachedBy('u.practice_id', 'u.id')})) AS submissions,
-              (SELECT count(*)::int FROM assignment_occurrence o
-                WHERE o.practice_id = u.practice_id AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date
-                  AND (o.client_id IN (SELECT ct.client_id FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL)
-                    OR o.couple_id IN (SELECT ct.couple_id FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL))) AS overdue
-         FROM staff_user u
-        WHERE u.practice_id = $1 AND u.digest_enabled AND u.active AND 'clinician' = ANY(u.roles)
-          AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.practice_id = u.practice_id AND d.dedupe_key = 'clinician_digest:' || u.id || ':' || $2)`,
-      [p.id, p.today, now],
-    )) as Array<{ id: string; submissions: number; overdue: number }>;
+    const staff = await this.kdb
+      .selectFrom('staff_user as u')
+      .select([
+        'u.id',
+        sql<number>`(SELECT count(*)::int FROM response r
+                      WHERE r.practice_id = u.practice_id AND r.status = 'submitted' AND r.submitted_at > ${now}::timestamptz - interval '1 day'
+                        AND r.client_id IN (${sql.raw(clientsReachedBy('u.practice_id', 'u.id'))}))`.as('submissions'),
+        sql<number>`(SELECT count(*)::int FROM assignment_occurrence o
+                      WHERE o.practice_id = u.practice_id AND o.pending > 0 AND NOT o.cancelled AND o.due_on < ${p.today}::date
+                        AND (o.client_id IN (SELECT ct.client_id FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL)
+                          OR o.couple_id IN (SELECT ct.couple_id FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL)))`.as('overdue'),
+      ])
+      .where('u.practice_id', '=', p.id)
+      .where(sql<boolean>`u.digest_enabled AND u.active AND 'clinician' = ANY(u.roles)`)
+      .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM delivery d WHERE d.practice_id = u.practice_id AND d.dedupe_key = 'clinician_digest:' || u.id || ':' || ${p.today})`)
+      .execute();
     let queued = 0;
     for (const s of staff) {
       if (s.submissions + s.overdue === 0) continue;
@@ -198,7 +204,7 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
     audit: AuditRecorder,
     m: { practiceId: string; clientId: string; coupleId: string | null; createdBy: string; kind: 'homework_assigned' | 'homework_due' | 'homework_overdue'; dedupeKey: string; baseUrl: string; notBefore?: Date },
   ): Promise<string | null> {
-    const [taken] = (await tx.query(`SELECT 1 FROM delivery WHERE practice_id = $1 AND dedupe_key = $2`, [m.practiceId, m.dedupeKey])) as unknown[];
+    const taken = await kyselyOn(tx).selectFrom('delivery').select(sql.lit(1).as('one')).where('practice_id', '=', m.practiceId).where('dedupe_key', '=', m.dedupeKey).executeTakeFirst();
     if (taken) return null;
     const { token } = await issuePortalLinkForEmail(tx, audit, {
       practiceId: m.practiceId,
