@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import { ATTENTION_KINDS, type AttentionCount, type AttentionItem, type AttentionKind, type Page, type PersonRef, type ResponseReview } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
@@ -8,7 +9,7 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit, type CursorScope } from '../common/cursor.js';
 import type { PageQuery } from '../common/page-query.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { ATTENTION_SOURCES, type AttentionSource, type SourceRow } from './attention-sources.js';
 
 /** The navigation counts exactly up to this many, then shows "99+". */
@@ -54,6 +55,7 @@ export class AttentionService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   /** The sources this queue merges: ATTENTION_SOURCES (a test may add one of its own). */
@@ -96,20 +98,22 @@ export class AttentionService {
    * open occurrences (practice_id leads both).
    */
   private async practiceCounts(actor: StaffActor): Promise<NonNullable<AttentionCount['practice']>> {
-    const [row] = (await this.db.query(
-      `WITH p AS (SELECT (now() AT TIME ZONE timezone)::date AS today FROM practice WHERE id = $1)
-       SELECT
-         (SELECT count(*) FROM (
-            (SELECT 1 FROM response r WHERE r.practice_id = $1 AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NULL LIMIT $2)
+    const practice = actor.practiceId;
+    const cap = ATTENTION_COUNT_CAP;
+    const row = await this.kdb
+      .with('p', (db) => db.selectFrom('practice').select(sql<Date>`(now() AT TIME ZONE timezone)::date`.as('today')).where('id', '=', practice))
+      .selectNoFrom([
+        sql<number>`(SELECT count(*) FROM (
+            (SELECT 1 FROM response r WHERE r.practice_id = ${practice} AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NULL LIMIT ${cap})
             UNION ALL
-            (SELECT 1 FROM response r WHERE r.practice_id = $1 AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NOT NULL LIMIT $2)) x)::int AS answers,
-         (SELECT count(*) FROM (
-            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = $1 AND o.client_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT $2)
+            (SELECT 1 FROM response r WHERE r.practice_id = ${practice} AND r.status = 'submitted' AND r.reviewed_at IS NULL AND r.couple_id IS NOT NULL LIMIT ${cap})) x)::int`.as('answers'),
+        sql<number>`(SELECT count(*) FROM (
+            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = ${practice} AND o.client_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT ${cap})
             UNION ALL
-            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = $1 AND o.couple_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT $2)) x)::int AS overdue`,
-      [actor.practiceId, ATTENTION_COUNT_CAP],
-    )) as Array<{ answers: number; overdue: number }>;
-    return { answersAwaitingReview: Math.min(row!.answers, ATTENTION_COUNT_CAP), homeworkOverdue: Math.min(row!.overdue, ATTENTION_COUNT_CAP) };
+            (SELECT 1 FROM assignment_occurrence o, p WHERE o.practice_id = ${practice} AND o.couple_id IS NOT NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < p.today LIMIT ${cap})) x)::int`.as('overdue'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { answersAwaitingReview: Math.min(row.answers, ATTENTION_COUNT_CAP), homeworkOverdue: Math.min(row.overdue, ATTENTION_COUNT_CAP) };
   }
 
   /**
@@ -118,22 +122,15 @@ export class AttentionService {
    * of the homework's client or couple may do it.
    */
   async markReviewed(actor: StaffActor, responseId: string): Promise<ResponseReview> {
-    return this.writes.transaction(actor, async (tx, audit) => {
-      const [row] = (await tx.query(
-        `SELECT r.id, r.status, r.client_id, r.couple_id, a.client_id AS assignment_client_id, r.reviewed_at, r.reviewed_by
-           FROM response r JOIN assignment a ON a.practice_id = r.practice_id AND a.id = r.assignment_id
-          WHERE r.practice_id = $1 AND r.id = $2
-          FOR UPDATE OF r`,
-        [actor.practiceId, responseId],
-      )) as Array<{
-        id: string;
-        status: 'draft' | 'submitted';
-        client_id: string;
-        couple_id: string | null;
-        assignment_client_id: string | null;
-        reviewed_at: Date | null;
-        reviewed_by: string | null;
-      }>;
+    return this.writes.transaction(actor, async (tx, audit, db) => {
+      const row = await db
+        .selectFrom('response as r')
+        .innerJoin('assignment as a', (join) => join.onRef('a.practice_id', '=', 'r.practice_id').onRef('a.id', '=', 'r.assignment_id'))
+        .select(['r.id', 'r.status', 'r.client_id', 'r.couple_id', 'a.client_id as assignment_client_id', 'r.reviewed_at', 'r.reviewed_by'])
+        .where('r.practice_id', '=', actor.practiceId)
+        .where('r.id', '=', responseId)
+        .forUpdate('r')
+        .executeTakeFirst();
       if (!row) throw new NotFoundError('response');
       const subject = row.couple_id ? { coupleId: row.couple_id } : { clientId: row.assignment_client_id ?? row.client_id };
       const team = await this.access.subjectTeam(actor, subject, tx);
@@ -142,20 +139,23 @@ export class AttentionService {
         throw new RuleViolationError('not_submitted', 'These answers are still a draft. They can be marked reviewed once the client submits them.');
       }
       if (row.reviewed_at) return { responseId, reviewedAt: row.reviewed_at.toISOString(), reviewedBy: await this.staffRef(tx, actor.practiceId, row.reviewed_by) };
-      const [done] = await modify<{ reviewed_at: Date }>(
-        tx,
-        `UPDATE response SET reviewed_at = now(), reviewed_by = $3 WHERE practice_id = $1 AND id = $2 RETURNING reviewed_at`,
-        [actor.practiceId, responseId, actor.userId],
-      );
+      const done = await db
+        .updateTable('response')
+        .set({ reviewed_at: sql`now()`, reviewed_by: actor.userId })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', responseId)
+        .returning('reviewed_at')
+        .$narrowType<{ reviewed_at: Date }>()
+        .executeTakeFirstOrThrow();
       const subjectId = 'coupleId' in subject ? subject.coupleId : subject.clientId;
       await audit.record({ action: 'response.reviewed', recordType: 'response', recordId: responseId, subjectId });
-      return { responseId, reviewedAt: done!.reviewed_at.toISOString(), reviewedBy: await this.staffRef(tx, actor.practiceId, actor.userId) };
+      return { responseId, reviewedAt: done.reviewed_at.toISOString(), reviewedBy: await this.staffRef(tx, actor.practiceId, actor.userId) };
     });
   }
 
-  private async staffRef(runner: SqlRunner, practiceId: string, id: string | null): Promise<PersonRef | null> {
+  private async staffRef(runner: DataSource | EntityManager, practiceId: string, id: string | null): Promise<PersonRef | null> {
     if (!id) return null;
-    const [row] = (await runner.query(`SELECT id, name FROM staff_user WHERE practice_id = $1 AND id = $2`, [practiceId, id])) as PersonRef[];
+    const row = await kyselyOn(runner).selectFrom('staff_user').select(['id', 'name']).where('practice_id', '=', practiceId).where('id', '=', id).executeTakeFirst();
     return row ?? null;
   }
 
