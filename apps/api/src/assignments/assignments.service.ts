@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import {
   BRING_TO_SESSION,
   scaleSteps,
@@ -21,7 +22,9 @@ import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf, type Subject } from '../common/subject-ref.dto.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
@@ -33,33 +36,6 @@ import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-sta
 import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
 import { RemindersService } from '../reminders/reminders.service.js';
-
-interface AssignmentRow {
-  id: string;
-  practice_id: string;
-  client_id: string | null;
-  couple_id: string | null;
-  subject_name: string;
-  exercise_ref: string;
-  exercise_version: number;
-  exercise: Exercise;
-  instructions: string;
-  recurrence: Recurrence;
-  occurrence_count: number;
-  sharing: SharingMode | null;
-  assigned_by: string;
-  assigned_by_name: string;
-  created_at: Date;
-  cancelled_at: Date | null;
-  version: number;
-  done: number;
-  overdue: number;
-  started: boolean;
-  first_due: string;
-  last_due: string;
-  next_seq: number | null;
-  next_due: string | null;
-}
 
 interface ResponseRow {
   practice_id: string;
@@ -75,26 +51,67 @@ interface ResponseRow {
 }
 
 /** Every assignment read: the subject's name and progress counts come along in one query. `$2` is today. */
-const SELECT = `
-  SELECT a.id, a.practice_id, a.client_id, a.couple_id, COALESCE(cl.name, cp.display_name) AS subject_name,
-         a.exercise_ref, a.exercise_version, a.exercise, a.instructions, a.recurrence, a.occurrence_count, a.sharing,
-         a.assigned_by, u.name AS assigned_by_name, a.created_at, a.cancelled_at, a.version,
-         s.done, s.overdue, to_char(s.first_due, 'YYYY-MM-DD') AS first_due, to_char(s.last_due, 'YYYY-MM-DD') AS last_due,
-         n.seq AS next_seq, to_char(n.due_on, 'YYYY-MM-DD') AS next_due,
-         EXISTS (SELECT 1 FROM response r WHERE r.practice_id = a.practice_id AND r.assignment_id = a.id) AS started
-    FROM assignment a
-    JOIN staff_user u ON u.practice_id = a.practice_id AND u.id = a.assigned_by
-    LEFT JOIN client cl ON cl.practice_id = a.practice_id AND cl.id = a.client_id
-    LEFT JOIN couple cp ON cp.practice_id = a.practice_id AND cp.id = a.couple_id
-    CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE o.pending = 0)::int AS done,
-             count(*) FILTER (WHERE o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date)::int AS overdue,
-             min(o.due_on) AS first_due, max(o.due_on) AS last_due
-        FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id) s
-    LEFT JOIN LATERAL (
-      SELECT o.seq, o.due_on FROM assignment_occurrence o
-       WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.pending > 0 AND NOT o.cancelled
-       ORDER BY o.seq LIMIT 1) n ON true`;
+/**
+ * An assignment with its subject's name, who assigned it, its counts as of `today` (done, overdue,
+ * first and last due date), its next open occurrence and whether anyone started it.
+ */
+const selectAssignments = (db: Db, today: string) =>
+  db
+    .selectFrom('assignment as a')
+    .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'a.practice_id').onRef('u.id', '=', 'a.assigned_by'))
+    .leftJoin('client as cl', (j) => j.onRef('cl.practice_id', '=', 'a.practice_id').onRef('cl.id', '=', 'a.client_id'))
+    .leftJoin('couple as cp', (j) => j.onRef('cp.practice_id', '=', 'a.practice_id').onRef('cp.id', '=', 'a.couple_id'))
+    .crossJoinLateral(
+      sql<{ done: number; overdue: number; first_due: Date; last_due: Date }>`(
+        SELECT count(*) FILTER (WHERE o.pending = 0)::int AS done,
+               count(*) FILTER (WHERE o.pending > 0 AND NOT o.cancelled AND o.due_on < ${today}::date)::int AS overdue,
+               min(o.due_on) AS first_due, max(o.due_on) AS last_due
+          FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id)`.as('s'),
+    )
+    .leftJoinLateral(
+      sql<{ seq: number; due_on: Date }>`(
+        SELECT o.seq, o.due_on FROM assignment_occurrence o
+         WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.pending > 0 AND NOT o.cancelled
+         ORDER BY o.seq LIMIT 1)`.as('n'),
+      (j) => j.onTrue(),
+    )
+    .select((eb) => [
+      'a.id',
+      'a.practice_id',
+      'a.client_id',
+      'a.couple_id',
+      sql<string>`COALESCE(cl.name, cp.display_name)`.as('subject_name'),
+      'a.exercise_ref',
+      'a.exercise_version',
+      eb.ref('a.exercise').$castTo<Exercise>().as('exercise'),
+      'a.instructions',
+      eb.ref('a.recurrence').$castTo<Recurrence>().as('recurrence'),
+      'a.occurrence_count',
+      eb.ref('a.sharing').$castTo<SharingMode | null>().as('sharing'),
+      'a.assigned_by',
+      'u.name as assigned_by_name',
+      'a.created_at',
+      'a.cancelled_at',
+      'a.version',
+      's.done',
+      's.overdue',
+      sql<string>`to_char(s.first_due, 'YYYY-MM-DD')`.as('first_due'),
+      sql<string>`to_char(s.last_due, 'YYYY-MM-DD')`.as('last_due'),
+      'n.seq as next_seq',
+      sql<string | null>`to_char(n.due_on, 'YYYY-MM-DD')`.as('next_due'),
+      sql<boolean>`EXISTS (SELECT 1 FROM response r WHERE r.practice_id = a.practice_id AND r.assignment_id = a.id)`.as('started'),
+    ]);
+
+type AssignmentRow = Awaited<ReturnType<ReturnType<typeof selectAssignments>['executeTakeFirstOrThrow']>>;
+
+const ASSIGNMENTS_BY_CREATED = (practiceId: string, subjectId: string): KeysetSpec<{ created_at: Date; id: string }> => ({
+  scope: { list: 'assignments', practiceId, within: subjectId },
+  direction: 'desc',
+  keys: [
+    { by: 'a.created_at', part: 'timestamp', of: (r) => r.created_at.toISOString() },
+    { by: 'a.id', part: 'uuid', of: (r) => r.id },
+  ],
+});
 
 function toSummary(row: AssignmentRow): AssignmentSummary {
   return {
@@ -143,6 +160,7 @@ export class AssignmentsService {
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @Inject(RemindersService) private readonly reminders: RemindersService,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async create(actor: StaffActor, dto: CreateAssignmentDto): Promise<AssignmentDetail> {
@@ -222,24 +240,18 @@ export class AssignmentsService {
   async list(actor: StaffActor, query: ListAssignmentsQuery): Promise<Page<AssignmentSummary>> {
     const subject = requireOneSubject(query);
     await this.access.subjectTeam(actor, subject);
-    const limit = pageLimit(query.limit);
-    const cursorScope = { list: 'assignments', practiceId: actor.practiceId, within: 'coupleId' in subject ? subject.coupleId : subject.clientId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['timestamp', 'uuid']);
+    const keyset = new Keyset(this.cursors, ASSIGNMENTS_BY_CREATED(actor.practiceId, 'coupleId' in subject ? subject.coupleId : subject.clientId), query);
     const today = await practiceToday(this.db, actor.practiceId);
-    const params: unknown[] = [actor.practiceId, today];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const isCouple = 'coupleId' in subject;
-    const where = ['a.practice_id = $1', isCouple ? `a.couple_id = ${add(subject.coupleId)}` : `a.client_id = ${add(subject.clientId)}`];
+    let q = selectAssignments(this.kdb, today).where('a.practice_id', '=', actor.practiceId);
+    q = 'coupleId' in subject ? q.where('a.couple_id', '=', subject.coupleId) : q.where('a.client_id', '=', subject.clientId);
     if (query.since) {
-      const since = add(query.since);
-      where.push(
-        `(a.created_at >= ${since}::date OR EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.due_on >= ${since}::date))`,
+      const since = query.since;
+      q = q.where(
+        sql<boolean>`(a.created_at >= ${since}::date OR EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.due_on >= ${since}::date))`,
       );
     }
-    if (after) where.push(`(a.created_at, a.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
-    const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id DESC LIMIT ${add(limit + 1)}`, params)) as AssignmentRow[];
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? this.cursors.encode(cursorScope, [last.created_at.toISOString(), last.id]) : null };
+    const { rows, nextCursor } = await keyset.read(q);
+    return { items: rows.map(toSummary), nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<AssignmentDetail> {
@@ -498,7 +510,7 @@ export class AssignmentsService {
   }
 
   private async find(runner: SqlRunner, practiceId: string, id: string, today: string): Promise<AssignmentRow> {
-    const [row] = (await runner.query(`${SELECT} WHERE a.practice_id = $1 AND a.id = $3`, [practiceId, today, id])) as AssignmentRow[];
+    const row = await selectAssignments(kyselyOn(runner), today).where('a.practice_id', '=', practiceId).where('a.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('assignment');
     return row;
   }

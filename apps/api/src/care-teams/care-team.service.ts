@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import type { CareTeamMember, CareTeamRole } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
@@ -15,6 +16,17 @@ export const primaryClinicianJoin = (column: 'client_id' | 'couple_id') => `
       JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
      WHERE ct.practice_id = c.practice_id AND ct.${column} = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
   ) p ON true`;
+
+/**
+ * The same lateral for typed queries: `.leftJoinLateral(primaryClinician('client_id'), (j) => j.onTrue())`
+ * on a client or couple aliased `c` gives `p.staff_user_id` and `p.name`.
+ */
+export const primaryClinician = (column: 'client_id' | 'couple_id') =>
+  sql<{ staff_user_id: string; name: string }>`(
+    SELECT ct.staff_user_id, u.name FROM care_team_member ct
+      JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
+     WHERE ct.practice_id = c.practice_id AND ct.${sql.raw(column)} = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
+  )`.as('p');
 
 /** True when client `c` is a current member of a couple that has a primary clinician. */
 export const IN_COUPLE_WITH_CLINICIAN = `EXISTS (

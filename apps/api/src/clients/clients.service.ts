@@ -1,14 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientAccess, type ClientDetail, type ClientStatus, type ClientSummary, type HomeworkStats, type Page } from '@tandem/shared';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import type { DB } from '../db/schema.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { modify, type SqlRunner } from '../common/sql.js';
-import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinicianJoin } from '../care-teams/care-team.service.js';
+import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinician, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { endPortalLinks } from '../portal/portal-links.service.js';
@@ -42,12 +47,47 @@ interface DetailRow extends SummaryRow {
  * `couplesShown` is a predicate on `cp`: only couples the reader may open are named (their names
  * usually name the partner).
  */
-const summaryColumns = (couplesShown: string) => `
+const summaryColumnsSql = (couplesShown: string) => `
   c.id, c.name, c.preferred_name, c.status, c.created_at, lower(c.name) AS sort_name,
   p.staff_user_id AS primary_id, p.name AS primary_name,
+  ${couplesOf(couplesShown)} AS couples`;
+
+const couplesOf = (couplesShown: string) => `
   COALESCE((SELECT json_agg(json_build_object('id', cp.id, 'displayName', cp.display_name) ORDER BY cp.display_name)
               FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
-             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown}), '[]') AS couples`;
+             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown}), '[]')`;
+
+/** The same columns for typed queries on `client as c` joined to `primaryClinician('client_id')`. */
+const summaryColumns = (couplesShown: string, values: Record<string, unknown>) =>
+  (eb: ExpressionBuilder<DB & { c: DB['client']; p: { staff_user_id: string | null; name: string | null } }, 'c' | 'p'>) => [
+    'c.id' as const,
+    'c.name' as const,
+    'c.preferred_name' as const,
+    eb.ref('c.status').$castTo<ClientStatus>().as('status'),
+    'c.created_at' as const,
+    sql<string>`lower(c.name)`.as('sort_name'),
+    'p.staff_user_id as primary_id' as const,
+    'p.name as primary_name' as const,
+    sqlText<Array<{ id: string; displayName: string }>>(couplesOf(couplesShown), values).as('couples'),
+  ];
+
+type ListKey = { sort_name: string; created_at: Date; id: string };
+const CLIENTS_BY_NAME = (practiceId: string): KeysetSpec<ListKey> => ({
+  scope: { list: 'clients', practiceId },
+  direction: 'asc',
+  keys: [
+    { by: sql`lower(c.name)`, part: 'text', of: (r) => r.sort_name },
+    { by: 'c.id', part: 'uuid', of: (r) => r.id },
+  ],
+});
+const CLIENTS_BY_RECENT = (practiceId: string): KeysetSpec<ListKey> => ({
+  scope: { list: 'clients:recent', practiceId },
+  direction: 'desc',
+  keys: [
+    { by: 'c.created_at', part: 'timestamp', of: (r) => r.created_at.toISOString() },
+    { by: 'c.id', part: 'uuid', of: (r) => r.id },
+  ],
+});
 
 const PRIMARY_JOIN = primaryClinicianJoin('client_id');
 
@@ -73,65 +113,50 @@ export class ClientsService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   /** Admins list the whole practice; clinicians only the clients their care teams reach. */
   async list(actor: StaffActor, query: ListClientsQuery): Promise<Page<ClientSummary>> {
-    const limit = pageLimit(query.limit);
-    const recent = query.sort === 'recent';
-    const cursorScope = { list: recent ? 'clients:recent' : 'clients', practiceId: actor.practiceId };
-    const after = this.cursors.decode(query.cursor, cursorScope, [recent ? 'timestamp' : 'text', 'uuid']);
-    const params: unknown[] = [actor.practiceId];
-    const where = ['c.practice_id = $1'];
-    const add = (value: unknown) => `$${params.push(value)}`;
+    const keyset = new Keyset(this.cursors, query.sort === 'recent' ? CLIENTS_BY_RECENT(actor.practiceId) : CLIENTS_BY_NAME(actor.practiceId), query);
+    const values = { practice: actor.practiceId, me: actor.userId, who: query.clinicianId };
+    const P = slot('practice');
 
     // Homework status is the client's own care team's (and admins') to see, not a couple clinician's.
     let seesHomework = 'true';
     let couplesShown = 'true';
+    let q = this.kdb
+      .selectFrom('client as c')
+      .leftJoinLateral(primaryClinician('client_id'), (join) => join.onTrue())
+      .where('c.practice_id', '=', actor.practiceId);
     if (!isAdmin(actor)) {
-      const me = add(actor.userId);
-      where.push(`c.id IN (${clientsReachedBy('$1', me)})`);
-      seesHomework = onClientTeam('c', me);
-      couplesShown = coupleShownTo(actor, 'cp', me);
+      q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('me'))})`, values));
+      seesHomework = onClientTeam('c', slot('me'));
+      couplesShown = coupleShownTo(actor, 'cp', slot('me'));
     }
     if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
-    if (query.clinicianId) {
-      const who = add(query.clinicianId);
-      where.push(`c.id IN (${clientsReachedBy('$1', who)})`);
-    }
+    if (query.clinicianId) q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('who'))})`, values));
     // Waiting for a clinician: no primary of their own, and not in a couple that has one (its clinician sees them).
-    if (query.unassigned) where.push(`p.staff_user_id IS NULL AND NOT ${IN_COUPLE_WITH_CLINICIAN}`);
-    if (query.status) where.push(`c.status = ${add(query.status)}`);
+    if (query.unassigned) q = q.where('p.staff_user_id', 'is', null).where(sqlText<boolean>(`NOT ${IN_COUPLE_WITH_CLINICIAN}`));
+    if (query.status) q = q.where('c.status', '=', query.status);
     if (query.hasCouple) {
-      where.push(
-        `${query.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
+      q = q.where(
+        sqlText<boolean>(
+          `${query.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
                 WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown})`,
+          values,
+        ),
       );
     }
     if (query.q?.trim()) {
       const pattern = `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
-      where.push(`lower(c.name || ' ' || coalesce(c.preferred_name, '')) LIKE ${add(pattern)}`);
+      q = q.where(sql<boolean>`lower(c.name || ' ' || coalesce(c.preferred_name, '')) LIKE ${pattern}`);
     }
-    if (after) {
-      where.push(
-        recent
-          ? `(c.created_at, c.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`
-          : `(lower(c.name), c.id) > (${add(after[0])}, ${add(after[1])}::uuid)`,
-      );
-    }
-    const order = recent ? 'c.created_at DESC, c.id DESC' : 'lower(c.name), c.id';
-    const rows = (await this.db.query(
-      `SELECT ${summaryColumns(couplesShown)}, ${seesHomework} AS sees_homework FROM client c ${PRIMARY_JOIN}
-        WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${add(limit + 1)}`,
-      params,
-    )) as SummaryRow[];
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    const page = rows.slice(0, limit);
-    const stats = await this.homework.forSubjects(actor.practiceId, 'client', page.filter((r) => r.sees_homework).map((r) => r.id));
-    return {
-      items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)),
-      nextCursor: last ? this.cursors.encode(cursorScope, recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
-    };
+    const { rows, nextCursor } = await keyset.read(
+      q.select(summaryColumns(couplesShown, values)).select(sqlText<boolean>(seesHomework, values).as('sees_homework')),
+    );
+    const stats = await this.homework.forSubjects(actor.practiceId, 'client', rows.filter((r) => r.sees_homework).map((r) => r.id));
+    return { items: rows.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<ClientDetail> {
@@ -282,7 +307,7 @@ export class ClientsService {
     const couplesShown = coupleShownTo(actor, 'cp', '$3');
     const params = admin ? [practiceId, id] : [practiceId, id, actor.userId];
     const [row] = (await runner.query(
-      `SELECT ${summaryColumns(couplesShown)}, c.email, c.phone, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
+      `SELECT ${summaryColumnsSql(couplesShown)}, c.email, c.phone, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
               c.preferred_language, c.discharged_at, c.version
          FROM client c ${PRIMARY_JOIN} WHERE c.practice_id = $1 AND c.id = $2`,
       params,

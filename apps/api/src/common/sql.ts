@@ -1,7 +1,7 @@
-/** What can run SQL: the DataSource, an EntityManager or a transaction's manager. */
-export interface SqlRunner {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** What can run SQL: the DataSource, an EntityManager or a transaction's manager (`kyselyOn` gives its typed queries). */
+export type SqlRunner = DataSource | EntityManager;
 
 /**
  * Runs an UPDATE or DELETE ... RETURNING and gives back its rows. (TypeORM's

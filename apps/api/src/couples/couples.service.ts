@@ -1,15 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { ConjointSafety, CoupleDetail, CoupleSummary, HomeworkStats, Page } from '@tandem/shared';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { modify, type SqlRunner } from '../common/sql.js';
-import { CareTeamService, primaryClinicianJoin } from '../care-teams/care-team.service.js';
+import { CareTeamService, primaryClinician, primaryClinicianJoin } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import type { AddMemberDto, CreateCoupleDto, ListCouplesQuery, SetSafetyDto, UpdateCoupleDto } from './dto/couple.dto.js';
 
@@ -24,12 +28,25 @@ interface SummaryRow {
   members: Array<{ id: string; name: string; preferredName: string | null }>;
 }
 
+/** The current members of couple `c`, as JSON. */
+const MEMBERS = `
+  COALESCE((SELECT json_agg(json_build_object('id', cl.id, 'name', cl.name, 'preferredName', cl.preferred_name) ORDER BY cm.joined_at, cl.name)
+              FROM couple_member cm JOIN client cl ON cl.practice_id = cm.practice_id AND cl.id = cm.client_id
+             WHERE cm.practice_id = c.practice_id AND cm.couple_id = c.id AND cm.left_at IS NULL), '[]')`;
+
 const SUMMARY_COLUMNS = `
   c.id, c.display_name, lower(c.display_name) AS sort_name, c.conjoint_safety, c.created_at,
   p.staff_user_id AS primary_id, p.name AS primary_name,
-  COALESCE((SELECT json_agg(json_build_object('id', cl.id, 'name', cl.name, 'preferredName', cl.preferred_name) ORDER BY cm.joined_at, cl.name)
-              FROM couple_member cm JOIN client cl ON cl.practice_id = cm.practice_id AND cl.id = cm.client_id
-             WHERE cm.practice_id = c.practice_id AND cm.couple_id = c.id AND cm.left_at IS NULL), '[]') AS members`;
+  ${MEMBERS} AS members`;
+
+const COUPLES_BY_NAME = (practiceId: string): KeysetSpec<{ sort_name: string; id: string }> => ({
+  scope: { list: 'couples', practiceId },
+  direction: 'asc',
+  keys: [
+    { by: sql`lower(c.display_name)`, part: 'text', of: (r) => r.sort_name },
+    { by: 'c.id', part: 'uuid', of: (r) => r.id },
+  ],
+});
 
 const PRIMARY_JOIN = primaryClinicianJoin('couple_id');
 
@@ -56,34 +73,39 @@ export class CouplesService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(HomeworkStatsService) private readonly homework: HomeworkStatsService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async list(actor: StaffActor, query: ListCouplesQuery): Promise<Page<CoupleSummary>> {
-    const limit = pageLimit(query.limit);
-    const cursorScope = { list: 'couples', practiceId: actor.practiceId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId];
-    const add = (value: unknown) => `$${params.push(value)}`;
-    const where = ['c.practice_id = $1'];
-    if (!isAdmin(actor)) where.push(onCoupleTeam('c', add(actor.userId)));
+    const keyset = new Keyset(this.cursors, COUPLES_BY_NAME(actor.practiceId), query);
+    const values = { me: actor.userId, who: query.clinicianId };
+    let q = this.kdb
+      .selectFrom('couple as c')
+      .leftJoinLateral(primaryClinician('couple_id'), (join) => join.onTrue())
+      .where('c.practice_id', '=', actor.practiceId);
+    if (!isAdmin(actor)) q = q.where(sqlText<boolean>(onCoupleTeam('c', slot('me')), values));
     if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
-    if (query.clinicianId) where.push(onCoupleTeam('c', add(query.clinicianId)));
-    if (query.unassigned) where.push('p.staff_user_id IS NULL');
-    if (query.safety) where.push(`c.conjoint_safety = ${add(query.safety)}`);
+    if (query.clinicianId) q = q.where(sqlText<boolean>(onCoupleTeam('c', slot('who')), values));
+    if (query.unassigned) q = q.where('p.staff_user_id', 'is', null);
+    if (query.safety) q = q.where('c.conjoint_safety', '=', query.safety);
     if (query.q?.trim()) {
       const pattern = `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
-      where.push(`lower(c.display_name) LIKE ${add(pattern)}`);
+      q = q.where(sql<boolean>`lower(c.display_name) LIKE ${pattern}`);
     }
-    if (after) where.push(`(lower(c.display_name), c.id) > (${add(after[0])}, ${add(after[1])}::uuid)`);
-    const rows = (await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM couple c ${PRIMARY_JOIN}
-        WHERE ${where.join(' AND ')} ORDER BY lower(c.display_name), c.id LIMIT ${add(limit + 1)}`,
-      params,
-    )) as SummaryRow[];
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    const page = rows.slice(0, limit);
-    const stats = await this.homework.forSubjects(actor.practiceId, 'couple', page.map((r) => r.id));
-    return { items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor: last ? this.cursors.encode(cursorScope, [last.sort_name, last.id]) : null };
+    const { rows, nextCursor } = await keyset.read(
+      q.select([
+        'c.id',
+        'c.display_name',
+        sql<string>`lower(c.display_name)`.as('sort_name'),
+        sql<ConjointSafety>`c.conjoint_safety`.as('conjoint_safety'),
+        'c.created_at',
+        'p.staff_user_id as primary_id',
+        'p.name as primary_name',
+        sql<SummaryRow['members']>`${sql.raw(MEMBERS)}`.as('members'),
+      ]),
+    );
+    const stats = await this.homework.forSubjects(actor.practiceId, 'couple', rows.map((r) => r.id));
+    return { items: rows.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<CoupleDetail> {

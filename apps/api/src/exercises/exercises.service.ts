@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import {
   BUILT_IN_EXERCISES,
   findBuiltInExercise,
@@ -15,7 +16,9 @@ import {
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import type { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
 
@@ -31,6 +34,24 @@ interface PracticeRow {
 }
 
 const BUILTIN = 'builtin:';
+
+/** A practice exercise (`e`) with its current version's definition (`v`) and its author's name. */
+const selectExercises = (db: Db) =>
+  db
+    .selectFrom('exercise as e')
+    .innerJoin('exercise_version as v', (j) => j.onRef('v.practice_id', '=', 'e.practice_id').onRef('v.exercise_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
+    .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'e.practice_id').onRef('u.id', '=', 'e.author_id'))
+    .select((eb) => ['e.id', 'e.slug', 'e.current_version', 'e.author_id', 'u.name as author_name', 'e.copied_from', 'e.archived_at', eb.ref('v.definition').$castTo<Exercise>().as('definition')]);
+
+/** Built-in and practice exercises in one order: title ignoring case, then id (as text: built-ins' ids are not uuids). */
+const EXERCISES_BY_TITLE = (practiceId: string): KeysetSpec<LibraryItem> => ({
+  scope: { list: 'exercises', practiceId },
+  direction: 'asc',
+  keys: [
+    { by: sql`lower(e.title)`, part: 'text', of: (i) => i.title.toLowerCase() },
+    { by: sql`e.id::text`, part: 'text', of: (i) => i.id },
+  ],
+});
 
 function item(exercise: Exercise, extra: Pick<LibraryItem, 'id' | 'origin' | 'archived' | 'author' | 'copiedFrom'>): LibraryItem {
   return {
@@ -79,12 +100,12 @@ export class ExercisesService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async list(actor: StaffActor, query: ListExercisesQuery): Promise<Page<LibraryItem>> {
-    const limit = pageLimit(query.limit);
-    const cursorScope = { list: 'exercises', practiceId: actor.practiceId };
-    const cursor = this.cursors.decode(query.cursor, cursorScope, ['text', 'text']);
+    const keyset = new Keyset(this.cursors, EXERCISES_BY_TITLE(actor.practiceId), query);
+    const cursor = keyset.after;
     const q = query.q?.trim().toLowerCase();
     const matches = (i: LibraryItem) =>
       (!query.theme || i.theme === query.theme) &&
@@ -96,24 +117,18 @@ export class ExercisesService {
     const builtIns = query.origin === 'practice' ? [] : BUILT_IN_EXERCISES.map(builtInItem).filter((i) => matches(i) && after(i, cursor));
     let practice: LibraryItem[] = [];
     if (query.origin !== 'builtin') {
-      const params: unknown[] = [actor.practiceId];
-      const add = (v: unknown) => `$${params.push(v)}`;
-      const where = ['e.practice_id = $1'];
-      if (!query.includeArchived) where.push('e.archived_at IS NULL');
-      if (query.theme) where.push(`e.theme = ${add(query.theme)}`);
-      if (query.source) where.push(`e.source_seed = ${add(query.source)}`);
-      if (query.recurring) where.push(`e.recurring = ${add(query.recurring === 'true')}`);
-      if (query.audience && query.audience !== 'either') where.push(`e.audience IN (${add(query.audience)}, 'either')`);
-      else if (query.audience) where.push(`e.audience = 'either'`);
+      let own = selectExercises(this.kdb).where('e.practice_id', '=', actor.practiceId);
+      if (!query.includeArchived) own = own.where('e.archived_at', 'is', null);
+      if (query.theme) own = own.where('e.theme', '=', query.theme);
+      if (query.source) own = own.where('e.source_seed', '=', query.source);
+      if (query.recurring) own = own.where('e.recurring', '=', query.recurring === 'true');
+      if (query.audience && query.audience !== 'either') own = own.where('e.audience', 'in', [query.audience, sql.lit('either')]);
+      else if (query.audience) own = own.where('e.audience', '=', sql.lit('either'));
       if (q) {
         const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
-        where.push(`(lower(e.title) LIKE ${add(pattern)} OR lower(v.definition->>'summary') LIKE ${add(pattern)})`);
+        own = own.where(sql<boolean>`(lower(e.title) LIKE ${pattern} OR lower(v.definition->>'summary') LIKE ${pattern})`);
       }
-      if (cursor) where.push(`(lower(e.title), e.id::text) > (${add(cursor[0])}, ${add(cursor[1])})`);
-      const rows = (await this.db.query(
-        `${this.selectRows()} WHERE ${where.join(' AND ')} ORDER BY lower(e.title), e.id::text LIMIT ${add(limit + 1)}`,
-        params,
-      )) as PracticeRow[];
+      const rows = await keyset.apply(own).execute();
       practice = rows.map(practiceItem);
     }
     const merged = [...builtIns, ...practice].sort((a, b) => {
@@ -121,9 +136,8 @@ export class ExercisesService {
       const [tb, ib] = sortKey(b);
       return ta < tb ? -1 : ta > tb ? 1 : ia < ib ? -1 : ia > ib ? 1 : 0;
     });
-    const items = merged.slice(0, limit);
-    const last = merged.length > limit ? items[items.length - 1] : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [...sortKey(last)]) : null };
+    const { rows: items, nextCursor } = keyset.page(merged);
+    return { items, nextCursor };
   }
 
   async get(actor: StaffActor, id: string, version?: number): Promise<LibraryItemDetail> {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import {
   EARLIEST_SESSION_DATE,
   NOTE_SECTION_MAX_LENGTH,
@@ -17,7 +18,9 @@ import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { practiceToday } from '../assignments/practice-today.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf } from '../common/subject-ref.dto.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
@@ -48,17 +51,46 @@ interface NoteRow {
   addenda_count: number;
 }
 
-const SELECT = `
-  SELECT n.id, n.practice_id, n.client_id, n.couple_id, COALESCE(cl.name, cp.display_name) AS subject_name,
-         n.author_id, au.name AS author_name, to_char(n.session_date, 'YYYY-MM-DD') AS session_date, n.format, n.kind,
-         n.status, n.addendum_of, n.version, n.key_id, n.sections_enc, n.signed_at, n.signed_by, sb.name AS signed_by_name,
-         n.created_at, n.updated_at,
-         (SELECT count(*) FROM session_note a WHERE a.practice_id = n.practice_id AND a.addendum_of = n.id)::int AS addenda_count
-    FROM session_note n
-    JOIN staff_user au ON au.practice_id = n.practice_id AND au.id = n.author_id
-    LEFT JOIN staff_user sb ON sb.practice_id = n.practice_id AND sb.id = n.signed_by
-    LEFT JOIN client cl ON cl.practice_id = n.practice_id AND cl.id = n.client_id
-    LEFT JOIN couple cp ON cp.practice_id = n.practice_id AND cp.id = n.couple_id`;
+/** A note with its subject's and authors' names and its count of addenda. */
+const selectNotes = (db: Db) =>
+  db
+    .selectFrom('session_note as n')
+    .innerJoin('staff_user as au', (j) => j.onRef('au.practice_id', '=', 'n.practice_id').onRef('au.id', '=', 'n.author_id'))
+    .leftJoin('staff_user as sb', (j) => j.onRef('sb.practice_id', '=', 'n.practice_id').onRef('sb.id', '=', 'n.signed_by'))
+    .leftJoin('client as cl', (j) => j.onRef('cl.practice_id', '=', 'n.practice_id').onRef('cl.id', '=', 'n.client_id'))
+    .leftJoin('couple as cp', (j) => j.onRef('cp.practice_id', '=', 'n.practice_id').onRef('cp.id', '=', 'n.couple_id'))
+    .select((eb) => [
+      'n.id',
+      'n.practice_id',
+      'n.client_id',
+      'n.couple_id',
+      sql<string>`COALESCE(cl.name, cp.display_name)`.as('subject_name'),
+      'n.author_id',
+      'au.name as author_name',
+      sql<string>`to_char(n.session_date, 'YYYY-MM-DD')`.as('session_date'),
+      eb.ref('n.format').$castTo<NoteFormat>().as('format'),
+      eb.ref('n.kind').$castTo<NoteKind>().as('kind'),
+      eb.ref('n.status').$castTo<NoteRow['status']>().as('status'),
+      'n.addendum_of',
+      'n.version',
+      'n.key_id',
+      'n.sections_enc',
+      'n.signed_at',
+      'n.signed_by',
+      'sb.name as signed_by_name',
+      'n.created_at',
+      'n.updated_at',
+      sql<number>`(SELECT count(*) FROM session_note a WHERE a.practice_id = n.practice_id AND a.addendum_of = n.id)::int`.as('addenda_count'),
+    ]);
+
+const NOTES_BY_SESSION = (practiceId: string, subjectId: string): KeysetSpec<{ session_date: string; id: string }> => ({
+  scope: { list: 'notes', practiceId, within: subjectId },
+  direction: 'desc',
+  keys: [
+    { by: 'n.session_date', part: 'date', of: (r) => r.session_date },
+    { by: 'n.id', part: 'uuid', of: (r) => r.id },
+  ],
+});
 
 function toSummary(row: NoteRow): NoteSummary {
   return {
@@ -91,24 +123,22 @@ export class NotesService {
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async list(actor: StaffActor, query: ListNotesQuery): Promise<Page<NoteSummary>> {
     const subject = requireOneSubject(query);
     const team = await this.access.subjectTeam(actor, subject);
-    const limit = pageLimit(query.limit);
     const subjectId = 'clientId' in subject ? subject.clientId : subject.coupleId;
-    const cursorScope = { list: 'notes', practiceId: actor.practiceId, within: subjectId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['date', 'uuid']);
-    const params: unknown[] = [actor.practiceId, subjectId];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const where = [`n.practice_id = $1`, `n.${'clientId' in subject ? 'client_id' : 'couple_id'} = $2`, 'n.addendum_of IS NULL'];
+    const keyset = new Keyset(this.cursors, NOTES_BY_SESSION(actor.practiceId, subjectId), query);
+    let q = selectNotes(this.kdb)
+      .where('n.practice_id', '=', actor.practiceId)
+      .where('clientId' in subject ? 'n.client_id' : 'n.couple_id', '=', subjectId)
+      .where('n.addendum_of', 'is', null);
     // Admins see every note's metadata; the care team sees progress notes and their own psychotherapy notes.
-    if (!team.admin) where.push(`(n.kind = 'progress' OR n.author_id = ${add(actor.userId)})`);
-    if (after) where.push(`(n.session_date, n.id) < (${add(after[0])}::date, ${add(after[1])}::uuid)`);
-    const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY n.session_date DESC, n.id DESC LIMIT ${add(limit + 1)}`, params)) as NoteRow[];
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map(toSummary), nextCursor: last ? this.cursors.encode(cursorScope, [last.session_date, last.id]) : null };
+    if (!team.admin) q = q.where((eb) => eb.or([eb('n.kind', '=', sql.lit('progress')), eb('n.author_id', '=', actor.userId)]));
+    const { rows, nextCursor } = await keyset.read(q);
+    return { items: rows.map(toSummary), nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<NoteDetail> {
@@ -255,13 +285,13 @@ export class NotesService {
   }
 
   private async find(runner: SqlRunner, practiceId: string, id: string): Promise<NoteRow> {
-    const [row] = (await runner.query(`${SELECT} WHERE n.practice_id = $1 AND n.id = $2`, [practiceId, id])) as NoteRow[];
+    const row = await selectNotes(kyselyOn(runner)).where('n.practice_id', '=', practiceId).where('n.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('note');
     return row;
   }
 
   private async detail(actor: StaffActor, row: NoteRow, readable: boolean): Promise<NoteDetail> {
-    const addenda = (await this.db.query(`${SELECT} WHERE n.practice_id = $1 AND n.addendum_of = $2 ORDER BY n.created_at`, [row.practice_id, row.id])) as NoteRow[];
+    const addenda = await selectNotes(this.kdb).where('n.practice_id', '=', row.practice_id).where('n.addendum_of', '=', row.id).orderBy('n.created_at').execute();
     return {
       ...toSummary(row),
       sections: readable ? (JSON.parse(this.open(row)) as Record<string, string>) : null,

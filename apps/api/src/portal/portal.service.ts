@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { sql } from 'kysely';
 import {
   validateAnswers,
   type Answers,
@@ -20,7 +21,10 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AlertsService } from '../safety/alerts.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
@@ -66,6 +70,15 @@ interface ItemRow {
 
 const UNIQUE_VIOLATION = '23505';
 
+const HISTORY_BY_UPDATE = (practiceId: string, clientId: string): KeysetSpec<{ updated_at: Date; response_id: string }> => ({
+  scope: { list: 'portal-history', practiceId, within: clientId },
+  direction: 'desc',
+  keys: [
+    { by: 'r.updated_at', part: 'timestamp', of: (r) => r.updated_at.toISOString() },
+    { by: 'r.id', part: 'uuid', of: (r) => r.response_id },
+  ],
+});
+
 /**
  * Couple homework reaches a client only while they are a member of that
  * couple: leaving it ends access at once, to what was there and to what the
@@ -95,6 +108,7 @@ export class PortalService {
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(CrisisResourcesService) private readonly crisis: CrisisResourcesService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
@@ -131,28 +145,32 @@ export class PortalService {
 
   /** Submitted homework, newest first, a page at a time. */
   async history(actor: PortalActor, query: PortalHistoryQuery): Promise<Page<PortalItem>> {
-    const limit = pageLimit(query.limit, 20);
-    const cursorScope = { list: 'portal-history', practiceId: actor.practiceId, within: actor.clientId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['timestamp', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.clientId];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const where = [`r.practice_id = $1`, `r.client_id = $2`, `r.status = 'submitted'`, stillReaches('a', '$2')];
-    if (after) where.push(`(r.updated_at, r.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
-    const rows = (await this.db.query(
-      `SELECT a.id AS assignment_id, a.exercise->>'title' AS title, (a.exercise->>'minutes')::int AS minutes, r.seq,
-              to_char(o.due_on, 'YYYY-MM-DD') AS due_on, a.couple_id IS NOT NULL AS with_partner, r.status, r.submitted_at, r.updated_at, r.id AS response_id
-         FROM response r
-         JOIN assignment a ON a.practice_id = r.practice_id AND a.id = r.assignment_id
-         JOIN assignment_occurrence o ON o.practice_id = r.practice_id AND o.assignment_id = r.assignment_id AND o.seq = r.seq
-        WHERE ${where.join(' AND ')}
-        ORDER BY r.updated_at DESC, r.id DESC LIMIT ${add(limit + 1)}`,
-      params,
-    )) as ItemRow[];
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return {
-      items: rows.slice(0, limit).map((r) => this.item(r, '')),
-      nextCursor: last ? this.cursors.encode(cursorScope, [last.updated_at!.toISOString(), last.response_id!]) : null,
-    };
+    const keyset = new Keyset(this.cursors, HISTORY_BY_UPDATE(actor.practiceId, actor.clientId), query, 20);
+    const { rows, nextCursor } = await keyset.read(
+      this.kdb
+        .selectFrom('response as r')
+        .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'r.practice_id').onRef('a.id', '=', 'r.assignment_id'))
+        .innerJoin('assignment_occurrence as o', (j) =>
+          j.onRef('o.practice_id', '=', 'r.practice_id').onRef('o.assignment_id', '=', 'r.assignment_id').onRef('o.seq', '=', 'r.seq'),
+        )
+        .select((eb) => [
+          'a.id as assignment_id',
+          sql<string>`a.exercise->>'title'`.as('title'),
+          sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
+          'r.seq',
+          sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+          sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
+          eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
+          'r.submitted_at',
+          'r.updated_at',
+          'r.id as response_id',
+        ])
+        .where('r.practice_id', '=', actor.practiceId)
+        .where('r.client_id', '=', actor.clientId)
+        .where('r.status', '=', sql.lit('submitted'))
+        .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId })),
+    );
+    return { items: rows.map((r) => this.item(r, '')), nextCursor };
   }
 
   async occurrence(actor: PortalActor, assignmentId: string, seq: number): Promise<PortalOccurrence> {

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { sql } from 'kysely';
 import type { InviteResponse, Page, StaffMember, StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
@@ -24,6 +27,15 @@ interface StaffRow {
 }
 
 const COLUMNS = `id, email, name, roles, active, password_hash IS NOT NULL AS has_password, created_at`;
+
+const STAFF_BY_NAME = (practiceId: string): KeysetSpec<{ name: string; id: string }> => ({
+  scope: { list: 'staff', practiceId },
+  direction: 'asc',
+  keys: [
+    { by: 'name', part: 'text', of: (r) => r.name },
+    { by: 'id', part: 'uuid', of: (r) => r.id },
+  ],
+});
 
 function toMember(row: StaffRow): StaffMember {
   return {
@@ -46,29 +58,21 @@ export class StaffService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @Inject(Outbox) private readonly outbox: Outbox,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async list(actor: StaffActor, query: ListStaffQuery): Promise<Page<StaffMember>> {
-    const limit = pageLimit(query.limit);
-    const cursorScope = { list: 'staff', practiceId: actor.practiceId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, limit + 1];
-    let where = 'practice_id = $1';
+    const keyset = new Keyset(this.cursors, STAFF_BY_NAME(actor.practiceId), query);
+    let q = this.kdb
+      .selectFrom('staff_user')
+      .select((eb) => ['id', 'email', 'name', eb.ref('roles').$castTo<StaffRole[]>().as('roles'), 'active', sql<boolean>`password_hash IS NOT NULL`.as('has_password'), 'created_at'])
+      .where('practice_id', '=', actor.practiceId);
     if (query.q?.trim()) {
-      params.push(`%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%`);
-      where += ` AND (name ILIKE $${params.length} OR email ILIKE $${params.length})`;
+      const pattern = `%${query.q.trim().replace(/[\\%_]/g, '\\$&')}%`;
+      q = q.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]));
     }
-    if (after) {
-      params.push(after[0], after[1]);
-      where += ` AND (name, id) > ($${params.length - 1}, $${params.length}::uuid)`;
-    }
-    const rows: StaffRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM staff_user WHERE ${where} ORDER BY name, id LIMIT $2`,
-      params,
-    );
-    const items = rows.slice(0, limit).map(toMember);
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [last.name, last.id]) : null };
+    const { rows, nextCursor } = await keyset.read(q);
+    return { items: rows.map(toMember), nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<StaffMember> {
