@@ -4,6 +4,9 @@ import { DataSource } from 'typeorm';
 import type { ClientAccess } from '@tandem/shared';
 import { ForbiddenError, NotFoundError } from '../common/app-error.js';
 import type { SqlRunner } from '../common/sql.js';
+import { sql } from 'kysely';
+import { kyselyOn } from '../db/kysely.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { isAdmin, isClinician, type StaffActor } from './actor.js';
 import { AppError, RuleViolationError } from '../common/app-error.js';
 
@@ -77,12 +80,17 @@ export class AccessService {
 
   /** Returns how the actor reaches the client. */
   async client(actor: StaffActor, clientId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<ClientAccess> {
-    const [row] = (await runner.query(
-      `SELECT ${onClientTeam('c', '$3')} AS on_team, ${onTeamOfClientsCouple('c', '$3')} AS via_couple,
-              ${action === 'portal-link' ? onTeamOfEveryCurrentCouple('c', '$3') : 'false'} AS on_every_couple_team
-         FROM client c WHERE c.practice_id = $1 AND c.id = $2`,
-      [actor.practiceId, clientId, actor.userId],
-    )) as Array<{ on_team: boolean; via_couple: boolean; on_every_couple_team: boolean }>;
+    const me = { me: actor.userId };
+    const row = await kyselyOn(runner)
+      .selectFrom('client as c')
+      .select([
+        sqlText<boolean>(onClientTeam('c', slot('me')), me).as('on_team'),
+        sqlText<boolean>(onTeamOfClientsCouple('c', slot('me')), me).as('via_couple'),
+        sqlText<boolean>(action === 'portal-link' ? onTeamOfEveryCurrentCouple('c', slot('me')) : 'false', me).as('on_every_couple_team'),
+      ])
+      .where('c.practice_id', '=', actor.practiceId)
+      .where('c.id', '=', clientId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('client');
     const onTeam = isClinician(actor) && row.on_team;
     const viaCouple = isClinician(actor) && row.via_couple;
@@ -120,10 +128,12 @@ export class AccessService {
   }
 
   async couple(actor: StaffActor, coupleId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<void> {
-    const [row] = (await runner.query(
-      `SELECT ${onCoupleTeam('c', '$3')} AS on_team FROM couple c WHERE c.practice_id = $1 AND c.id = $2`,
-      [actor.practiceId, coupleId, actor.userId],
-    )) as Array<{ on_team: boolean }>;
+    const row = await kyselyOn(runner)
+      .selectFrom('couple as c')
+      .select(sqlText<boolean>(onCoupleTeam('c', slot('me')), { me: actor.userId }).as('on_team'))
+      .where('c.practice_id', '=', actor.practiceId)
+      .where('c.id', '=', coupleId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('couple');
     const onTeam = isClinician(actor) && row.on_team;
     const admin = isAdmin(actor);
@@ -152,11 +162,21 @@ export class AccessService {
     runner: SqlRunner = this.db,
   ): Promise<{ admin: boolean; onTeam: boolean }> {
     const isClient = 'clientId' in subject;
-    const [row] = (await runner.query(
-      `SELECT ${isClient ? onClientTeam('c', '$3') : onCoupleTeam('c', '$3')} AS on_team
-         FROM ${isClient ? 'client' : 'couple'} c WHERE c.practice_id = $1 AND c.id = $2`,
-      [actor.practiceId, isClient ? subject.clientId : subject.coupleId, actor.userId],
-    )) as Array<{ on_team: boolean }>;
+    const db = kyselyOn(runner);
+    const me = { me: actor.userId };
+    const row = isClient
+      ? await db
+          .selectFrom('client as c')
+          .select(sqlText<boolean>(onClientTeam('c', slot('me')), me).as('on_team'))
+          .where('c.practice_id', '=', actor.practiceId)
+          .where('c.id', '=', subject.clientId)
+          .executeTakeFirst()
+      : await db
+          .selectFrom('couple as c')
+          .select(sqlText<boolean>(onCoupleTeam('c', slot('me')), me).as('on_team'))
+          .where('c.practice_id', '=', actor.practiceId)
+          .where('c.id', '=', subject.coupleId)
+          .executeTakeFirst();
     const what = isClient ? 'client' : 'couple';
     if (!row) throw new NotFoundError(what);
     const admin = isAdmin(actor);
@@ -169,11 +189,12 @@ export class AccessService {
   async assertClinicians(actor: StaffActor, staffIds: string[], runner: SqlRunner = this.db): Promise<void> {
     const unique = [...new Set(staffIds)];
     if (unique.length === 0) return;
-    const [{ count }] = (await runner.query(
-      `SELECT count(*)::int AS count FROM staff_user
-        WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND active AND 'clinician' = ANY(roles)`,
-      [actor.practiceId, unique],
-    )) as Array<{ count: number }>;
+    const { count } = await kyselyOn(runner)
+      .selectFrom('staff_user')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('practice_id', '=', actor.practiceId)
+      .where(sql<boolean>`id = ANY(${unique}::uuid[]) AND active AND 'clinician' = ANY(roles)`)
+      .executeTakeFirstOrThrow();
     if (count !== unique.length) throw new NotFoundError('clinician');
   }
 
@@ -209,11 +230,13 @@ export class EmergencyAccess {
    */
   async assertMayOpen(actor: StaffActor, clientId: string, runner: SqlRunner = this.db): Promise<void> {
     if (!isClinician(actor)) throw new ForbiddenError('Only clinicians can open a record in an emergency.');
-    const [row] = (await runner.query(
-      `SELECT ${onClientTeam('c', '$3')} AS on_team, ${onTeamOfClientsCouple('c', '$3')} AS via_couple
-         FROM client c WHERE c.practice_id = $1 AND c.id = $2`,
-      [actor.practiceId, clientId, actor.userId],
-    )) as Array<{ on_team: boolean; via_couple: boolean }>;
+    const me = { me: actor.userId };
+    const row = await kyselyOn(runner)
+      .selectFrom('client as c')
+      .select([sqlText<boolean>(onClientTeam('c', slot('me')), me).as('on_team'), sqlText<boolean>(onTeamOfClientsCouple('c', slot('me')), me).as('via_couple')])
+      .where('c.practice_id', '=', actor.practiceId)
+      .where('c.id', '=', clientId)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('client');
     if (row.on_team || row.via_couple) {
       throw new RuleViolationError('already_on_care_team', 'You already work with this client: open their record from your caseload instead.');
@@ -226,11 +249,13 @@ export class EmergencyAccess {
    * says so.
    */
   async grant(actor: StaffActor, grantId: string, runner: SqlRunner = this.db): Promise<EmergencyGrantAccess> {
-    const [row] = (await runner.query(
-      `SELECT id, client_id, expires_at, ended_at IS NULL AND expires_at > now() AS open
-         FROM emergency_access WHERE practice_id = $1 AND id = $2 AND staff_user_id = $3`,
-      [actor.practiceId, grantId, actor.userId],
-    )) as Array<{ id: string; client_id: string; expires_at: Date; open: boolean }>;
+    const row = await kyselyOn(runner)
+      .selectFrom('emergency_access')
+      .select(['id', 'client_id', 'expires_at', sql<boolean>`ended_at IS NULL AND expires_at > now()`.as('open')])
+      .where('practice_id', '=', actor.practiceId)
+      .where('id', '=', grantId)
+      .where('staff_user_id', '=', actor.userId)
+      .executeTakeFirst();
     if (!row || !isClinician(actor)) throw new NotFoundError('emergency access');
     if (!row.open) {
       throw new AppError(403, 'emergency_access_ended', 'Your emergency access to this record has ended. Open it again, with a reason, if the emergency goes on.');
