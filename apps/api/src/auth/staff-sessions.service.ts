@@ -1,24 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import { UAParser } from 'ua-parser-js';
 import type { Page, StaffSessionInfo } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset } from '../db/keyset.js';
 import type { PageQuery } from '../common/page-query.js';
 import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-
-interface SessionRow {
-  id: string;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: Date;
-  last_seen_at: Date;
-}
 
 /** "Firefox 130 on Windows", from a user agent; never the raw string, which can carry anything. */
 export function describeDevice(userAgent: string | null): string {
@@ -44,6 +39,7 @@ export class StaffSessionsService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   listOwn(actor: StaffActor, query: PageQuery): Promise<Page<StaffSessionInfo>> {
@@ -86,23 +82,28 @@ export class StaffSessionsService {
   }
 
   private async list(actor: StaffActor, userId: string, query: PageQuery): Promise<Page<StaffSessionInfo>> {
-    const limit = pageLimit(query.limit);
-    const cursorScope = { list: 'staff-sessions', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, userId, this.config.session.idleMinutes, limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (last_seen_at, id) < ($5::timestamptz, $6::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `SELECT id, host(ip) AS ip, user_agent, created_at, last_seen_at FROM staff_session
-        WHERE practice_id = $1 AND staff_user_id = $2 AND revoked_at IS NULL
-          AND expires_at > now() AND last_seen_at > now() - make_interval(mins => $3) ${keyset}
-        ORDER BY last_seen_at DESC, id DESC LIMIT $4`,
-      params,
-    )) as SessionRow[];
-    const items = rows.slice(0, limit).map((row) => ({
+    const keyset = new Keyset<{ last_seen_at: Date; id: string }>(
+      this.cursors,
+      {
+        scope: { list: 'staff-sessions', practiceId: actor.practiceId, within: actor.userId },
+        direction: 'desc',
+        keys: [
+          { by: 'last_seen_at', part: 'text', cast: 'timestamptz', of: (r) => r.last_seen_at.toISOString() },
+          { by: 'id', part: 'uuid', of: (r) => r.id },
+        ],
+      },
+      query,
+    );
+    const { rows, nextCursor } = await keyset.read(
+      this.kdb
+        .selectFrom('staff_session')
+        .select(['id', sql<string | null>`host(ip)`.as('ip'), 'user_agent', 'created_at', 'last_seen_at'])
+        .where('practice_id', '=', actor.practiceId)
+        .where('staff_user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where(sql<boolean>`expires_at > now() AND last_seen_at > now() - make_interval(mins => ${this.config.session.idleMinutes})`),
+    );
+    const items = rows.map((row) => ({
       id: row.id,
       device: describeDevice(row.user_agent),
       ip: row.ip,
@@ -110,8 +111,7 @@ export class StaffSessionsService {
       lastActiveAt: row.last_seen_at.toISOString(),
       current: row.id === actor.sessionId,
     }));
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [last.last_seen_at.toISOString(), last.id]) : null };
+    return { items, nextCursor };
   }
 
   private async assertStaff(actor: StaffActor, staffId: string) {

@@ -7,7 +7,10 @@ import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
 import { openAnswers } from '../assignments/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { modify } from '../common/sql.js';
 import { requireOneSubject } from '../common/subject-ref.dto.js';
 import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
@@ -27,44 +30,47 @@ export interface SubmittedResponse {
   answers: Answers;
 }
 
-interface AlertRow {
-  id: string;
-  practice_id: string;
-  priority: AlertPriority;
-  raised_at: Date;
-  client_id: string;
-  client_name: string;
-  couple_id: string | null;
-  couple_name: string | null;
-  assignment_id: string;
-  seq: number;
-  exercise: Exercise;
-  response_id: string;
-  response_key_id: string;
-  answers_enc: Buffer;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-  acknowledged_by_name: string | null;
-  key_id: string | null;
-  note_enc: Buffer | null;
-}
-
 /** Who should look at an answer: the care team of the client (their own homework) or of the couple (couple homework). */
 const ON_ALERT_TEAM = (me: string) => `EXISTS (
   SELECT 1 FROM care_team_member ct
    WHERE ct.practice_id = al.practice_id AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL
      AND ((al.couple_id IS NULL AND ct.client_id = al.client_id) OR (al.couple_id IS NOT NULL AND ct.couple_id = al.couple_id)))`;
 
-const SELECT = `
-  SELECT al.id, al.practice_id, al.priority, al.raised_at, al.client_id, c.name AS client_name, al.couple_id, cp.display_name AS couple_name,
-         al.assignment_id, al.seq, a.exercise, al.response_id, r.key_id AS response_key_id, r.answers_enc,
-         al.acknowledged_at, al.acknowledged_by, u.name AS acknowledged_by_name, al.key_id, al.note_enc
-    FROM alert al
-    JOIN client c ON c.practice_id = al.practice_id AND c.id = al.client_id
-    LEFT JOIN couple cp ON cp.practice_id = al.practice_id AND cp.id = al.couple_id
-    JOIN assignment a ON a.practice_id = al.practice_id AND a.id = al.assignment_id
-    JOIN response r ON r.practice_id = al.practice_id AND r.id = al.response_id
-    LEFT JOIN staff_user u ON u.practice_id = al.practice_id AND u.id = al.acknowledged_by`;
+/** An alert (`al`) with its client's and couple's names, the homework, the answers it came from and who acknowledged it. */
+const selectAlerts = (db: Db) =>
+  db
+    .selectFrom('alert as al')
+    .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'al.practice_id').onRef('c.id', '=', 'al.client_id'))
+    .leftJoin('couple as cp', (j) => j.onRef('cp.practice_id', '=', 'al.practice_id').onRef('cp.id', '=', 'al.couple_id'))
+    .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'al.practice_id').onRef('a.id', '=', 'al.assignment_id'))
+    .innerJoin('response as r', (j) => j.onRef('r.practice_id', '=', 'al.practice_id').onRef('r.id', '=', 'al.response_id'))
+    .leftJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'al.practice_id').onRef('u.id', '=', 'al.acknowledged_by'))
+    .select((eb) => [
+      'al.id',
+      'al.practice_id',
+      eb.ref('al.priority').$castTo<AlertPriority>().as('priority'),
+      'al.raised_at',
+      'al.client_id',
+      'c.name as client_name',
+      'al.couple_id',
+      'cp.display_name as couple_name',
+      'al.assignment_id',
+      'al.seq',
+      eb.ref('a.exercise').$castTo<Exercise>().as('exercise'),
+      'al.response_id',
+      'r.key_id as response_key_id',
+      'r.answers_enc',
+      'al.acknowledged_at',
+      'al.acknowledged_by',
+      'u.name as acknowledged_by_name',
+      'al.key_id',
+      'al.note_enc',
+    ]);
+
+type AlertRow = Awaited<ReturnType<ReturnType<typeof selectAlerts>['executeTakeFirstOrThrow']>>;
+
+/** `ON_ALERT_TEAM` for a typed query, for the clinician `me`. */
+const onAlertTeam = (me: string) => sqlText<boolean>(ON_ALERT_TEAM(slot('me')), { me });
 
 /**
  * Alerts from flagged answers. A submission whose answers carry a risk signal
@@ -82,6 +88,7 @@ export class AlertsService {
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @Inject(Outbox) private readonly outbox: Outbox,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   /** Inside the submit transaction: raises the alert, if the answers call for one. Returns its id. */
@@ -124,24 +131,29 @@ export class AlertsService {
 
   async list(actor: StaffActor, query: ListAlertsQuery): Promise<Page<AlertView>> {
     if (!isClinician(actor)) throw new ForbiddenError('Alerts are for the clinicians on the care team. Admins see how many are open.');
-    const limit = pageLimit(query.limit, 20);
-    const scope = { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` };
-    const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.userId];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const where = ['al.practice_id = $1', ON_ALERT_TEAM('$2')];
+    const keyset = new Keyset<{ raised_at: Date; id: string }>(
+      this.cursors,
+      {
+        scope: { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` },
+        direction: 'desc',
+        keys: [
+          { by: 'al.raised_at', part: 'timestamp', of: (r) => r.raised_at.toISOString() },
+          { by: 'al.id', part: 'uuid', of: (r) => r.id },
+        ],
+      },
+      query,
+      20,
+    );
+    let q = selectAlerts(this.kdb).where('al.practice_id', '=', actor.practiceId).where(onAlertTeam(actor.userId));
     if (query.clientId || query.coupleId) {
       const subject = requireOneSubject(query);
       await this.access.subjectTeam(actor, subject);
-      where.push('clientId' in subject ? `al.client_id = ${add(subject.clientId)} AND al.couple_id IS NULL` : `al.couple_id = ${add(subject.coupleId)}`);
+      q = 'clientId' in subject ? q.where('al.client_id', '=', subject.clientId).where('al.couple_id', 'is', null) : q.where('al.couple_id', '=', subject.coupleId);
     }
-    if ((query.status ?? 'open') === 'open') where.push('al.acknowledged_at IS NULL');
-    if (after) where.push(`(al.raised_at, al.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
-    const rows = (await this.db.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY al.raised_at DESC, al.id DESC LIMIT ${add(limit + 1)}`, params)) as AlertRow[];
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    const page = rows.slice(0, limit);
+    if ((query.status ?? 'open') === 'open') q = q.where('al.acknowledged_at', 'is', null);
+    const { rows: page, nextCursor } = await keyset.read(q);
     await this.auditReads(actor, page);
-    return { items: page.map((r) => this.toView(r)), nextCursor: last ? this.cursors.encode(scope, [last.raised_at.toISOString(), last.id]) : null };
+    return { items: page.map((r) => this.toView(r)), nextCursor };
   }
 
   /** What admins may know: how many alerts are open in the practice. */
@@ -176,7 +188,7 @@ export class AlertsService {
   }
 
   private async findVisible(actor: StaffActor, id: string): Promise<AlertRow> {
-    const [row] = (await this.db.query(`${SELECT} WHERE al.practice_id = $1 AND al.id = $2 AND ${ON_ALERT_TEAM('$3')}`, [actor.practiceId, id, actor.userId])) as AlertRow[];
+    const row = await selectAlerts(this.kdb).where('al.practice_id', '=', actor.practiceId).where('al.id', '=', id).where(onAlertTeam(actor.userId)).executeTakeFirst();
     if (!row || !isClinician(actor)) throw new NotFoundError('alert');
     return row;
   }
