@@ -6,10 +6,11 @@ import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset } from '../db/keyset.js';
 import type { PageQuery } from '../common/page-query.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
 
 /** "Firefox 130 on Windows", from a user agent; never the raw string, which can carry anything. */
 export function describeDevice(userAgent: string | null): string {
@@ -83,20 +84,28 @@ export class StaffSessionsService {
   }
 
   private async list(actor: StaffActor, userId: string, query: PageQuery): Promise<Page<StaffSessionInfo>> {
-    const limit = pageLimit(query.limit);
-    const cursorScope = { list: 'staff-sessions', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    let q = this.kdb
-      .selectFrom('staff_session')
-      .select(['id', sql<string | null>`host(ip)`.as('ip'), 'user_agent', 'created_at', 'last_seen_at'])
-      .where('practice_id', '=', actor.practiceId)
-      .where('staff_user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${this.config.session.idleMinutes})`);
-    if (after) q = q.where(sql<boolean>`(last_seen_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-    const rows = await q.orderBy('last_seen_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const items = rows.slice(0, limit).map((row) => ({
+    const keyset = new Keyset<{ last_seen_at: Date; id: string }>(
+      this.cursors,
+      {
+        scope: { list: 'staff-sessions', practiceId: actor.practiceId, within: actor.userId },
+        direction: 'desc',
+        keys: [
+          { by: 'last_seen_at', part: 'text', cast: 'timestamptz', of: (r) => r.last_seen_at.toISOString() },
+          { by: 'id', part: 'uuid', of: (r) => r.id },
+        ],
+      },
+      query,
+    );
+    const { rows, nextCursor } = await keyset.read(
+      this.kdb
+        .selectFrom('staff_session')
+        .select(['id', sql<string | null>`host(ip)`.as('ip'), 'user_agent', 'created_at', 'last_seen_at'])
+        .where('practice_id', '=', actor.practiceId)
+        .where('staff_user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where(sql<boolean>`expires_at > now() AND last_seen_at > now() - make_interval(mins => ${this.config.session.idleMinutes})`),
+    );
+    const items = rows.map((row) => ({
       id: row.id,
       device: describeDevice(row.user_agent),
       ip: row.ip,
@@ -104,8 +113,7 @@ export class StaffSessionsService {
       lastActiveAt: row.last_seen_at.toISOString(),
       current: row.id === actor.sessionId,
     }));
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [last.last_seen_at.toISOString(), last.id]) : null };
+    return { items, nextCursor };
   }
 
   private async assertStaff(actor: StaffActor, staffId: string) {

@@ -1,26 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { FailedDelivery, Page } from '@tandem/shared';
 import { clientsReachedBy } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import type { FailedDeliveriesQuery } from './dto/delivery.dto.js';
-
-interface Row {
-  id: string;
-  message_kind: FailedDelivery['kind'];
-  status: FailedDelivery['status'];
-  last_error_code: string | null;
-  attempts: number;
-  ended_at: Date;
-  ended_key: string;
-  recipient_kind: 'staff' | 'client';
-  recipient_id: string;
-  recipient_name: string | null;
-  client_id: string | null;
-  couple_id: string | null;
-}
 
 /**
  * Deliveries that did not arrive (failed after their last try, or stopped by
@@ -30,39 +17,52 @@ interface Row {
 @Injectable()
 export class DeliveriesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
     @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
 
   async failed(actor: StaffActor, query: FailedDeliveriesQuery): Promise<Page<FailedDelivery>> {
-    const limit = pageLimit(query.limit);
-    const scope = { list: 'deliveries:failed', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, scope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, limit + 1];
-    let where = `d.practice_id = $1 AND d.status IN ('failed', 'opted_out')`;
+    const keyset = new Keyset<{ ended_key: string; id: string }>(
+      this.cursors,
+      {
+        scope: { list: 'deliveries:failed', practiceId: actor.practiceId, within: actor.userId },
+        direction: 'desc',
+        // The end time travels at full precision (microseconds), so no row is skipped or repeated.
+        keys: [
+          { by: 'd.ended_at', part: 'text', cast: 'timestamptz', of: (r) => r.ended_key },
+          { by: 'd.id', part: 'uuid', of: (r) => r.id },
+        ],
+      },
+      query,
+    );
+    let q = this.kdb
+      .selectFrom('delivery as d')
+      .leftJoin('client as c', (j) => j.on('d.recipient_kind', '=', sql.lit('client')).onRef('c.practice_id', '=', 'd.practice_id').onRef('c.id', '=', 'd.recipient_id'))
+      .leftJoin('staff_user as s', (j) => j.on('d.recipient_kind', '=', sql.lit('staff')).onRef('s.practice_id', '=', 'd.practice_id').onRef('s.id', '=', 'd.recipient_id'))
+      .select((eb) => [
+        'd.id',
+        eb.ref('d.message_kind').$castTo<FailedDelivery['kind']>().as('message_kind'),
+        eb.ref('d.status').$castTo<FailedDelivery['status']>().as('status'),
+        'd.last_error_code',
+        'd.attempts',
+        eb.ref('d.ended_at').$castTo<Date>().as('ended_at'),
+        sql<string>`to_char(d.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('ended_key'),
+        eb.ref('d.recipient_kind').$castTo<'staff' | 'client'>().as('recipient_kind'),
+        'd.recipient_id',
+        'd.client_id',
+        'd.couple_id',
+        sql<string | null>`COALESCE(c.name, s.name)`.as('recipient_name'),
+      ])
+      .where('d.practice_id', '=', actor.practiceId)
+      .where('d.status', 'in', [sql.lit('failed'), sql.lit('opted_out')]);
     if (!isAdmin(actor)) {
-      params.push(actor.userId);
-      const me = `$${params.length}`;
-      where += ` AND ((d.recipient_kind = 'staff' AND d.recipient_id = ${me}) OR d.client_id IN (${clientsReachedBy('$1', me)}))`;
+      const values = { practice: actor.practiceId, me: actor.userId };
+      q = q.where(
+        sqlText<boolean>(`((d.recipient_kind = 'staff' AND d.recipient_id = ${slot('me')}) OR d.client_id IN (${clientsReachedBy(slot('practice'), slot('me'))}))`, values),
+      );
     }
-    if (after) {
-      params.push(after[0], after[1]);
-      where += ` AND (d.ended_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `SELECT d.id, d.message_kind, d.status, d.last_error_code, d.attempts, d.ended_at,
-              to_char(d.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ended_key,
-              d.recipient_kind, d.recipient_id, d.client_id, d.couple_id,
-              COALESCE(c.name, s.name) AS recipient_name
-         FROM delivery d
-         LEFT JOIN client c ON d.recipient_kind = 'client' AND c.practice_id = d.practice_id AND c.id = d.recipient_id
-         LEFT JOIN staff_user s ON d.recipient_kind = 'staff' AND s.practice_id = d.practice_id AND s.id = d.recipient_id
-        WHERE ${where}
-        ORDER BY d.ended_at DESC, d.id DESC
-        LIMIT $2`,
-      params,
-    )) as Row[];
-    const items = rows.slice(0, limit).map(
+    const { rows, nextCursor } = await keyset.read(q);
+    const items = rows.map(
       (r): FailedDelivery => ({
         id: r.id,
         kind: r.message_kind,
@@ -75,7 +75,6 @@ export class DeliveriesService {
         coupleId: r.couple_id,
       }),
     );
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(scope, [last.ended_key, last.id]) : null };
+    return { items, nextCursor };
   }
 }

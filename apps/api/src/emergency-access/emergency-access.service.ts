@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { sql } from 'kysely';
 import {
   EMERGENCY_ACCESS_MINUTES,
@@ -16,19 +14,21 @@ import { clientsReachedBy, EMERGENCY_NOTE_KINDS, EmergencyAccess } from '../acce
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, NotFoundError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
-import type { PageQuery } from '../common/page-query.js';
+import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
+import type { PageQuery } from '../common/page-query.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { EmergencyCandidatesQuery, OpenEmergencyAccessDto } from './dto/emergency-access.dto.js';
 
-/** A grant with the names of its client and clinician; callers add the WHERE. */
-const grantSelect = (db: Db) =>
+/** An emergency access (`g`) with its client's and clinician's names and whether it is open now. */
+const selectGrants = (db: Db) =>
   db
     .selectFrom('emergency_access as g')
-    .innerJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'g.practice_id').onRef('c.id', '=', 'g.client_id'))
-    .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'g.practice_id').onRef('u.id', '=', 'g.staff_user_id'))
+    .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'g.practice_id').onRef('c.id', '=', 'g.client_id'))
+    .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'g.practice_id').onRef('u.id', '=', 'g.staff_user_id'))
     .select([
       'g.id',
       'g.practice_id',
@@ -44,7 +44,13 @@ const grantSelect = (db: Db) =>
       sql<boolean>`(g.ended_at IS NULL AND g.expires_at > now())`.as('open'),
     ]);
 
-type GrantRow = Awaited<ReturnType<ReturnType<typeof grantSelect>['executeTakeFirstOrThrow']>>;
+type GrantRow = Awaited<ReturnType<ReturnType<typeof selectGrants>['executeTakeFirstOrThrow']>>;
+
+const byNewest = <O>(list: string, practiceId: string, userId: string, keys: KeysetSpec<O>['keys']): KeysetSpec<O> => ({
+  scope: { list, practiceId, within: userId },
+  direction: 'desc',
+  keys,
+});
 
 /**
  * Emergency ("break-glass") access: a clinician outside a client's care team
@@ -58,7 +64,6 @@ type GrantRow = Awaited<ReturnType<ReturnType<typeof grantSelect>['executeTakeFi
 @Injectable()
 export class EmergencyAccessService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(EmergencyAccess) private readonly access: EmergencyAccess,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
@@ -68,24 +73,29 @@ export class EmergencyAccessService {
 
   /** Clients of the practice outside the clinician's own caseload, by name: enough to pick the right one, nothing more. */
   async candidates(actor: StaffActor, query: EmergencyCandidatesQuery): Promise<Page<EmergencyCandidate>> {
-    const limit = pageLimit(query.limit, 10);
-    const cursorScope = { list: 'emergency:clients', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.userId, `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`, limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = `AND (lower(c.name), c.id) > ($5, $6::uuid)`;
-    }
-    const rows = (await this.db.query(
-      `SELECT c.id, c.name, lower(c.name) AS sort_name FROM client c
-        WHERE c.practice_id = $1 AND lower(c.name) LIKE $3
-          AND c.id NOT IN (${clientsReachedBy('$1', '$2')}) ${keyset}
-        ORDER BY lower(c.name), c.id LIMIT $4`,
-      params,
-    )) as Array<{ id: string; name: string; sort_name: string }>;
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map((r) => ({ id: r.id, name: r.name })), nextCursor: last ? this.cursors.encode(cursorScope, [last.sort_name, last.id]) : null };
+    const keyset = new Keyset<{ sort_name: string; id: string }>(
+      this.cursors,
+      {
+        scope: { list: 'emergency:clients', practiceId: actor.practiceId, within: actor.userId },
+        direction: 'asc',
+        keys: [
+          { by: sql`lower(c.name)`, part: 'text', of: (r) => r.sort_name },
+          { by: 'c.id', part: 'uuid', of: (r) => r.id },
+        ],
+      },
+      query,
+      10,
+    );
+    const pattern = `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    const { rows, nextCursor } = await keyset.read(
+      this.kdb
+        .selectFrom('client as c')
+        .select(['c.id', 'c.name', sql<string>`lower(c.name)`.as('sort_name')])
+        .where('c.practice_id', '=', actor.practiceId)
+        .where(sql<boolean>`lower(c.name) LIKE ${pattern}`)
+        .where(sqlText<boolean>(`c.id NOT IN (${clientsReachedBy(slot('practice'), slot('me'))})`, { practice: actor.practiceId, me: actor.userId })),
+    );
+    return { items: rows.map((r) => ({ id: r.id, name: r.name })), nextCursor };
   }
 
   async open(actor: StaffActor, dto: OpenEmergencyAccessDto): Promise<EmergencyAccessGrant> {
@@ -202,29 +212,34 @@ export class EmergencyAccessService {
   /** The client's own progress notes, newest first, with their text; each page read is one audit event naming its notes. */
   async notes(actor: StaffActor, grantId: string, query: PageQuery): Promise<Page<EmergencyNote>> {
     const grant = await this.access.grant(actor, grantId);
-    const limit = pageLimit(query.limit, 20);
-    const cursorScope = { list: 'emergency:notes', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    let q = this.kdb
-      .selectFrom('session_note as n')
-      .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'n.practice_id').onRef('u.id', '=', 'n.author_id'))
-      .select((eb) => [
-        'n.id',
-        'n.practice_id',
-        sql<string>`to_char(n.session_date, 'YYYY-MM-DD')`.as('session_date'),
-        'n.format',
-        eb.ref('n.status').$castTo<EmergencyNote['status']>().as('status'),
-        'n.key_id',
-        'n.sections_enc',
-        'n.author_id',
-        'u.name as author_name',
-      ])
-      .where('n.practice_id', '=', actor.practiceId)
-      .where('n.client_id', '=', grant.clientId)
-      .where(sql<boolean>`n.kind = ANY(${[...EMERGENCY_NOTE_KINDS]}::text[])`);
-    if (after) q = q.where(sql<boolean>`(n.session_date, n.id) < (${after[0]}::date, ${after[1]}::uuid)`);
-    const rows = await q.orderBy('n.session_date', 'desc').orderBy('n.id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit);
+    const keyset = new Keyset(
+      this.cursors,
+      byNewest<{ session_date: string; id: string }>('emergency:notes', actor.practiceId, actor.userId, [
+        { by: 'n.session_date', part: 'text', cast: 'date', of: (r) => r.session_date },
+        { by: 'n.id', part: 'uuid', of: (r) => r.id },
+      ]),
+      query,
+      20,
+    );
+    const { rows: page, nextCursor } = await keyset.read(
+      this.kdb
+        .selectFrom('session_note as n')
+        .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'n.practice_id').onRef('u.id', '=', 'n.author_id'))
+        .select((eb) => [
+          'n.id',
+          'n.practice_id',
+          sql<string>`to_char(n.session_date, 'YYYY-MM-DD')`.as('session_date'),
+          'n.format',
+          eb.ref('n.status').$castTo<'draft' | 'signed'>().as('status'),
+          'n.key_id',
+          'n.sections_enc',
+          'n.author_id',
+          'u.name as author_name',
+        ])
+        .where('n.practice_id', '=', actor.practiceId)
+        .where('n.client_id', '=', grant.clientId)
+        .where(sql<boolean>`n.kind = ANY(${[...EMERGENCY_NOTE_KINDS]}::text[])`),
+    );
     if (page.length > 0) {
       await this.writes.event(actor, {
         action: 'emergency_access.notes_read',
@@ -242,8 +257,7 @@ export class EmergencyAccessService {
       author: { id: row.author_id, name: row.author_name },
       sections: JSON.parse(this.cipher.decrypt(row.sections_enc, row.key_id, aadFor('session_note', row.practice_id, row.id, 'sections'))) as Record<string, string>,
     }));
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? this.cursors.encode(cursorScope, [last.session_date, last.id]) : null };
+    return { items, nextCursor };
   }
 
   /** Ends one's emergency access before its time runs out. */
@@ -258,45 +272,51 @@ export class EmergencyAccessService {
 
   /** The clinician's own emergency accesses, newest first. */
   async listOwn(actor: StaffActor, query: PageQuery): Promise<Page<EmergencyAccessGrant>> {
-    const limit = pageLimit(query.limit, 20);
-    const cursorScope = { list: 'emergency:grants', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    let q = grantSelect(this.kdb).where('g.practice_id', '=', actor.practiceId).where('g.staff_user_id', '=', actor.userId);
-    if (after) q = q.where(sql<boolean>`(g.started_at, g.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-    const rows = await q.orderBy('g.started_at', 'desc').orderBy('g.id', 'desc').limit(limit + 1).execute();
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items: rows.slice(0, limit).map((r) => this.toGrant(r)), nextCursor: last ? this.cursors.encode(cursorScope, [last.started_at.toISOString(), last.id]) : null };
+    const keyset = new Keyset(
+      this.cursors,
+      byNewest<{ started_at: Date; id: string }>('emergency:grants', actor.practiceId, actor.userId, [
+        { by: 'g.started_at', part: 'text', cast: 'timestamptz', of: (r) => r.started_at.toISOString() },
+        { by: 'g.id', part: 'uuid', of: (r) => r.id },
+      ]),
+      query,
+      20,
+    );
+    const { rows, nextCursor } = await keyset.read(selectGrants(this.kdb).where('g.practice_id', '=', actor.practiceId).where('g.staff_user_id', '=', actor.userId));
+    return { items: rows.map((r) => this.toGrant(r)), nextCursor };
   }
 
   /** Notices addressed to the actor (care team or admin), newest first: a source for the attention queue. */
   async notices(actor: StaffActor, query: PageQuery): Promise<Page<EmergencyAccessNotice>> {
-    const limit = pageLimit(query.limit, 20);
-    const cursorScope = { list: 'emergency:notices', practiceId: actor.practiceId, within: actor.userId };
-    const after = this.cursors.decode(query.cursor, cursorScope, ['text', 'uuid']);
-    let q = this.kdb
-      .selectFrom('emergency_access_notice as n')
-      .innerJoinLateral(
-        grantSelect(this.kdb)
-          .where(sql<boolean>`g.practice_id = n.practice_id AND g.id = n.emergency_access_id`)
-          .as('g'),
-        (join) => join.onTrue(),
-      )
-      .select((eb) => ['n.id as notice_id', eb.ref('n.reason').$castTo<EmergencyAccessNotice['why']>().as('why'), 'n.created_at as notice_created_at', 'n.seen_at'])
-      .selectAll('g')
-      .where('n.practice_id', '=', actor.practiceId)
-      .where('n.recipient_id', '=', actor.userId);
-    if (after) q = q.where(sql<boolean>`(n.created_at, n.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-    const rows = await q.orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(limit + 1).execute();
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    const keyset = new Keyset(
+      this.cursors,
+      byNewest<{ notice_created_at: Date; notice_id: string }>('emergency:notices', actor.practiceId, actor.userId, [
+        { by: 'n.created_at', part: 'text', cast: 'timestamptz', of: (r) => r.notice_created_at.toISOString() },
+        { by: 'n.id', part: 'uuid', of: (r) => r.notice_id },
+      ]),
+      query,
+      20,
+    );
+    const grants = selectGrants(this.kdb)
+      .where(sql<boolean>`g.practice_id = n.practice_id AND g.id = n.emergency_access_id`)
+      .as('g');
+    const { rows, nextCursor } = await keyset.read(
+      this.kdb
+        .selectFrom('emergency_access_notice as n')
+        .innerJoinLateral(grants, (j) => j.onTrue())
+        .select((eb) => ['n.id as notice_id', eb.ref('n.reason').$castTo<'care_team' | 'admin'>().as('why'), 'n.created_at as notice_created_at', 'n.seen_at'])
+        .selectAll('g')
+        .where('n.practice_id', '=', actor.practiceId)
+        .where('n.recipient_id', '=', actor.userId),
+    );
     return {
-      items: rows.slice(0, limit).map((r) => ({
+      items: rows.map((r) => ({
         id: r.notice_id,
         why: r.why,
         createdAt: r.notice_created_at.toISOString(),
         seenAt: r.seen_at?.toISOString() ?? null,
         grant: this.toGrant(r),
       })),
-      nextCursor: last ? this.cursors.encode(cursorScope, [last.notice_created_at.toISOString(), last.notice_id]) : null,
+      nextCursor,
     };
   }
 
@@ -316,7 +336,7 @@ export class EmergencyAccessService {
   }
 
   private async findGrant(actor: StaffActor, id: string): Promise<GrantRow> {
-    const row = await grantSelect(this.kdb).where('g.practice_id', '=', actor.practiceId).where('g.id', '=', id).executeTakeFirst();
+    const row = await selectGrants(this.kdb).where('g.practice_id', '=', actor.practiceId).where('g.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('emergency access');
     return row;
   }

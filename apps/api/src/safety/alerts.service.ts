@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
@@ -7,8 +7,10 @@ import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
 import { openAnswers } from '../assignments/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
+import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
+import { Keyset } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { requireOneSubject } from '../common/subject-ref.dto.js';
 import { aadFor, type FieldCipher } from '../encryption/field-cipher.js';
 import { Outbox } from '../delivery/outbox.service.js';
@@ -28,20 +30,20 @@ export interface SubmittedResponse {
 }
 
 /** Who should look at an answer: the care team of the client (their own homework) or of the couple (couple homework). */
-const onAlertTeam = (me: string): Expression<SqlBool> => sql<boolean>`EXISTS (
+const ON_ALERT_TEAM = (me: string) => `EXISTS (
   SELECT 1 FROM care_team_member ct
    WHERE ct.practice_id = al.practice_id AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL
      AND ((al.couple_id IS NULL AND ct.client_id = al.client_id) OR (al.couple_id IS NOT NULL AND ct.couple_id = al.couple_id)))`;
 
-/** An alert with what its view shows; callers add the WHERE. */
-const alertSelect = (db: Db) =>
+/** An alert (`al`) with its client's and couple's names, the homework, the answers it came from and who acknowledged it. */
+const selectAlerts = (db: Db) =>
   db
     .selectFrom('alert as al')
-    .innerJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'al.practice_id').onRef('c.id', '=', 'al.client_id'))
-    .leftJoin('couple as cp', (join) => join.onRef('cp.practice_id', '=', 'al.practice_id').onRef('cp.id', '=', 'al.couple_id'))
-    .innerJoin('assignment as a', (join) => join.onRef('a.practice_id', '=', 'al.practice_id').onRef('a.id', '=', 'al.assignment_id'))
-    .innerJoin('response as r', (join) => join.onRef('r.practice_id', '=', 'al.practice_id').onRef('r.id', '=', 'al.response_id'))
-    .leftJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'al.practice_id').onRef('u.id', '=', 'al.acknowledged_by'))
+    .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'al.practice_id').onRef('c.id', '=', 'al.client_id'))
+    .leftJoin('couple as cp', (j) => j.onRef('cp.practice_id', '=', 'al.practice_id').onRef('cp.id', '=', 'al.couple_id'))
+    .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'al.practice_id').onRef('a.id', '=', 'al.assignment_id'))
+    .innerJoin('response as r', (j) => j.onRef('r.practice_id', '=', 'al.practice_id').onRef('r.id', '=', 'al.response_id'))
+    .leftJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'al.practice_id').onRef('u.id', '=', 'al.acknowledged_by'))
     .select((eb) => [
       'al.id',
       'al.practice_id',
@@ -64,7 +66,10 @@ const alertSelect = (db: Db) =>
       'al.note_enc',
     ]);
 
-type AlertRow = Awaited<ReturnType<ReturnType<typeof alertSelect>['executeTakeFirstOrThrow']>>;
+type AlertRow = Awaited<ReturnType<ReturnType<typeof selectAlerts>['executeTakeFirstOrThrow']>>;
+
+/** `ON_ALERT_TEAM` for a typed query, for the clinician `me`. */
+const onAlertTeam = (me: string) => sqlText<boolean>(ON_ALERT_TEAM(slot('me')), { me });
 
 /**
  * Alerts from flagged answers. A submission whose answers carry a risk signal
@@ -137,22 +142,29 @@ export class AlertsService {
 
   async list(actor: StaffActor, query: ListAlertsQuery): Promise<Page<AlertView>> {
     if (!isClinician(actor)) throw new ForbiddenError('Alerts are for the clinicians on the care team. Admins see how many are open.');
-    const limit = pageLimit(query.limit, 20);
-    const scope = { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` };
-    const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
-    let q = alertSelect(this.kdb).where('al.practice_id', '=', actor.practiceId).where(onAlertTeam(actor.userId));
+    const keyset = new Keyset<{ raised_at: Date; id: string }>(
+      this.cursors,
+      {
+        scope: { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` },
+        direction: 'desc',
+        keys: [
+          { by: 'al.raised_at', part: 'timestamp', of: (r) => r.raised_at.toISOString() },
+          { by: 'al.id', part: 'uuid', of: (r) => r.id },
+        ],
+      },
+      query,
+      20,
+    );
+    let q = selectAlerts(this.kdb).where('al.practice_id', '=', actor.practiceId).where(onAlertTeam(actor.userId));
     if (query.clientId || query.coupleId) {
       const subject = requireOneSubject(query);
       await this.access.subjectTeam(actor, subject);
       q = 'clientId' in subject ? q.where('al.client_id', '=', subject.clientId).where('al.couple_id', 'is', null) : q.where('al.couple_id', '=', subject.coupleId);
     }
     if ((query.status ?? 'open') === 'open') q = q.where('al.acknowledged_at', 'is', null);
-    if (after) q = q.where(sql<boolean>`(al.raised_at, al.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-    const rows = await q.orderBy('al.raised_at', 'desc').orderBy('al.id', 'desc').limit(limit + 1).execute();
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    const page = rows.slice(0, limit);
+    const { rows: page, nextCursor } = await keyset.read(q);
     await this.auditReads(actor, page);
-    return { items: page.map((r) => this.toView(r)), nextCursor: last ? this.cursors.encode(scope, [last.raised_at.toISOString(), last.id]) : null };
+    return { items: page.map((r) => this.toView(r)), nextCursor };
   }
 
   /** What admins may know: how many alerts are open in the practice. */
@@ -191,7 +203,7 @@ export class AlertsService {
   }
 
   private async findVisible(actor: StaffActor, id: string): Promise<AlertRow> {
-    const row = await alertSelect(this.kdb).where('al.practice_id', '=', actor.practiceId).where('al.id', '=', id).where(onAlertTeam(actor.userId)).executeTakeFirst();
+    const row = await selectAlerts(this.kdb).where('al.practice_id', '=', actor.practiceId).where('al.id', '=', id).where(onAlertTeam(actor.userId)).executeTakeFirst();
     if (!row || !isClinician(actor)) throw new NotFoundError('alert');
     return row;
   }
