@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { kyselyOn } from '../db/kysely.js';
 import { DecryptionError, FieldCipher } from './field-cipher.js';
 import { KeyConfigError } from './keyring.js';
 
@@ -25,8 +26,9 @@ export class EncryptionService implements OnModuleInit {
   }
 }
 
-export async function assertKeysMatchDatabase(db: { query: DataSource['query'] }, cipher: FieldCipher): Promise<void> {
-  const rows = (await db.query(`SELECT key_id, ciphertext FROM data_key_check`)) as Array<{ key_id: string; ciphertext: Buffer }>;
+export async function assertKeysMatchDatabase(runner: DataSource | EntityManager, cipher: FieldCipher): Promise<void> {
+  const db = kyselyOn(runner);
+  const rows = await db.selectFrom('data_key_check').select(['key_id', 'ciphertext']).execute();
   const unknown = rows.filter((r) => !cipher.knows(r.key_id)).map((r) => r.key_id);
   if (unknown.length > 0) {
     throw new KeyConfigError(
@@ -43,6 +45,10 @@ export async function assertKeysMatchDatabase(db: { query: DataSource['query'] }
   }
   if (!rows.some((r) => r.key_id === cipher.currentKeyId)) {
     const { ciphertext } = cipher.encrypt(CHECK_PLAINTEXT, CHECK_AAD);
-    await db.query(`INSERT INTO data_key_check (key_id, ciphertext) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [cipher.currentKeyId, ciphertext]);
+    await db
+      .insertInto('data_key_check')
+      .values({ key_id: cipher.currentKeyId, ciphertext })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }

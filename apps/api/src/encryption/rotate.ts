@@ -1,6 +1,22 @@
+import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
+import { kyselyOn } from '../db/kysely.js';
+import type { DB } from '../db/schema.js';
 import { aadFor, FieldCipher } from './field-cipher.js';
 import { assertKeysMatchDatabase } from './encryption.service.js';
+
+/** An encrypted column of a table that has `practice_id` and `id`: checked against the generated schema, so a rename fails the type check. */
+type EncryptedColumn = {
+  [T in keyof DB]: 'practice_id' | 'id' extends keyof DB[T] ? { table: T; column: keyof DB[T] & string; field: string; keyColumn: keyof DB[T] & string } : never;
+}[keyof DB];
+
+/** One row to re-encrypt, whatever its table calls the columns. */
+interface SealedRow {
+  practice_id: string;
+  id: string;
+  key_id: string;
+  ciphertext: Buffer;
+}
 
 /** Every encrypted column: where it lives and how its associated data is formed. */
 const ENCRYPTED_COLUMNS = [
@@ -11,7 +27,7 @@ const ENCRYPTED_COLUMNS = [
   { table: 'emergency_access', column: 'reason_enc', field: 'reason', keyColumn: 'key_id' },
   // A queued email's link token, erased once the delivery ends.
   { table: 'delivery', column: 'secret_enc', field: 'secret', keyColumn: 'secret_key_id' },
-] as const;
+] as const satisfies readonly EncryptedColumn[];
 
 export interface RotationProgress {
   table: string;
@@ -37,22 +53,18 @@ export async function rotateToCurrentKey(
     progress.push(done);
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches) return progress;
-      const moved = await db.transaction(async (tx) => {
+      const moved = await db.transaction(async (manager) => {
+        const tx = kyselyOn(manager);
         // Signed notes allow exactly this change (see the session_note_guard trigger).
-        await tx.query(`SET LOCAL tandem.rekey = 'on'`);
-        const rows = (await tx.query(
-          `SELECT practice_id, id, ${keyColumn} AS key_id, ${column} AS ciphertext FROM ${table} WHERE ${keyColumn} <> $1 ORDER BY ${keyColumn}, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [cipher.currentKeyId, batchSize],
-        )) as Array<{ practice_id: string; id: string; key_id: string; ciphertext: Buffer }>;
+        await sql`SET LOCAL tandem.rekey = 'on'`.execute(tx);
+        const key = sql.ref(keyColumn);
+        const { rows } = await sql<SealedRow>`SELECT practice_id, id, ${key} AS key_id, ${sql.ref(column)} AS ciphertext FROM ${sql.table(table)}
+             WHERE ${key} <> ${cipher.currentKeyId} ORDER BY ${key}, id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`.execute(tx);
         for (const row of rows) {
           const aad = aadFor(table, row.practice_id, row.id, field);
           const sealed = cipher.encrypt(cipher.decrypt(row.ciphertext, row.key_id, aad), aad);
-          await tx.query(`UPDATE ${table} SET ${column} = $3, ${keyColumn} = $4 WHERE practice_id = $1 AND id = $2`, [
-            row.practice_id,
-            row.id,
-            sealed.ciphertext,
-            sealed.keyId,
-          ]);
+          await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${sealed.ciphertext}, ${key} = ${sealed.keyId}
+                     WHERE practice_id = ${row.practice_id} AND id = ${row.id}`.execute(tx);
         }
         return rows.length;
       });
@@ -63,10 +75,15 @@ export async function rotateToCurrentKey(
     }
   }
   const stillUsed = new Set<string>([cipher.currentKeyId]);
+  const pool = kyselyOn(db);
   for (const { table, keyColumn } of ENCRYPTED_COLUMNS) {
-    const rows = (await db.query(`SELECT DISTINCT ${keyColumn} AS key_id FROM ${table} WHERE ${keyColumn} IS NOT NULL`)) as Array<{ key_id: string }>;
+    const key = sql.ref(keyColumn);
+    const { rows } = await sql<Pick<SealedRow, 'key_id'>>`SELECT DISTINCT ${key} AS key_id FROM ${sql.table(table)} WHERE ${key} IS NOT NULL`.execute(pool);
     rows.forEach((r) => stillUsed.add(r.key_id));
   }
-  await db.query(`DELETE FROM data_key_check WHERE NOT (key_id = ANY($1::text[]))`, [[...stillUsed]]);
+  await pool
+    .deleteFrom('data_key_check')
+    .where(sql<boolean>`NOT (key_id = ANY(${[...stillUsed]}::text[]))`)
+    .execute();
   return progress;
 }
