@@ -4,8 +4,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { BackupAttention, BackupStatus } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { assertNotADataKey, loadBackupKeys } from './backup-keys.js';
@@ -48,13 +50,6 @@ export function describeBackupFailure(error: unknown, dir: string): string {
   return message.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgresql://…').slice(0, 2000);
 }
 
-interface RunRow {
-  finished_at: Date;
-  file_name: string | null;
-  bytes: string | null;
-  message: string | null;
-}
-
 /**
  * Backups while Tandem runs: one run (export, retention for scheduled runs,
  * a row in backup_run and a log line, good or failed) and the status admins see.
@@ -70,6 +65,7 @@ export class BackupsService {
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     @Inject(BackupClock) readonly clock: BackupClock,
     @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   private get log(): Logger | undefined {
@@ -83,15 +79,19 @@ export class BackupsService {
   /** The time zone of the schedule and of retention: TANDEM_BACKUP_TIMEZONE, or the practice's own (the first one on a shared install). */
   async timeZone(): Promise<string> {
     if (this.config.backup.timeZone) return this.config.backup.timeZone;
-    const rows = (await this.db.query(`SELECT timezone FROM practice ORDER BY created_at, id LIMIT 1`)) as Array<{ timezone: string }>;
-    return rows[0]?.timezone ?? 'UTC';
+    const first = await this.kdb.selectFrom('practice').select('timezone').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+    return first?.timezone ?? 'UTC';
   }
 
   async lastSuccessAt(): Promise<Date | undefined> {
-    const rows = (await this.db.query(`SELECT finished_at FROM backup_run WHERE outcome = 'ok' ORDER BY finished_at DESC LIMIT 1`)) as Array<{
-      finished_at: Date;
-    }>;
-    return rows[0]?.finished_at;
+    const last = await this.kdb
+      .selectFrom('backup_run')
+      .select('finished_at')
+      .where('outcome', '=', sql.lit('ok'))
+      .orderBy('finished_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return last?.finished_at;
   }
 
   /** One backup into the backup folder; never throws: the outcome is logged and recorded. */
@@ -107,10 +107,18 @@ export class BackupsService {
         return { outcome: 'skipped' };
       }
       const removed = trigger === 'scheduled' ? (await pruneBackups(dir, await this.timeZone())).remove : [];
-      await this.db.query(
-        `INSERT INTO backup_run (trigger, started_at, finished_at, outcome, file_name, bytes, schema_version) VALUES ($1, $2, $3, 'ok', $4, $5, $6)`,
-        [trigger, started, this.clock.now(), path.basename(result.file), result.bytes, result.schemaVersion],
-      );
+      await this.kdb
+        .insertInto('backup_run')
+        .values({
+          trigger,
+          started_at: started,
+          finished_at: this.clock.now(),
+          outcome: sql.lit('ok'),
+          file_name: path.basename(result.file),
+          bytes: result.bytes,
+          schema_version: result.schemaVersion,
+        })
+        .execute();
       this.unrecordedFailure = undefined;
       this.log?.info(
         {
@@ -128,13 +136,10 @@ export class BackupsService {
     } catch (error) {
       const message = describeBackupFailure(error, dir);
       this.log?.error({ event: 'backup.failed', trigger, reason: message }, 'backup failed');
-      await this.db
-        .query(`INSERT INTO backup_run (trigger, started_at, finished_at, outcome, message) VALUES ($1, $2, $3, 'failed', $4)`, [
-          trigger,
-          started,
-          this.clock.now(),
-          message,
-        ])
+      await this.kdb
+        .insertInto('backup_run')
+        .values({ trigger, started_at: started, finished_at: this.clock.now(), outcome: sql.lit('failed'), message })
+        .execute()
         .then(
           () => (this.unrecordedFailure = undefined),
           () => (this.unrecordedFailure = { at: this.clock.now(), message }),
@@ -145,9 +150,13 @@ export class BackupsService {
 
   async status(nextRunAt: Date | undefined): Promise<BackupStatus> {
     const latest = async (outcome: 'ok' | 'failed') =>
-      ((await this.db.query(`SELECT finished_at, file_name, bytes, message FROM backup_run WHERE outcome = $1 ORDER BY finished_at DESC LIMIT 1`, [
-        outcome,
-      ])) as RunRow[])[0];
+      this.kdb
+        .selectFrom('backup_run')
+        .select(['finished_at', 'file_name', 'bytes', 'message'])
+        .where('outcome', '=', outcome)
+        .orderBy('finished_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
     const good = await latest('ok');
     let failed: { at: Date; message: string } | undefined;
     const failedRow = await latest('failed');
