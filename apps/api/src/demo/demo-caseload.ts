@@ -1,5 +1,7 @@
 import type { ConjointSafety } from '@tandem/shared';
+import { sql } from 'kysely';
 import type { SqlRunner } from '../common/sql.js';
+import { kyselyOn } from '../db/kysely.js';
 
 interface DemoClient {
   key: string;
@@ -69,51 +71,56 @@ const COUPLES: DemoCouple[] = [
 
 /** A realistic caseload for the demo practice: twelve clients and four couples across both clinicians. */
 export async function seedDemoCaseload(tx: SqlRunner, practiceId: string, clinicians: { maya: string; sam: string }): Promise<DemoPeople | null> {
-  const existing = (await tx.query(`SELECT 1 FROM client WHERE practice_id = $1 LIMIT 1`, [practiceId])) as unknown[];
-  if (existing.length > 0) return null;
+  const db = kyselyOn(tx);
+  const existing = await db.selectFrom('client').select(sql.lit(1).as('one')).where('practice_id', '=', practiceId).limit(1).executeTakeFirst();
+  if (existing) return null;
+  const sixtyDaysAgo = sql<Date>`now() - interval '60 days'`;
   const ids = new Map<string, string>();
   const coupleIds = new Map<string, string>();
   const addToTeam = async (column: 'client_id' | 'couple_id', id: string, team: Array<'maya' | 'sam'>) => {
     for (const [i, who] of team.entries()) {
-      await tx.query(`INSERT INTO care_team_member (practice_id, ${column}, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
-        practiceId,
-        id,
-        clinicians[who],
-        i === 0 ? 'primary' : 'secondary',
-      ]);
+      await db
+        .insertInto('care_team_member')
+        .values({ practice_id: practiceId, [column]: id, staff_user_id: clinicians[who], role: i === 0 ? 'primary' : 'secondary' })
+        .execute();
     }
   };
   for (const c of CLIENTS) {
-    const [{ id }] = (await tx.query(
-      `INSERT INTO client (practice_id, name, preferred_name, email, date_of_birth, preferred_language, status, discharged_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() - interval '60 days') RETURNING id`,
-      [
-        practiceId,
-        c.name,
-        c.preferredName ?? null,
-        c.email ?? null,
-        c.dateOfBirth ?? null,
-        c.language ?? 'en',
-        c.discharged ? 'discharged' : 'active',
-        c.discharged ? new Date(Date.now() - 10 * 86_400_000) : null,
-      ],
-    )) as Array<{ id: string }>;
+    const { id } = await db
+      .insertInto('client')
+      .values({
+        practice_id: practiceId,
+        name: c.name,
+        preferred_name: c.preferredName ?? null,
+        email: c.email ?? null,
+        date_of_birth: c.dateOfBirth ?? null,
+        preferred_language: c.language ?? 'en',
+        status: c.discharged ? 'discharged' : 'active',
+        discharged_at: c.discharged ? new Date(Date.now() - 10 * 86_400_000) : null,
+        created_at: sixtyDaysAgo,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     ids.set(c.key, id);
     await addToTeam('client_id', id, c.team ?? []);
   }
   for (const couple of COUPLES) {
     const screened = couple.safety !== 'unscreened';
-    const [{ id }] = (await tx.query(
-      `INSERT INTO couple (practice_id, display_name, conjoint_safety, safety_note, safety_set_by, safety_set_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now() - interval '60 days') RETURNING id`,
-      [practiceId, couple.name, couple.safety, couple.note ?? null, screened ? clinicians[couple.team[0]!] : null, screened ? new Date(Date.now() - 50 * 86_400_000) : null],
-    )) as Array<{ id: string }>;
+    const { id } = await db
+      .insertInto('couple')
+      .values({
+        practice_id: practiceId,
+        display_name: couple.name,
+        conjoint_safety: couple.safety,
+        safety_note: couple.note ?? null,
+        safety_set_by: screened ? clinicians[couple.team[0]!] : null,
+        safety_set_at: screened ? new Date(Date.now() - 50 * 86_400_000) : null,
+        created_at: sixtyDaysAgo,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const member of couple.members) {
-      await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id, joined_at) VALUES ($1, $2, $3, now() - interval '60 days')`, [
-        practiceId,
-        id,
-        ids.get(member),
-      ]);
+      await db.insertInto('couple_member').values({ practice_id: practiceId, couple_id: id, client_id: ids.get(member)!, joined_at: sixtyDaysAgo }).execute();
     }
     await addToTeam('couple_id', id, couple.team);
     coupleIds.set(couple.name, id);

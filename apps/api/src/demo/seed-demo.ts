@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
 import type { StaffRole } from '@tandem/shared';
 import { hashPassword } from '../auth/passwords.js';
+import { kyselyOn } from '../db/kysely.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { seedDemoCaseload } from './demo-caseload.js';
 import { seedDemoHomework } from './demo-homework.js';
@@ -28,8 +30,8 @@ function randomPassword(): string {
 }
 
 export async function hasAnyPractice(db: DataSource): Promise<boolean> {
-  const rows: unknown[] = await db.query('SELECT 1 FROM practice LIMIT 1');
-  return rows.length > 0;
+  const any = await kyselyOn(db).selectFrom('practice').select(sql.lit(1).as('one')).limit(1).executeTakeFirst();
+  return any !== undefined;
 }
 
 /**
@@ -40,24 +42,18 @@ export async function seedDemo(db: DataSource, cipher: FieldCipher): Promise<{ p
   const signIns = DEMO_STAFF.map((s) => ({ ...s, password: randomPassword() }));
   const hashes = await Promise.all(signIns.map((s) => hashPassword(s.password)));
   return db.transaction(async (tx) => {
-    const existing: Array<{ id: string }> = await tx.query(`SELECT id FROM practice WHERE name = $1 LIMIT 1`, [
-      DEMO_PRACTICE_NAME,
-    ]);
+    const typed = kyselyOn(tx);
+    const existing = await typed.selectFrom('practice').select('id').where('name', '=', DEMO_PRACTICE_NAME).limit(1).executeTakeFirst();
     const practiceId =
-      existing[0]?.id ??
-      ((await tx.query(`INSERT INTO practice (name, timezone) VALUES ($1, $2) RETURNING id`, [
-        DEMO_PRACTICE_NAME,
-        'America/Chicago',
-      ])) as Array<{ id: string }>)[0]!.id;
+      existing?.id ?? (await typed.insertInto('practice').values({ name: DEMO_PRACTICE_NAME, timezone: 'America/Chicago' }).returning('id').executeTakeFirstOrThrow()).id;
     const staffIds: string[] = [];
     for (const [i, s] of signIns.entries()) {
-      const [{ id }] = (await tx.query(
-        `INSERT INTO staff_user (practice_id, email, name, roles, password_hash, active)
-         VALUES ($1, $2, $3, $4, $5, true)
-         ON CONFLICT (practice_id, email) DO UPDATE SET password_hash = EXCLUDED.password_hash, active = true
-         RETURNING id`,
-        [practiceId, s.email, s.name, s.roles, hashes[i]],
-      )) as Array<{ id: string }>;
+      const { id } = await typed
+        .insertInto('staff_user')
+        .values({ practice_id: practiceId, email: s.email, name: s.name, roles: s.roles, password_hash: hashes[i], active: true })
+        .onConflict((oc) => oc.columns(['practice_id', 'email']).doUpdateSet({ password_hash: (eb) => eb.ref('excluded.password_hash'), active: true }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
       staffIds.push(id);
     }
     const clinicians = { maya: staffIds[1]!, sam: staffIds[2]! };
