@@ -31,6 +31,7 @@ import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
 import { openAnswers } from './answers-cipher.js';
+import { insertHomework } from './homework-rows.js';
 import type { BringQuery, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
 import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
 import { practiceToday } from './practice-today.js';
@@ -183,46 +184,26 @@ export class AssignmentsService {
     }
 
     const id = crypto.randomUUID();
-    await this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit, db) => {
       const members = await this.lockMembers(tx, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
-      await tx.query(
-        `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, remind)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          actor.practiceId,
+      await insertHomework(db, {
+        assignment: {
+          practice_id: actor.practiceId,
           id,
-          isCouple ? null : subject.clientId,
-          isCouple ? subject.coupleId : null,
-          library.id,
-          exercise.version,
-          JSON.stringify(exercise),
-          dto.instructions.trim(),
-          dto.recurrence,
-          planned.length,
-          isCouple ? (dto.sharing ?? 'private') : null,
-          actor.userId,
-          dto.remind === true,
-        ],
-      );
-      await tx.query(
-        `INSERT INTO assignment_member (practice_id, assignment_id, client_id) SELECT $1, $2, unnest($3::uuid[])`,
-        [actor.practiceId, id, members],
-      );
-      await tx.query(
-        `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, couple_id, opens_on, due_on, pending)
-         SELECT $1, $2, seq, $3, $4, opens_on, due_on, $5
-           FROM unnest($6::int[], $7::date[], $8::date[]) AS t(seq, opens_on, due_on)`,
-        [
-          actor.practiceId,
-          id,
-          isCouple ? null : subject.clientId,
-          isCouple ? subject.coupleId : null,
-          members.length,
-          planned.map((p) => p.seq),
-          planned.map((p) => p.opensOn),
-          planned.map((p) => p.dueOn),
-        ],
-      );
+          client_id: isCouple ? null : subject.clientId,
+          couple_id: isCouple ? subject.coupleId : null,
+          exercise_ref: library.id,
+          exercise_version: exercise.version,
+          exercise,
+          instructions: dto.instructions.trim(),
+          recurrence: dto.recurrence,
+          sharing: isCouple ? (dto.sharing ?? 'private') : null,
+          assigned_by: actor.userId,
+          remind: dto.remind === true,
+        },
+        members,
+        occurrences: planned.map((p) => ({ seq: p.seq, opens_on: p.opensOn, due_on: p.dueOn })),
+      });
       await audit.record({
         action: 'assignment.created',
         recordType: 'assignment',

@@ -1,6 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../../migrations/index.js';
-import { ENTITIES } from './entities.js';
 
 /** How long a query waits for a connection (a new one, or a free one in the pool) before it fails: the longest a request can wait before its 503 while PostgreSQL is away. */
 export const CONNECT_TIMEOUT_MS = 3_000;
@@ -11,7 +10,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    // No entities: TypeORM gives connections, transactions and migrations; queries are typed with Kysely (src/db).
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import { findBuiltInExercise, validateAnswers, type Answers, type Exercise, type Recurrence, type SharingMode } from '@tandem/shared';
+import { sql } from 'kysely';
 import type { SqlRunner } from '../common/sql.js';
+import { kyselyOn } from '../db/kysely.js';
+import { insertHomework } from '../assignments/homework-rows.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { sealAnswers } from '../assignments/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
@@ -130,40 +133,34 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
           (m) => m.client_id,
         )
       : [subjectId];
-    const assignmentId = crypto.randomUUID();
     const step = plan.recurrence === 'daily' ? 1 : 7;
     const assignedDaysAgo = Math.max(0, -plan.firstDueIn + 5);
-    await tx.query(
-      `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now() - make_interval(days => $13))`,
-      [
-        practiceId,
-        assignmentId,
-        isCouple ? null : subjectId,
-        isCouple ? subjectId : null,
-        `builtin:${exercise.slug}`,
-        exercise.version,
-        JSON.stringify(exercise),
-        plan.instructions,
-        plan.recurrence,
-        plan.occurrences,
-        isCouple ? (plan.sharing ?? 'private') : null,
-        clinicians[plan.clinician],
-        assignedDaysAgo,
-      ],
-    );
-    for (const member of members) {
-      await tx.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [practiceId, assignmentId, member]);
-    }
-    for (let seq = 1; seq <= plan.occurrences; seq++) {
+    const occurrences = Array.from({ length: plan.occurrences }, (_, i) => {
+      const seq = i + 1;
       const dueIn = plan.firstDueIn + (seq - 1) * step;
       const opensIn = seq === 1 ? -assignedDaysAgo : dueIn - step + 1;
       const submitted = members.filter((_, m) => (plan.scales[m]?.length ?? 0) >= seq).length;
-      await tx.query(
-        `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, couple_id, opens_on, due_on, pending)
-         VALUES ($1, $2, $3, $4, $5, current_date + $6::int, current_date + $7::int, $8)`,
-        [practiceId, assignmentId, seq, isCouple ? null : subjectId, isCouple ? subjectId : null, opensIn, dueIn, members.length - submitted],
-      );
+      return { seq, opens_on: sql<Date>`current_date + ${opensIn}::int`, due_on: sql<Date>`current_date + ${dueIn}::int`, pending: members.length - submitted };
+    });
+    const assignmentId = await insertHomework(kyselyOn(tx), {
+      assignment: {
+        practice_id: practiceId,
+        client_id: isCouple ? null : subjectId,
+        couple_id: isCouple ? subjectId : null,
+        exercise_ref: `builtin:${exercise.slug}`,
+        exercise_version: exercise.version,
+        exercise,
+        instructions: plan.instructions,
+        recurrence: plan.recurrence,
+        sharing: isCouple ? (plan.sharing ?? 'private') : null,
+        assigned_by: clinicians[plan.clinician],
+        created_at: sql<Date>`now() - make_interval(days => ${assignedDaysAgo})`,
+      },
+      members,
+      occurrences,
+    });
+    for (let seq = 1; seq <= plan.occurrences; seq++) {
+      const dueIn = plan.firstDueIn + (seq - 1) * step;
       for (const [m, member] of members.entries()) {
         const value = plan.scales[m]?.[seq - 1];
         const draft = plan.drafts?.some(([who, s]) => who === m && s === seq);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Audience } from '../../src/access/allow.decorator.js';
 import { aadFor, type FieldCipher } from '../../src/encryption/field-cipher.js';
+import { newHomework } from '../support/factories.js';
 
 /**
  * Who may call each route, as the tests check it. Every registered route must
@@ -241,17 +242,12 @@ async function noteOnTeam(ctx: MatrixContext, status: 'draft' | 'signed' = 'draf
 
 /** A once-off assignment of a small exercise to the portal client, by homeClinician, open today. */
 async function assignmentForPortalClient(ctx: MatrixContext): Promise<Record<string, string>> {
-  const [row]: Array<{ id: string }> = await ctx.db.query(
-    `INSERT INTO assignment (practice_id, client_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, assigned_by)
-     VALUES ($1, $2, 'builtin:matrix', 1, $3, 'Try this.', 'once', 1, $4) RETURNING id`,
-    [ctx.home.id, ctx.portalClientId, JSON.stringify({ ...exerciseDefinition(), version: 1 }), ctx.homeClinicianId],
-  );
-  await ctx.db.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [ctx.home.id, row!.id, ctx.portalClientId]);
-  await ctx.db.query(
-    `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, opens_on, due_on, pending) VALUES ($1, $2, 1, $3, current_date - 1, current_date + 3, 1)`,
-    [ctx.home.id, row!.id, ctx.portalClientId],
-  );
-  return { id: row!.id, assignmentId: row!.id, seq: '1', clientId: ctx.portalClientId };
+  const id = await newHomework(ctx.db, ctx.home, { id: ctx.portalClientId }, { id: ctx.homeClinicianId }, {
+    exerciseRef: 'builtin:matrix',
+    exercise: { ...exerciseDefinition(), version: 1 },
+    instructions: 'Try this.',
+  });
+  return { id, assignmentId: id, seq: '1', clientId: ctx.portalClientId };
 }
 
 /** An open alert raised by the portal client's submitted answer (the client is on homeClinician's team). */

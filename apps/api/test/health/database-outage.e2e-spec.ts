@@ -14,7 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/database
 import { ensureDatabase } from '../../src/database/ensure-database.js';
 import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from '../../src/database/data-source-options.js';
 import crypto from 'node:crypto';
-import { newAdmin, newClient, newClinician, newPortalLink, newPractice } from '../support/factories.js';
+import { newAdmin, newClient, newClinician, newHomework, newPortalLink, newPractice } from '../support/factories.js';
 import { smallActsAnswers } from '../homework/homework-helpers.js';
 import { findBuiltInExercise } from '@tandem/shared';
 
@@ -83,17 +83,15 @@ describe('when the database goes away', () => {
     const occurrences = Number(process.env.RESILIENCE_SUBMISSIONS ?? 40);
     const downFor = Number(process.env.RESILIENCE_OUTAGE_SECONDS ?? 5) * 1000;
     const exercise = findBuiltInExercise('small-acts-of-care')!;
-    const [assignment] = await db.query(
-      `INSERT INTO assignment (practice_id, client_id, exercise_ref, exercise_version, exercise, recurrence, occurrence_count, assigned_by)
-       VALUES ($1, $2, 'builtin:small-acts-of-care', 1, $3, 'daily', $4, $5) RETURNING id`,
-      [practice.id, client.id, JSON.stringify(exercise), occurrences, clinician.id],
-    );
-    await db.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [practice.id, assignment.id, client.id]);
-    await db.query(
-      `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, opens_on, due_on, pending)
-       SELECT $1, $2, g, $3, current_date - 1, current_date + g, 1 FROM generate_series(1, $4::int) g`,
-      [practice.id, assignment.id, client.id, occurrences],
-    );
+    const assignment = {
+      id: await newHomework(db, practice, client, clinician, {
+        exerciseRef: 'builtin:small-acts-of-care',
+        exercise,
+        recurrence: 'daily',
+        occurrences,
+        dueInDays: (seq) => seq,
+      }),
+    };
     const portal = supertest.agent(app.getHttpServer());
     expect((await portal.get(`/p/${await newPortalLink(db, client, clinician)}`)).status).toBe(303);
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { newClient, newClinician, newCouple, newPractice, newStaff, portalAs, signIn, type TestStaff } from '../support/factories.js';
+import { newClient, newClinician, newCouple, newHomework, newPractice, newStaff, portalAs, signIn, type TestStaff } from '../support/factories.js';
 import { ACCESS_MATRIX, exerciseDefinition, type MatrixContext, type MatrixRow } from '../access/access-matrix.js';
 import { FIELD_CIPHER } from '../../src/encryption/encryption.service.js';
 
@@ -407,16 +407,9 @@ describe('hostile input on every operation, with real ids', () => {
     if (practice.id === ctx.home.id) cursorSubjects.notes = a.id;
     const assignments: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const [row]: Array<{ id: string }> = await app.db.query(
-        `INSERT INTO assignment (practice_id, client_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, assigned_by)
-         VALUES ($1, $2, 'builtin:walk', 1, $3, 'Try this.', 'once', 1, $4) RETURNING id`,
-        [practice.id, portalClient.id, JSON.stringify({ ...exerciseDefinition(), version: 1 }), staff.id],
-      );
-      await app.db.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [practice.id, row!.id, portalClient.id]);
-      await app.db.query(
-        `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, opens_on, due_on, pending) VALUES ($1, $2, 1, $3, current_date - 1, current_date + 3, 1)`,
-        [practice.id, row!.id, portalClient.id],
-      );
+      const row = {
+        id: await newHomework(app.db, practice, portalClient, staff, { exerciseRef: 'builtin:walk', exercise: { ...exerciseDefinition(), version: 1 }, instructions: 'Try this.' }),
+      };
       const submitted = await portal.post(`/api/portal/assignments/${row!.id}/occurrences/1/submit`).send({ answers: { rate: 7 }, submissionId: crypto.randomUUID() });
       if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
       assignments.push(row!.id);

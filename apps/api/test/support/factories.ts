@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { StaffRole } from '@tandem/shared';
+import { sql } from 'kysely';
 import { hashPassword } from '../../src/auth/passwords.js';
+import { insertHomework } from '../../src/assignments/homework-rows.js';
+import { kyselyOn } from '../../src/db/kysely.js';
 import type { TestApp } from './test-app.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -24,8 +27,8 @@ export interface TestStaff {
 }
 
 export async function newPractice(db: DataSource, name = `Practice ${unique()}`): Promise<TestPractice> {
-  const [row]: Array<{ id: string }> = await db.query(`INSERT INTO practice (name) VALUES ($1) RETURNING id`, [name]);
-  return { id: row!.id, name };
+  const row = await kyselyOn(db).insertInto('practice').values({ name }).returning('id').executeTakeFirstOrThrow();
+  return { id: row.id, name };
 }
 
 export async function newStaff(
@@ -37,11 +40,12 @@ export async function newStaff(
   const roles = options.roles ?? ['clinician'];
   const email = options.email ?? `${roles.join('-')}.${unique()}@test.example`;
   const name = options.name ?? `Staff ${unique()}`;
-  const [row]: Array<{ id: string }> = await db.query(
-    `INSERT INTO staff_user (practice_id, email, name, roles, password_hash, active) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [practice.id, email, name, roles, await testPasswordHash, options.active ?? true],
-  );
-  return { id: row!.id, practiceId: practice.id, email, name, roles, password: TEST_PASSWORD };
+  const row = await kyselyOn(db)
+    .insertInto('staff_user')
+    .values({ practice_id: practice.id, email, name, roles, password_hash: await testPasswordHash, active: options.active ?? true })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, practiceId: practice.id, email, name, roles, password: TEST_PASSWORD };
 }
 
 export const newAdmin = (db: DataSource, practice: { id: string }) => newStaff(db, practice, { roles: ['admin'] });
@@ -69,19 +73,16 @@ export async function newClient(
 ): Promise<TestClient> {
   const name = options.name ?? `Client ${unique()}`;
   const discharged = options.status === 'discharged';
-  const [row]: Array<{ id: string }> = await db.query(
-    `INSERT INTO client (practice_id, name, status, discharged_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [practice.id, name, discharged ? 'discharged' : 'active', discharged ? new Date() : null],
-  );
+  const k = kyselyOn(db);
+  const row = await k
+    .insertInto('client')
+    .values({ practice_id: practice.id, name, status: discharged ? 'discharged' : 'active', discharged_at: discharged ? new Date() : null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const [i, clinician] of (options.clinicians ?? []).entries()) {
-    await db.query(`INSERT INTO care_team_member (practice_id, client_id, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
-      practice.id,
-      row!.id,
-      clinician.id,
-      i === 0 ? 'primary' : 'secondary',
-    ]);
+    await k.insertInto('care_team_member').values({ practice_id: practice.id, client_id: row.id, staff_user_id: clinician.id, role: i === 0 ? 'primary' : 'secondary' }).execute();
   }
-  return { id: row!.id, practiceId: practice.id, name };
+  return { id: row.id, practiceId: practice.id, name };
 }
 
 export interface TestCouple {
@@ -97,34 +98,34 @@ export async function newCouple(
   options: { members?: Array<{ id: string }>; clinicians?: Array<{ id: string }>; displayName?: string; safety?: 'unscreened' | 'cleared' | 'concern' } = {},
 ): Promise<TestCouple> {
   const members = options.members ?? [await newClient(db, practice), await newClient(db, practice)];
-  const [row]: Array<{ id: string }> = await db.query(
-    `INSERT INTO couple (practice_id, display_name, conjoint_safety) VALUES ($1, $2, $3) RETURNING id`,
-    [practice.id, options.displayName ?? `Couple ${unique()}`, options.safety ?? 'unscreened'],
-  );
+  const k = kyselyOn(db);
+  const row = await k
+    .insertInto('couple')
+    .values({ practice_id: practice.id, display_name: options.displayName ?? `Couple ${unique()}`, conjoint_safety: options.safety ?? 'unscreened' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const member of members) {
-    await db.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [practice.id, row!.id, member.id]);
+    await k.insertInto('couple_member').values({ practice_id: practice.id, couple_id: row.id, client_id: member.id }).execute();
   }
   for (const [i, clinician] of (options.clinicians ?? []).entries()) {
-    await db.query(`INSERT INTO care_team_member (practice_id, couple_id, staff_user_id, role) VALUES ($1, $2, $3, $4)`, [
-      practice.id,
-      row!.id,
-      clinician.id,
-      i === 0 ? 'primary' : 'secondary',
-    ]);
+    await k.insertInto('care_team_member').values({ practice_id: practice.id, couple_id: row.id, staff_user_id: clinician.id, role: i === 0 ? 'primary' : 'secondary' }).execute();
   }
-  return { id: row!.id, practiceId: practice.id, memberIds: members.map((m) => m.id) };
+  return { id: row.id, practiceId: practice.id, memberIds: members.map((m) => m.id) };
 }
 
 /** A portal link for the client, straight into the database; returns the token. */
 export async function newPortalLink(db: DataSource, client: { id: string; practiceId: string }, createdBy: { id: string }, options: { expiresAt?: Date } = {}): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
-  await db.query(`INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-    client.practiceId,
-    client.id,
-    crypto.createHash('sha256').update(token).digest(),
-    createdBy.id,
-    options.expiresAt ?? new Date(Date.now() + 86_400_000),
-  ]);
+  await kyselyOn(db)
+    .insertInto('portal_link')
+    .values({
+      practice_id: client.practiceId,
+      client_id: client.id,
+      token_hash: crypto.createHash('sha256').update(token).digest(),
+      created_by: createdBy.id,
+      expires_at: options.expiresAt ?? new Date(Date.now() + 86_400_000),
+    })
+    .execute();
   return token;
 }
 
@@ -139,4 +140,33 @@ export async function openPortal(t: TestApp, token: string) {
 /** Signs a client into the portal through a fresh link. */
 export async function portalAs(t: TestApp, client: { id: string; practiceId: string }, issuer: { id: string }) {
   return openPortal(t, await newPortalLink(t.db, client, issuer));
+}
+
+/**
+ * Homework for one client written straight to the database (the rows the API writes, through
+ * insertHomework), open since yesterday: `occurrences` of them, due `dueInDays(seq)` days from today.
+ */
+export async function newHomework(
+  db: DataSource,
+  practice: { id: string },
+  client: { id: string },
+  assignedBy: { id: string },
+  options: { exerciseRef: string; exercise: object; instructions?: string; recurrence?: 'once' | 'daily' | 'weekly'; occurrences?: number; dueInDays?: (seq: number) => number },
+): Promise<string> {
+  const count = options.occurrences ?? 1;
+  const dueIn = options.dueInDays ?? (() => 3);
+  return insertHomework(kyselyOn(db), {
+    assignment: {
+      practice_id: practice.id,
+      client_id: client.id,
+      exercise_ref: options.exerciseRef,
+      exercise_version: 1,
+      exercise: options.exercise,
+      ...(options.instructions !== undefined ? { instructions: options.instructions } : {}),
+      recurrence: options.recurrence ?? 'once',
+      assigned_by: assignedBy.id,
+    },
+    members: [client.id],
+    occurrences: Array.from({ length: count }, (_, i) => ({ seq: i + 1, opens_on: sql<Date>`current_date - 1`, due_on: sql<Date>`current_date + ${dueIn(i + 1)}::int` })),
+  });
 }
