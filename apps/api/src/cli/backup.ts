@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import pg from 'pg';
+import { sql } from 'kysely';
+import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config.js';
+import { dataSourceOptions } from '../database/data-source-options.js';
+import { kyselyOn } from '../db/kysely.js';
 import { createLogger } from '../common/logger.js';
 import { loadCipher } from '../encryption/keyring.js';
 import { assertNotADataKey, loadBackupKeys } from '../backups/backup-keys.js';
@@ -26,14 +29,25 @@ async function run() {
   const cipher = await loadCipher({ env: config.dataKeys, file: config.dataKeyFile, createIfMissing: false }).catch(() => undefined);
   const started = new Date();
   const record = async (values: { outcome: 'ok' | 'failed'; file?: string; bytes?: number; schema?: string; message?: string }) => {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    await client
-      .query(
-        `INSERT INTO backup_run (trigger, started_at, finished_at, outcome, file_name, bytes, schema_version, message) VALUES ('manual', $1, now(), $2, $3, $4, $5, $6)`,
-        [started, values.outcome, values.file ?? null, values.bytes ?? null, values.schema ?? null, values.message ?? null],
-      )
-      .finally(() => client.end());
+    const db = new DataSource(dataSourceOptions(database.url, 1));
+    await db.initialize();
+    try {
+      await kyselyOn(db)
+        .insertInto('backup_run')
+        .values({
+          trigger: sql.lit('manual'),
+          started_at: started,
+          finished_at: sql`now()`,
+          outcome: values.outcome,
+          file_name: values.file ?? null,
+          bytes: values.bytes ?? null,
+          schema_version: values.schema ?? null,
+          message: values.message ?? null,
+        })
+        .execute();
+    } finally {
+      await db.destroy();
+    }
   };
   try {
     assertNotADataKey(keys, cipher);
