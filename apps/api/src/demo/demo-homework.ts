@@ -128,10 +128,19 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
     if (!exercise) throw new Error(`no built-in exercise ${plan.exercise}`);
     const isCouple = 'couple' in plan.subject;
     const subjectId = isCouple ? people.couples.get((plan.subject as { couple: string }).couple)! : people.clients.get((plan.subject as { client: string }).client)!;
+    const db = kyselyOn(tx);
     const members = isCouple
-      ? ((await tx.query(`SELECT client_id FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND left_at IS NULL ORDER BY joined_at, client_id`, [practiceId, subjectId])) as Array<{ client_id: string }>).map(
-          (m) => m.client_id,
-        )
+      ? (
+          await db
+            .selectFrom('couple_member')
+            .select('client_id')
+            .where('practice_id', '=', practiceId)
+            .where('couple_id', '=', subjectId)
+            .where('left_at', 'is', null)
+            .orderBy('joined_at')
+            .orderBy('client_id')
+            .execute()
+        ).map((m) => m.client_id)
       : [subjectId];
     const step = plan.recurrence === 'daily' ? 1 : 7;
     const assignedDaysAgo = Math.max(0, -plan.firstDueIn + 5);
@@ -142,7 +151,7 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
       const submitted = members.filter((_, m) => (plan.scales[m]?.length ?? 0) >= seq).length;
       return { seq, opens_on: sql<Date>`current_date + ${opensIn}::int`, due_on: sql<Date>`current_date + ${dueIn}::int`, pending: members.length - submitted };
     });
-    const assignmentId = await insertHomework(kyselyOn(tx), {
+    const assignmentId = await insertHomework(db, {
       assignment: {
         practice_id: practiceId,
         client_id: isCouple ? null : subjectId,
@@ -168,23 +177,26 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
         const id = crypto.randomUUID();
         const answers = value === undefined ? { [exercise.steps.find((s) => s.kind === 'text')!.id]: 'Started on the bus; will finish tonight.' } : answersFor(exercise, value, seq, m);
         const sealed = sealAnswers(cipher, practiceId, id, answers);
-        const at = `current_date + ${dueIn - 1} + time '19:30'`;
-        await tx.query(
-          `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, status, key_id, answers_enc, version, submission_id, created_at, updated_at, submitted_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 2, $10, ${at} - interval '1 hour', ${at}, ${value === undefined ? 'NULL' : at})`,
-          [
-            practiceId,
+        const at = sql<Date>`current_date + ${sql.lit(dueIn - 1)} + time '19:30'`;
+        await db
+          .insertInto('response')
+          .values({
+            practice_id: practiceId,
             id,
-            assignmentId,
+            assignment_id: assignmentId,
             seq,
-            member,
-            isCouple ? subjectId : null,
-            value === undefined ? 'draft' : 'submitted',
-            sealed.keyId,
-            sealed.ciphertext,
-            value === undefined ? null : crypto.randomUUID(),
-          ],
-        );
+            client_id: member,
+            couple_id: isCouple ? subjectId : null,
+            status: value === undefined ? 'draft' : 'submitted',
+            key_id: sealed.keyId,
+            answers_enc: sealed.ciphertext,
+            version: sql.lit(2),
+            submission_id: value === undefined ? null : crypto.randomUUID(),
+            created_at: sql<Date>`${at} - interval '1 hour'`,
+            updated_at: at,
+            submitted_at: value === undefined ? null : at,
+          })
+          .execute();
       }
     }
   }
