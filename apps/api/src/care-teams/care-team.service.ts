@@ -5,21 +5,12 @@ import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { ValidationFailedError } from '../common/app-error.js';
 import type { SqlRunner } from '../common/sql.js';
+import { kyselyOn } from '../db/kysely.js';
 
 /**
- * Joins a client's or couple's primary clinician (aliased `c`) as
- * `p.staff_user_id` and `p.name`, for list and detail reads.
- */
-export const primaryClinicianJoin = (column: 'client_id' | 'couple_id') => `
-  LEFT JOIN LATERAL (
-    SELECT ct.staff_user_id, u.name FROM care_team_member ct
-      JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
-     WHERE ct.practice_id = c.practice_id AND ct.${column} = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
-  ) p ON true`;
-
-/**
- * The same lateral for typed queries: `.leftJoinLateral(primaryClinician('client_id'), (j) => j.onTrue())`
- * on a client or couple aliased `c` gives `p.staff_user_id` and `p.name`.
+ * A client's or couple's primary clinician, for list and detail reads:
+ * `.leftJoinLateral(primaryClinician('client_id'), (j) => j.onTrue())` on a
+ * client or couple aliased `c` gives `p.staff_user_id` and `p.name`.
  */
 export const primaryClinician = (column: 'client_id' | 'couple_id') =>
   sql<{ staff_user_id: string; name: string }>`(
@@ -43,7 +34,7 @@ export interface CareTeamChange {
 
 export type CareTeamSubject = { clientId: string } | { coupleId: string };
 
-const column = (s: CareTeamSubject) => ('clientId' in s ? 'client_id' : 'couple_id');
+const column = (s: CareTeamSubject) => ('clientId' in s ? ('client_id' as const) : ('couple_id' as const));
 const idOf = (s: CareTeamSubject) => ('clientId' in s ? s.clientId : s.coupleId);
 
 /** Care teams of clients and couples: one primary clinician and optional others, with history kept. */
@@ -52,13 +43,16 @@ export class CareTeamService {
   constructor(@Inject(AccessService) private readonly access: AccessService) {}
 
   async members(runner: SqlRunner, practiceId: string, subject: CareTeamSubject): Promise<CareTeamMember[]> {
-    const rows = (await runner.query(
-      `SELECT ct.staff_user_id, u.name, ct.role, ct.added_at
-         FROM care_team_member ct JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
-        WHERE ct.practice_id = $1 AND ct.${column(subject)} = $2 AND ct.removed_at IS NULL
-        ORDER BY ct.role, u.name`,
-      [practiceId, idOf(subject)],
-    )) as Array<{ staff_user_id: string; name: string; role: CareTeamRole; added_at: Date }>;
+    const rows = await kyselyOn(runner)
+      .selectFrom('care_team_member as ct')
+      .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'ct.practice_id').onRef('u.id', '=', 'ct.staff_user_id'))
+      .select((eb) => ['ct.staff_user_id', 'u.name', eb.ref('ct.role').$castTo<CareTeamRole>().as('role'), 'ct.added_at'])
+      .where('ct.practice_id', '=', practiceId)
+      .where(`ct.${column(subject)}`, '=', idOf(subject))
+      .where('ct.removed_at', 'is', null)
+      .orderBy('ct.role')
+      .orderBy('u.name')
+      .execute();
     return rows.map((r) => ({ staffId: r.staff_user_id, name: r.name, role: r.role, addedAt: r.added_at.toISOString() }));
   }
 
@@ -74,30 +68,37 @@ export class CareTeamService {
     }
     await this.access.assertClinicians(actor, [primaryId, ...others], tx);
     const wanted = new Map<string, CareTeamRole>([[primaryId, 'primary'], ...others.map((id) => [id, 'secondary'] as [string, CareTeamRole])]);
-    const current = (await tx.query(
-      `SELECT staff_user_id, role FROM care_team_member
-        WHERE practice_id = $1 AND ${column(subject)} = $2 AND removed_at IS NULL FOR UPDATE`,
-      [actor.practiceId, idOf(subject)],
-    )) as Array<{ staff_user_id: string; role: CareTeamRole }>;
+    const db = kyselyOn(tx);
+    const current = await db
+      .selectFrom('care_team_member')
+      .select((eb) => ['staff_user_id', eb.ref('role').$castTo<CareTeamRole>().as('role')])
+      .where('practice_id', '=', actor.practiceId)
+      .where(column(subject), '=', idOf(subject))
+      .where('removed_at', 'is', null)
+      .forUpdate()
+      .execute();
     const previous = {
       previousPrimary: current.find((m) => m.role === 'primary')?.staff_user_id ?? null,
       previousOthers: current.filter((m) => m.role === 'secondary').map((m) => m.staff_user_id),
     };
     const leaving = current.filter((m) => wanted.get(m.staff_user_id) !== m.role).map((m) => m.staff_user_id);
     if (leaving.length > 0) {
-      await tx.query(
-        `UPDATE care_team_member SET removed_at = now()
-          WHERE practice_id = $1 AND ${column(subject)} = $2 AND staff_user_id = ANY($3::uuid[]) AND removed_at IS NULL`,
-        [actor.practiceId, idOf(subject), leaving],
-      );
+      await db
+        .updateTable('care_team_member')
+        .set({ removed_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where(column(subject), '=', idOf(subject))
+        .where(sql<boolean>`staff_user_id = ANY(${leaving}::uuid[])`)
+        .where('removed_at', 'is', null)
+        .execute();
     }
     const staying = new Set(current.filter((m) => !leaving.includes(m.staff_user_id)).map((m) => m.staff_user_id));
     for (const [staffId, role] of wanted) {
       if (staying.has(staffId)) continue;
-      await tx.query(
-        `INSERT INTO care_team_member (practice_id, ${column(subject)}, staff_user_id, role) VALUES ($1, $2, $3, $4)`,
-        [actor.practiceId, idOf(subject), staffId, role],
-      );
+      await db
+        .insertInto('care_team_member')
+        .values({ practice_id: actor.practiceId, [column(subject)]: idOf(subject), staff_user_id: staffId, role })
+        .execute();
     }
     return { primary: primaryId, others, ...previous };
   }
