@@ -22,7 +22,7 @@ import { AlertsService } from '../safety/alerts.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { slot, sqlText } from '../db/sql-text.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -112,10 +112,13 @@ export class PortalService {
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
-    const [row] = (await this.db.query(
-      `SELECT c.name, c.preferred_name, p.name AS practice_name FROM client c JOIN practice p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2`,
-      [actor.practiceId, actor.clientId],
-    )) as Array<{ name: string; preferred_name: string | null; practice_name: string }>;
+    const row = await this.kdb
+      .selectFrom('client as c')
+      .innerJoin('practice as p', 'p.id', 'c.practice_id')
+      .select(['c.name', 'c.preferred_name', 'p.name as practice_name'])
+      .where('c.practice_id', '=', actor.practiceId)
+      .where('c.id', '=', actor.clientId)
+      .executeTakeFirst();
     return {
       clientId: actor.clientId,
       firstName: firstName(row!.name, row!.preferred_name),
@@ -262,7 +265,7 @@ export class PortalService {
   }
 
   private async submitOnce(actor: PortalActor, assignmentId: string, seq: number, dto: SubmitResponseDto): Promise<SavedResponse> {
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       if (row.status === 'submitted') {
@@ -288,11 +291,13 @@ export class PortalService {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, now()) RETURNING version, updated_at, submitted_at`,
             [actor.practiceId, id, assignmentId, seq, actor.clientId, row.couple_id, sealed.keyId, sealed.ciphertext, dto.submissionId],
           )) as Array<{ version: number; updated_at: Date; submitted_at: Date }>);
-      await tx.query(`UPDATE assignment_occurrence SET pending = pending - 1 WHERE practice_id = $1 AND assignment_id = $2 AND seq = $3`, [
-        actor.practiceId,
-        assignmentId,
-        seq,
-      ]);
+      await db
+        .updateTable('assignment_occurrence')
+        .set({ pending: sql`pending - 1` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', assignmentId)
+        .where('seq', '=', seq)
+        .execute();
       await audit.record({ action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
       if (saved[0]) {
         await this.alerts.raiseFor(tx, audit, {
@@ -319,16 +324,22 @@ export class PortalService {
    */
   private async partners(actor: PortalActor, row: OccurrenceRow): Promise<PartnerAnswers[]> {
     if (!row.couple_id) return [];
-    const others = (await this.db.query(
-      `SELECT c.name, c.preferred_name, r.practice_id, r.id, r.status, r.key_id, r.answers_enc
-         FROM assignment_member am
-         JOIN client c ON c.practice_id = am.practice_id AND c.id = am.client_id
-         LEFT JOIN response r ON r.practice_id = am.practice_id AND r.assignment_id = am.assignment_id AND r.seq = $3 AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.assignment_id = $2 AND am.client_id <> $4
-          AND EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = am.practice_id AND cm.couple_id = $5 AND cm.client_id = am.client_id AND cm.left_at IS NULL)
-        ORDER BY c.name, c.id`,
-      [actor.practiceId, row.assignment_id, row.seq, actor.clientId, row.couple_id],
-    )) as Array<{ name: string; preferred_name: string | null; practice_id: string | null; id: string | null; status: string | null; key_id: string | null; answers_enc: Buffer | null }>;
+    const others = await this.kdb
+      .selectFrom('assignment_member as am')
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'am.practice_id').onRef('c.id', '=', 'am.client_id'))
+      .leftJoin('response as r', (j) =>
+        j.onRef('r.practice_id', '=', 'am.practice_id').onRef('r.assignment_id', '=', 'am.assignment_id').on('r.seq', '=', row.seq).onRef('r.client_id', '=', 'am.client_id'),
+      )
+      .select(['c.name', 'c.preferred_name', 'r.practice_id', 'r.id', 'r.status', 'r.key_id', 'r.answers_enc'])
+      .where('am.practice_id', '=', actor.practiceId)
+      .where('am.assignment_id', '=', row.assignment_id)
+      .where('am.client_id', '<>', actor.clientId)
+      .where(
+        sql<boolean>`EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = am.practice_id AND cm.couple_id = ${row.couple_id} AND cm.client_id = am.client_id AND cm.left_at IS NULL)`,
+      )
+      .orderBy('c.name')
+      .orderBy('c.id')
+      .execute();
     const everyoneDone = row.status === 'submitted' && others.every((o) => o.status === 'submitted');
     const reveal = row.sharing === 'reveal-when-both-done' && everyoneDone;
     return others.map((o) => ({
@@ -382,26 +393,52 @@ export class PortalService {
 
   /** The occurrence as this client sees it: a member, and open. `lock` takes the response row for a write. */
   private async find(runner: SqlRunner, actor: PortalActor, assignmentId: string, seq: number, today: string, lock = false): Promise<OccurrenceRow> {
+    const db = kyselyOn(runner);
     if (lock) {
       // Writes to one occurrence take turns; the read below then starts after any earlier write committed.
-      await runner.query(`SELECT 1 FROM assignment_occurrence WHERE practice_id = $1 AND assignment_id = $2 AND seq = $3 FOR UPDATE`, [
-        actor.practiceId,
-        assignmentId,
-        seq,
-      ]);
+      await db
+        .selectFrom('assignment_occurrence')
+        .select(sql.lit(1).as('one'))
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', assignmentId)
+        .where('seq', '=', seq)
+        .forUpdate()
+        .execute();
     }
-    const [row] = (await runner.query(
-      `SELECT a.id AS assignment_id, a.practice_id, a.exercise, a.instructions, a.sharing, a.couple_id, a.cancelled_at IS NOT NULL AS assignment_cancelled,
-              o.seq, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on, to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.cancelled,
-              r.id AS response_id, r.status, r.key_id, r.answers_enc, r.version, r.updated_at, r.submitted_at, r.submission_id
-         FROM assignment_member am
-         JOIN assignment a ON a.practice_id = am.practice_id AND a.id = am.assignment_id
-         JOIN assignment_occurrence o ON o.practice_id = am.practice_id AND o.assignment_id = am.assignment_id AND o.seq = $4
-         LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.client_id = $2 AND am.assignment_id = $3 AND o.opens_on <= $5::date
-          AND ${stillReaches('a', '$2')}`,
-      [actor.practiceId, actor.clientId, assignmentId, seq, today],
-    )) as OccurrenceRow[];
+    const row: OccurrenceRow | undefined = await db
+      .selectFrom('assignment_member as am')
+      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
+      .innerJoin('assignment_occurrence as o', (j) => j.onRef('o.practice_id', '=', 'am.practice_id').onRef('o.assignment_id', '=', 'am.assignment_id').on('o.seq', '=', seq))
+      .leftJoin('response as r', (j) =>
+        j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
+      )
+      .select((eb) => [
+        'a.id as assignment_id',
+        'a.practice_id',
+        eb.ref('a.exercise').$castTo<Exercise>().as('exercise'),
+        'a.instructions',
+        eb.ref('a.sharing').$castTo<SharingMode | null>().as('sharing'),
+        'a.couple_id',
+        sql<boolean>`a.cancelled_at IS NOT NULL`.as('assignment_cancelled'),
+        'o.seq',
+        sql<string>`to_char(o.opens_on, 'YYYY-MM-DD')`.as('opens_on'),
+        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+        'o.cancelled',
+        'r.id as response_id',
+        eb.ref('r.status').$castTo<'draft' | 'submitted' | null>().as('status'),
+        'r.key_id',
+        'r.answers_enc',
+        'r.version',
+        'r.updated_at',
+        'r.submitted_at',
+        'r.submission_id',
+      ])
+      .where('am.practice_id', '=', actor.practiceId)
+      .where('am.client_id', '=', actor.clientId)
+      .where('am.assignment_id', '=', assignmentId)
+      .where(sql<boolean>`o.opens_on <= ${today}::date`)
+      .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId }))
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('exercise');
     return row;
   }
