@@ -25,7 +25,7 @@ import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { slot, sqlText } from '../db/sql-text.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import type { SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { openAnswers, sealAnswers } from '../assignments/answers-cipher.js';
@@ -129,19 +129,35 @@ export class PortalService {
 
   async home(actor: PortalActor): Promise<PortalHome> {
     const today = await practiceToday(this.db, actor.practiceId);
-    const todo = (await this.db.query(
-      `SELECT a.id AS assignment_id, a.exercise->>'title' AS title, (a.exercise->>'minutes')::int AS minutes, o.seq,
-              to_char(o.due_on, 'YYYY-MM-DD') AS due_on, a.couple_id IS NOT NULL AS with_partner, r.status, r.submitted_at, r.updated_at, r.id AS response_id
-         FROM assignment_member am
-         JOIN assignment a ON a.practice_id = am.practice_id AND a.id = am.assignment_id
-         JOIN assignment_occurrence o ON o.practice_id = am.practice_id AND o.assignment_id = am.assignment_id
-         LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.client_id = $2 AND o.opens_on <= $3::date AND NOT o.cancelled AND o.pending > 0
-          AND (r.status IS NULL OR r.status = 'draft')
-          AND ${stillReaches('a', '$2')}
-        ORDER BY o.due_on, a.id, o.seq LIMIT 50`,
-      [actor.practiceId, actor.clientId, today],
-    )) as ItemRow[];
+    const todo: ItemRow[] = await this.kdb
+      .selectFrom('assignment_member as am')
+      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
+      .innerJoin('assignment_occurrence as o', (j) => j.onRef('o.practice_id', '=', 'am.practice_id').onRef('o.assignment_id', '=', 'am.assignment_id'))
+      .leftJoin('response as r', (j) =>
+        j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
+      )
+      .select((eb) => [
+        'a.id as assignment_id',
+        sql<string>`a.exercise->>'title'`.as('title'),
+        sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
+        'o.seq',
+        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+        sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
+        eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
+        'r.submitted_at',
+        'r.updated_at',
+        'r.id as response_id',
+      ])
+      .where('am.practice_id', '=', actor.practiceId)
+      .where('am.client_id', '=', actor.clientId)
+      .where(sql<boolean>`o.opens_on <= ${today}::date AND NOT o.cancelled AND o.pending > 0`)
+      .where(sql<boolean>`(r.status IS NULL OR r.status = 'draft')`)
+      .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId }))
+      .orderBy('o.due_on')
+      .orderBy('a.id')
+      .orderBy('o.seq')
+      .limit(50)
+      .execute();
     const done = await this.history(actor, { limit: '10' });
     return { todo: todo.map((r) => this.item(r, today)), done: done.items };
   }
@@ -214,7 +230,7 @@ export class PortalService {
 
   /** Autosave: a draft names the version it was based on, so two open tabs never silently overwrite each other. */
   async saveDraft(actor: PortalActor, assignmentId: string, seq: number, dto: SaveDraftDto): Promise<SavedResponse> {
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       this.assertWritable(row);
@@ -225,21 +241,24 @@ export class PortalService {
         if (dto.version !== 0) throw this.staleDraft();
         const id = crypto.randomUUID();
         const sealed = sealAnswers(this.cipher, actor.practiceId, id, dto.answers);
-        saved = (await this.insertOrConflict(
-          tx,
-          `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, key_id, answers_enc)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING version, updated_at`,
-          [actor.practiceId, id, assignmentId, seq, actor.clientId, row.couple_id, sealed.keyId, sealed.ciphertext],
-        )) as Array<{ version: number; updated_at: Date }>;
+        saved = await this.insertOrConflict(() =>
+          db
+            .insertInto('response')
+            .values({ practice_id: actor.practiceId, id, assignment_id: assignmentId, seq, client_id: actor.clientId, couple_id: row.couple_id, key_id: sealed.keyId, answers_enc: sealed.ciphertext })
+            .returning(['version', 'updated_at'])
+            .execute(),
+        );
       } else {
         if (dto.version !== row.version) throw this.staleDraft();
         const sealed = sealAnswers(this.cipher, actor.practiceId, row.response_id, dto.answers);
-        saved = await modify(
-          tx,
-          `UPDATE response SET answers_enc = $3, key_id = $4, version = version + 1, updated_at = now()
-            WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING version, updated_at`,
-          [actor.practiceId, row.response_id, sealed.ciphertext, sealed.keyId],
-        );
+        saved = await db
+          .updateTable('response')
+          .set({ answers_enc: sealed.ciphertext, key_id: sealed.keyId, version: sql`version + 1`, updated_at: sql`now()` })
+          .where('practice_id', '=', actor.practiceId)
+          .where('id', '=', row.response_id)
+          .where('status', '=', sql.lit('draft'))
+          .returning(['version', 'updated_at'])
+          .execute();
         if (saved.length === 0) throw this.staleDraft();
       }
       await audit.record({ action: 'response.draft_saved', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
@@ -279,18 +298,39 @@ export class PortalService {
       const id = row.response_id ?? crypto.randomUUID();
       const sealed = sealAnswers(this.cipher, actor.practiceId, id, dto.answers);
       const saved = row.response_id
-        ? await modify<{ version: number; updated_at: Date; submitted_at: Date }>(
-            tx,
-            `UPDATE response SET answers_enc = $3, key_id = $4, status = 'submitted', submission_id = $5, submitted_at = now(),
-                    version = version + 1, updated_at = now()
-              WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING version, updated_at, submitted_at`,
-            [actor.practiceId, id, sealed.ciphertext, sealed.keyId, dto.submissionId],
-          )
-        : ((await tx.query(
-            `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, key_id, answers_enc, status, submission_id, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, now()) RETURNING version, updated_at, submitted_at`,
-            [actor.practiceId, id, assignmentId, seq, actor.clientId, row.couple_id, sealed.keyId, sealed.ciphertext, dto.submissionId],
-          )) as Array<{ version: number; updated_at: Date; submitted_at: Date }>);
+        ? await db
+            .updateTable('response')
+            .set({
+              answers_enc: sealed.ciphertext,
+              key_id: sealed.keyId,
+              status: sql.lit('submitted'),
+              submission_id: dto.submissionId,
+              submitted_at: sql`now()`,
+              version: sql`version + 1`,
+              updated_at: sql`now()`,
+            })
+            .where('practice_id', '=', actor.practiceId)
+            .where('id', '=', id)
+            .where('status', '=', sql.lit('draft'))
+            .returning(['version', 'updated_at', sql<Date>`submitted_at`.as('submitted_at')])
+            .execute()
+        : await db
+            .insertInto('response')
+            .values({
+              practice_id: actor.practiceId,
+              id,
+              assignment_id: assignmentId,
+              seq,
+              client_id: actor.clientId,
+              couple_id: row.couple_id,
+              key_id: sealed.keyId,
+              answers_enc: sealed.ciphertext,
+              status: sql.lit('submitted'),
+              submission_id: dto.submissionId,
+              submitted_at: sql`now()`,
+            })
+            .returning(['version', 'updated_at', sql<Date>`submitted_at`.as('submitted_at')])
+            .execute();
       await db
         .updateTable('assignment_occurrence')
         .set({ pending: sql`pending - 1` })
@@ -382,9 +422,9 @@ export class PortalService {
     return new ConflictError('stale_version', 'These answers were changed in another window. Reload to see the latest; what you typed here is still on screen.');
   }
 
-  private async insertOrConflict(tx: SqlRunner, sql: string, params: unknown[]): Promise<unknown[]> {
+  private async insertOrConflict<T>(insert: () => Promise<T>): Promise<T> {
     try {
-      return (await tx.query(sql, params)) as unknown[];
+      return await insert();
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === UNIQUE_VIOLATION) throw this.staleDraft();
       throw error;
