@@ -25,7 +25,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, Valid
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import type { SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf, type Subject } from '../common/subject-ref.dto.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
@@ -38,20 +38,7 @@ import { practiceToday } from './practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 
-interface ResponseRow {
-  practice_id: string;
-  id: string;
-  seq: number;
-  client_id: string;
-  status: 'draft' | 'submitted';
-  key_id: string;
-  answers_enc: Buffer;
-  created_at: Date;
-  submitted_at: Date | null;
-  reviewed_at: Date | null;
-}
 
-/** Every assignment read: the subject's name and progress counts come along in one query. `$2` is today. */
 /**
  * An assignment with its subject's name, who assigned it, its counts as of `today` (done, overdue,
  * first and last due date), its next open occurrence and whether anyone started it.
@@ -185,7 +172,7 @@ export class AssignmentsService {
 
     const id = crypto.randomUUID();
     await this.writes.transaction(actor, async (tx, audit, db) => {
-      const members = await this.lockMembers(tx, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
+      const members = await this.lockMembers(db, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
       await insertHomework(db, {
         assignment: {
           practice_id: actor.practiceId,
@@ -241,19 +228,35 @@ export class AssignmentsService {
     const team = await this.access.subjectTeam(actor, subjectOf(row));
     const answersVisible = team.onTeam;
     const [occurrences, members, responses] = await Promise.all([
-      this.db.query(
-        `SELECT seq, to_char(opens_on, 'YYYY-MM-DD') AS opens_on, to_char(due_on, 'YYYY-MM-DD') AS due_on, cancelled
-           FROM assignment_occurrence WHERE practice_id = $1 AND assignment_id = $2 ORDER BY seq`,
-        [actor.practiceId, id],
-      ) as Promise<Array<{ seq: number; opens_on: string; due_on: string; cancelled: boolean }>>,
-      this.members(this.db, actor.practiceId, id),
-      this.db.query(
-        `SELECT practice_id, id, seq, client_id, status, key_id, ${answersVisible ? 'answers_enc' : `''::bytea AS answers_enc`}, created_at, submitted_at, reviewed_at
-           FROM response WHERE practice_id = $1 AND assignment_id = $2`,
-        [actor.practiceId, id],
-      ) as Promise<ResponseRow[]>,
+      this.kdb
+        .selectFrom('assignment_occurrence')
+        .select(['seq', sql<string>`to_char(opens_on, 'YYYY-MM-DD')`.as('opens_on'), sql<string>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on'), 'cancelled'])
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', id)
+        .orderBy('seq')
+        .execute(),
+      this.members(this.kdb, actor.practiceId, id),
+      this.kdb
+        .selectFrom('response')
+        .select((eb) => [
+          'practice_id',
+          'id',
+          'seq',
+          'client_id',
+          eb.ref('status').$castTo<'draft' | 'submitted'>().as('status'),
+          'key_id',
+          // Without the care team's view, the ciphertext never leaves the database.
+          answersVisible ? 'answers_enc' : sql<Buffer>`''::bytea`.as('answers_enc'),
+          'created_at',
+          'submitted_at',
+          'reviewed_at',
+        ])
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', id)
+        .execute(),
     ]);
-    const bySeq = new Map<number, Map<string, ResponseRow>>();
+    type Response = (typeof responses)[number];
+    const bySeq = new Map<number, Map<string, Response>>();
     for (const r of responses) {
       if (!bySeq.has(r.seq)) bySeq.set(r.seq, new Map());
       bySeq.get(r.seq)!.set(r.client_id, r);
@@ -289,7 +292,7 @@ export class AssignmentsService {
 
   /** Moves the next open occurrence to a new due date; later open ones move with it, keeping their spacing. */
   async reschedule(actor: StaffActor, id: string, dto: RescheduleAssignmentDto): Promise<AssignmentDetail> {
-    await this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit, db) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor.practiceId, id, today);
       await this.assertOnTeam(actor, row, tx);
@@ -298,14 +301,18 @@ export class AssignmentsService {
       if (row.next_seq === null) throw new RuleViolationError('nothing_open', 'Every occurrence of this assignment is done: there is no due date left to change.');
       if (dto.dueOn < today) throw new ValidationFailedError({ dueOn: 'must be today or later' });
       const shift = daysBetween(row.next_due!, dto.dueOn);
-      await tx.query(
-        `UPDATE assignment_occurrence
-            SET due_on = due_on + $4::int,
-                opens_on = CASE WHEN seq = $3 THEN LEAST(opens_on, due_on + $4::int) ELSE opens_on + $4::int END
-          WHERE practice_id = $1 AND assignment_id = $2 AND seq >= $3 AND pending > 0`,
-        [actor.practiceId, id, row.next_seq, shift],
-      );
-      await this.bumpVersion(tx, actor.practiceId, id, dto.version);
+      await db
+        .updateTable('assignment_occurrence')
+        .set({
+          due_on: sql`due_on + ${shift}::int`,
+          opens_on: sql`CASE WHEN seq = ${row.next_seq} THEN LEAST(opens_on, due_on + ${shift}::int) ELSE opens_on + ${shift}::int END`,
+        })
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', id)
+        .where('seq', '>=', row.next_seq)
+        .where('pending', '>', 0)
+        .execute();
+      await this.bumpVersion(db, actor.practiceId, id, dto.version);
       await audit.record({ action: 'assignment.rescheduled', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id!, detail: { from: row.next_due, to: dto.dueOn } });
     });
     return this.get(actor, id);
@@ -313,15 +320,15 @@ export class AssignmentsService {
 
   /** Cancelling keeps what was done; open occurrences stop counting as due or overdue. */
   async cancel(actor: StaffActor, id: string, version: number): Promise<AssignmentDetail> {
-    await this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit, db) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor.practiceId, id, today);
       await this.assertOnTeam(actor, row, tx);
       if (row.version !== version) throw this.stale();
       if (row.cancelled_at) return;
-      await tx.query(`UPDATE assignment SET cancelled_at = now(), cancelled_by = $3 WHERE practice_id = $1 AND id = $2`, [actor.practiceId, id, actor.userId]);
-      await tx.query(`UPDATE assignment_occurrence SET cancelled = true WHERE practice_id = $1 AND assignment_id = $2 AND pending > 0`, [actor.practiceId, id]);
-      await this.bumpVersion(tx, actor.practiceId, id, version);
+      await db.updateTable('assignment').set({ cancelled_at: sql`now()`, cancelled_by: actor.userId }).where('practice_id', '=', actor.practiceId).where('id', '=', id).execute();
+      await db.updateTable('assignment_occurrence').set({ cancelled: true }).where('practice_id', '=', actor.practiceId).where('assignment_id', '=', id).where('pending', '>', 0).execute();
+      await this.bumpVersion(db, actor.practiceId, id, version);
       await audit.record({ action: 'assignment.cancelled', recordType: 'assignment', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
     return this.get(actor, id);
@@ -337,31 +344,43 @@ export class AssignmentsService {
     if (!team.onTeam) return { series: [] };
     const isCouple = 'coupleId' in subject;
     const subjectId = isCouple ? subject.coupleId : subject.clientId;
-    const assignments = (await this.db.query(
-      `SELECT a.id, a.exercise FROM assignment a
-        WHERE a.practice_id = $1 AND ${isCouple ? 'a.couple_id' : 'a.client_id'} = $2
-          AND jsonb_path_exists(a.exercise, '$.steps[*] ? (@.kind == "scale")')
-        ORDER BY a.created_at DESC, a.id DESC LIMIT 12`,
-      [actor.practiceId, subjectId],
-    )) as Array<{ id: string; exercise: Exercise }>;
+    const assignments = await this.kdb
+      .selectFrom('assignment as a')
+      .select((eb) => ['a.id', eb.ref('a.exercise').$castTo<Exercise>().as('exercise')])
+      .where('a.practice_id', '=', actor.practiceId)
+      .where(isCouple ? 'a.couple_id' : 'a.client_id', '=', subjectId)
+      .where(sql<boolean>`jsonb_path_exists(a.exercise, '$.steps[*] ? (@.kind == "scale")')`)
+      .orderBy('a.created_at', 'desc')
+      .orderBy('a.id', 'desc')
+      .limit(12)
+      .execute();
     if (assignments.length === 0) return { series: [] };
     const ids = assignments.map((a) => a.id);
     const [occurrences, members, responses] = await Promise.all([
-      this.db.query(
-        `SELECT assignment_id, seq, to_char(due_on, 'YYYY-MM-DD') AS due_on FROM assignment_occurrence
-          WHERE practice_id = $1 AND assignment_id = ANY($2::uuid[]) ORDER BY assignment_id, seq`,
-        [actor.practiceId, ids],
-      ) as Promise<Array<{ assignment_id: string; seq: number; due_on: string }>>,
-      this.db.query(
-        `SELECT am.assignment_id, c.id, c.name FROM assignment_member am JOIN client c ON c.practice_id = am.practice_id AND c.id = am.client_id
-          WHERE am.practice_id = $1 AND am.assignment_id = ANY($2::uuid[]) ORDER BY c.name, c.id`,
-        [actor.practiceId, ids],
-      ) as Promise<Array<{ assignment_id: string; id: string; name: string }>>,
-      this.db.query(
-        `SELECT practice_id, id, assignment_id, seq, client_id, status, key_id, answers_enc, created_at, submitted_at FROM response
-          WHERE practice_id = $1 AND assignment_id = ANY($2::uuid[]) AND status = 'submitted'`,
-        [actor.practiceId, ids],
-      ) as Promise<Array<ResponseRow & { assignment_id: string }>>,
+      this.kdb
+        .selectFrom('assignment_occurrence')
+        .select(['assignment_id', 'seq', sql<string>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on')])
+        .where('practice_id', '=', actor.practiceId)
+        .where(sql<boolean>`assignment_id = ANY(${ids}::uuid[])`)
+        .orderBy('assignment_id')
+        .orderBy('seq')
+        .execute(),
+      this.kdb
+        .selectFrom('assignment_member as am')
+        .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'am.practice_id').onRef('c.id', '=', 'am.client_id'))
+        .select(['am.assignment_id', 'c.id', 'c.name'])
+        .where('am.practice_id', '=', actor.practiceId)
+        .where(sql<boolean>`am.assignment_id = ANY(${ids}::uuid[])`)
+        .orderBy('c.name')
+        .orderBy('c.id')
+        .execute(),
+      this.kdb
+        .selectFrom('response')
+        .select(['practice_id', 'id', 'assignment_id', 'seq', 'client_id', 'status', 'key_id', 'answers_enc', 'created_at', 'submitted_at'])
+        .where('practice_id', '=', actor.practiceId)
+        .where(sql<boolean>`assignment_id = ANY(${ids}::uuid[])`)
+        .where('status', '=', sql.lit('submitted'))
+        .execute(),
     ]);
     const answersByKey = new Map(responses.map((r) => [`${r.assignment_id}/${r.seq}/${r.client_id}`, openAnswers(this.cipher, r)]));
     const series: TrendSeries[] = [];
@@ -408,17 +427,21 @@ export class AssignmentsService {
     if (!team.onTeam) return { items: [] };
     const isCouple = 'coupleId' in subject;
     const subjectId = isCouple ? subject.coupleId : subject.clientId;
-    const rows = (await this.db.query(
-      `SELECT r.practice_id, r.id, r.key_id, r.answers_enc, r.submitted_at, r.assignment_id, a.exercise->>'title' AS title, c.id AS client_id, c.name AS client_name
-         FROM response r
-         JOIN assignment a ON a.practice_id = r.practice_id AND a.id = r.assignment_id
-         JOIN client c ON c.practice_id = r.practice_id AND c.id = r.client_id
-        WHERE r.practice_id = $1 AND ${isCouple ? 'r.couple_id = $2' : 'r.client_id = $2 AND r.couple_id IS NULL'}
-          AND r.status = 'submitted' AND r.updated_at >= COALESCE($3::date, '-infinity'::date)
-          AND jsonb_path_exists(a.exercise, '$.steps[*] ? (@.id == "${BRING_TO_SESSION}")')
-        ORDER BY r.updated_at DESC, r.id DESC LIMIT 20`,
-      [actor.practiceId, subjectId, query.since ?? null],
-    )) as Array<ResponseRow & { assignment_id: string; title: string; client_name: string }>;
+    let bring = this.kdb
+      .selectFrom('response as r')
+      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'r.practice_id').onRef('a.id', '=', 'r.assignment_id'))
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'r.practice_id').onRef('c.id', '=', 'r.client_id'))
+      .select(['r.practice_id', 'r.id', 'r.key_id', 'r.answers_enc', 'r.submitted_at', 'r.assignment_id', sql<string>`a.exercise->>'title'`.as('title'), 'c.id as client_id', 'c.name as client_name'])
+      .where('r.practice_id', '=', actor.practiceId);
+    bring = isCouple ? bring.where('r.couple_id', '=', subjectId) : bring.where('r.client_id', '=', subjectId).where('r.couple_id', 'is', null);
+    const rows = await bring
+      .where('r.status', '=', sql.lit('submitted'))
+      .where(sql<boolean>`r.updated_at >= COALESCE(${query.since ?? null}::date, '-infinity'::date)`)
+      .where(sql<boolean>`jsonb_path_exists(a.exercise, ${sql.lit(`$.steps[*] ? (@.id == "${BRING_TO_SESSION}")`)})`)
+      .orderBy('r.updated_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(20)
+      .execute();
     const items = rows
       .map((r) => ({ r, text: openAnswers(this.cipher, r)[BRING_TO_SESSION] }))
       .filter((x): x is { r: (typeof rows)[number]; text: string } => typeof x.text === 'string' && x.text.trim() !== '')
@@ -434,19 +457,19 @@ export class AssignmentsService {
    * all active). Locks the couple so that its screening status cannot change
    * while the gate below is decided.
    */
-  private async lockMembers(tx: SqlRunner, practiceId: string, subject: Subject, exercise: Exercise, sharing: SharingMode): Promise<string[]> {
+  private async lockMembers(db: Db, practiceId: string, subject: Subject, exercise: Exercise, sharing: SharingMode): Promise<string[]> {
     if ('clientId' in subject) {
-      const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2`, [practiceId, subject.clientId])) as Array<{
-        status: string;
-        name: string;
-      }>;
+      const client = await db.selectFrom('client').select(['status', 'name']).where('practice_id', '=', practiceId).where('id', '=', subject.clientId).executeTakeFirst();
       if (client!.status !== 'active') throw new RuleViolationError('client_discharged', `${client!.name} is discharged. Reactivate the client before assigning homework.`);
       return [subject.clientId];
     }
-    const [couple] = (await tx.query(`SELECT display_name, conjoint_safety FROM couple WHERE practice_id = $1 AND id = $2 FOR SHARE`, [
-      practiceId,
-      subject.coupleId,
-    ])) as Array<{ display_name: string; conjoint_safety: string }>;
+    const couple = await db
+      .selectFrom('couple')
+      .select(['display_name', 'conjoint_safety'])
+      .where('practice_id', '=', practiceId)
+      .where('id', '=', subject.coupleId)
+      .forShare()
+      .executeTakeFirst();
     if (exercise.safety.requiresScreening && couple!.conjoint_safety !== 'cleared') {
       const why = couple!.conjoint_safety === 'concern' ? 'a safety concern is recorded for this couple' : 'this couple has not been screened for conjoint work yet';
       throw new RuleViolationError(
@@ -456,11 +479,14 @@ export class AssignmentsService {
     }
     const refusal = sharingRefusal(exercise, sharing, couple!.conjoint_safety);
     if (refusal) throw new RuleViolationError('sharing_not_allowed', refusal);
-    const members = (await tx.query(
-      `SELECT c.id, c.status FROM couple_member cm JOIN client c ON c.practice_id = cm.practice_id AND c.id = cm.client_id
-        WHERE cm.practice_id = $1 AND cm.couple_id = $2 AND cm.left_at IS NULL`,
-      [practiceId, subject.coupleId],
-    )) as Array<{ id: string; status: string }>;
+    const members = await db
+      .selectFrom('couple_member as cm')
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'cm.practice_id').onRef('c.id', '=', 'cm.client_id'))
+      .select(['c.id', 'c.status'])
+      .where('cm.practice_id', '=', practiceId)
+      .where('cm.couple_id', '=', subject.coupleId)
+      .where('cm.left_at', 'is', null)
+      .execute();
     if (members.length < 2) throw new RuleViolationError('couple_incomplete', 'This couple has fewer than two current members, so there is nobody to do it together.');
     if (members.some((m) => m.status !== 'active')) {
       throw new RuleViolationError('member_discharged', 'A member of this couple is discharged. Reactivate them, or update the couple’s members, first.');
@@ -468,12 +494,16 @@ export class AssignmentsService {
     return members.map((m) => m.id);
   }
 
-  private members(runner: SqlRunner, practiceId: string, assignmentId: string) {
-    return runner.query(
-      `SELECT c.id, c.name FROM assignment_member am JOIN client c ON c.practice_id = am.practice_id AND c.id = am.client_id
-        WHERE am.practice_id = $1 AND am.assignment_id = $2 ORDER BY c.name, c.id`,
-      [practiceId, assignmentId],
-    ) as Promise<Array<{ id: string; name: string }>>;
+  private members(db: Db, practiceId: string, assignmentId: string) {
+    return db
+      .selectFrom('assignment_member as am')
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'am.practice_id').onRef('c.id', '=', 'am.client_id'))
+      .select(['c.id', 'c.name'])
+      .where('am.practice_id', '=', practiceId)
+      .where('am.assignment_id', '=', assignmentId)
+      .orderBy('c.name')
+      .orderBy('c.id')
+      .execute();
   }
 
   private async assertOnTeam(actor: StaffActor, row: AssignmentRow, runner: SqlRunner) {
@@ -481,8 +511,15 @@ export class AssignmentsService {
     if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team changes homework.');
   }
 
-  private async bumpVersion(tx: SqlRunner, practiceId: string, id: string, version: number) {
-    const bumped = await modify(tx, `UPDATE assignment SET version = version + 1 WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`, [practiceId, id, version]);
+  private async bumpVersion(db: Db, practiceId: string, id: string, version: number) {
+    const bumped = await db
+      .updateTable('assignment')
+      .set({ version: sql`version + 1` })
+      .where('practice_id', '=', practiceId)
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .returning('id')
+      .execute();
     if (bumped.length === 0) throw this.stale();
   }
 

@@ -4,23 +4,13 @@ import type { CareTeamMember, CareTeamRole } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { ValidationFailedError } from '../common/app-error.js';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlRunner } from '../common/sql.js';
 import { kyselyOn } from '../db/kysely.js';
 
 /**
- * Joins a client's or couple's primary clinician (aliased `c`) as
- * `p.staff_user_id` and `p.name`, for list and detail reads.
- */
-export const primaryClinicianJoin = (column: 'client_id' | 'couple_id') => `
-  LEFT JOIN LATERAL (
-    SELECT ct.staff_user_id, u.name FROM care_team_member ct
-      JOIN staff_user u ON u.practice_id = ct.practice_id AND u.id = ct.staff_user_id
-     WHERE ct.practice_id = c.practice_id AND ct.${column} = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL
-  ) p ON true`;
-
-/**
- * The same lateral for typed queries: `.leftJoinLateral(primaryClinician('client_id'), (j) => j.onTrue())`
- * on a client or couple aliased `c` gives `p.staff_user_id` and `p.name`.
+ * A client's or couple's primary clinician, for list and detail reads:
+ * `.leftJoinLateral(primaryClinician('client_id'), (j) => j.onTrue())` on a
+ * client or couple aliased `c` gives `p.staff_user_id` and `p.name`.
  */
 export const primaryClinician = (column: 'client_id' | 'couple_id') =>
   sql<{ staff_user_id: string; name: string }>`(
@@ -44,7 +34,7 @@ export interface CareTeamChange {
 
 export type CareTeamSubject = { clientId: string } | { coupleId: string };
 
-const column = (s: CareTeamSubject) => ('clientId' in s ? 'client_id' : 'couple_id');
+const column = (s: CareTeamSubject) => ('clientId' in s ? ('client_id' as const) : ('couple_id' as const));
 const idOf = (s: CareTeamSubject) => ('clientId' in s ? s.clientId : s.coupleId);
 
 /** Care teams of clients and couples: one primary clinician and optional others, with history kept. */
@@ -52,10 +42,10 @@ const idOf = (s: CareTeamSubject) => ('clientId' in s ? s.clientId : s.coupleId)
 export class CareTeamService {
   constructor(@Inject(AccessService) private readonly access: AccessService) {}
 
-  async members(runner: DataSource | EntityManager, practiceId: string, subject: CareTeamSubject): Promise<CareTeamMember[]> {
+  async members(runner: SqlRunner, practiceId: string, subject: CareTeamSubject): Promise<CareTeamMember[]> {
     const rows = await kyselyOn(runner)
       .selectFrom('care_team_member as ct')
-      .innerJoin('staff_user as u', (join) => join.onRef('u.practice_id', '=', 'ct.practice_id').onRef('u.id', '=', 'ct.staff_user_id'))
+      .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'ct.practice_id').onRef('u.id', '=', 'ct.staff_user_id'))
       .select((eb) => ['ct.staff_user_id', 'u.name', eb.ref('ct.role').$castTo<CareTeamRole>().as('role'), 'ct.added_at'])
       .where('ct.practice_id', '=', practiceId)
       .where(`ct.${column(subject)}`, '=', idOf(subject))
@@ -71,7 +61,7 @@ export class CareTeamService {
    * removal plus an addition (so history shows when someone became primary).
    * Call inside a transaction, after the access check on the subject.
    */
-  async replace(tx: EntityManager, actor: StaffActor, subject: CareTeamSubject, primaryId: string, otherIds: string[]): Promise<CareTeamChange> {
+  async replace(tx: SqlRunner, actor: StaffActor, subject: CareTeamSubject, primaryId: string, otherIds: string[]): Promise<CareTeamChange> {
     const others = otherIds.filter((id) => id !== primaryId);
     if (others.length !== otherIds.length) {
       throw new ValidationFailedError({ otherClinicianIds: 'must not include the primary clinician' });

@@ -8,56 +8,30 @@ import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '..
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
+import type { RowChange } from '../db/rows.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import type { DB } from '../db/schema.js';
 import { slot, sqlText } from '../db/sql-text.js';
-import { modify, type SqlRunner } from '../common/sql.js';
-import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinician, primaryClinicianJoin } from '../care-teams/care-team.service.js';
+import type { SqlRunner } from '../common/sql.js';
+import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinician } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { endPortalLinks } from '../portal/portal-links.service.js';
 import { practiceToday } from '../assignments/practice-today.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
-interface SummaryRow {
-  id: string;
-  name: string;
-  preferred_name: string | null;
-  status: ClientStatus;
-  created_at: Date;
-  sort_name: string;
-  primary_id: string | null;
-  primary_name: string | null;
-  couples: Array<{ id: string; displayName: string }>;
-  sees_homework?: boolean;
-}
-
-interface DetailRow extends SummaryRow {
-  email: string | null;
-  phone: string | null;
-  date_of_birth: string | null;
-  preferred_language: string;
-  discharged_at: Date | null;
-  version: number;
-}
-
 /**
  * Columns every client read shares: the primary clinician and current couples come along in one query.
  * `couplesShown` is a predicate on `cp`: only couples the reader may open are named (their names
  * usually name the partner).
  */
-const summaryColumnsSql = (couplesShown: string) => `
-  c.id, c.name, c.preferred_name, c.status, c.created_at, lower(c.name) AS sort_name,
-  p.staff_user_id AS primary_id, p.name AS primary_name,
-  ${couplesOf(couplesShown)} AS couples`;
-
 const couplesOf = (couplesShown: string) => `
   COALESCE((SELECT json_agg(json_build_object('id', cp.id, 'displayName', cp.display_name) ORDER BY cp.display_name)
               FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
              WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown}), '[]')`;
 
-/** The same columns for typed queries on `client as c` joined to `primaryClinician('client_id')`. */
+/** For typed queries on `client as c` joined to `primaryClinician('client_id')`. */
 const summaryColumns = (couplesShown: string, values: Record<string, unknown>) =>
   (eb: ExpressionBuilder<DB & { c: DB['client']; p: { staff_user_id: string | null; name: string | null } }, 'c' | 'p'>) => [
     'c.id' as const,
@@ -89,7 +63,14 @@ const CLIENTS_BY_RECENT = (practiceId: string): KeysetSpec<ListKey> => ({
   ],
 });
 
-const PRIMARY_JOIN = primaryClinicianJoin('client_id');
+type SummaryRow = Pick<ListKey, 'id' | 'created_at'> & {
+  name: string;
+  preferred_name: string | null;
+  status: ClientStatus;
+  primary_id: string | null;
+  primary_name: string | null;
+  couples: Array<{ id: string; displayName: string }>;
+};
 
 function toSummary(row: SummaryRow, homework: HomeworkStats | null): ClientSummary {
   return {
@@ -168,13 +149,21 @@ export class ClientsService {
   async create(actor: StaffActor, dto: CreateClientDto): Promise<ClientDetail> {
     this.access.requireAdmin(actor);
     await this.checkDateOfBirth(actor, dto.dateOfBirth);
-    return this.writes.transaction(actor, async (tx, audit) => {
-      if (dto.dateOfBirth && !dto.confirmDuplicate) await this.refuseLikelyDuplicate(tx, actor, dto.name, dto.dateOfBirth);
-      const [{ id }] = (await tx.query(
-        `INSERT INTO client (practice_id, name, preferred_name, email, phone, date_of_birth, preferred_language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [actor.practiceId, dto.name, dto.preferredName ?? null, dto.email ?? null, dto.phone ?? null, dto.dateOfBirth ?? null, dto.preferredLanguage ?? 'en'],
-      )) as Array<{ id: string }>;
+    return this.writes.transaction(actor, async (tx, audit, db) => {
+      if (dto.dateOfBirth && !dto.confirmDuplicate) await this.refuseLikelyDuplicate(db, actor, dto.name, dto.dateOfBirth);
+      const { id } = await db
+        .insertInto('client')
+        .values({
+          practice_id: actor.practiceId,
+          name: dto.name,
+          preferred_name: dto.preferredName ?? null,
+          email: dto.email ?? null,
+          phone: dto.phone ?? null,
+          date_of_birth: dto.dateOfBirth ?? null,
+          preferred_language: dto.preferredLanguage ?? 'en',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
       await audit.record({ action: 'client.created', recordType: 'client', recordId: id, subjectId: id });
       return this.detail(tx, actor, id, 'admin');
@@ -185,27 +174,27 @@ export class ClientsService {
   async update(actor: StaffActor, id: string, dto: UpdateClientDto): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
     await this.checkDateOfBirth(actor, dto.dateOfBirth);
-    const fields: Array<[string, unknown]> = (
-      [
-        ['name', dto.name],
-        ['preferred_name', dto.preferredName],
-        ['email', dto.email],
-        ['phone', dto.phone],
-        ['date_of_birth', dto.dateOfBirth],
-        ['preferred_language', dto.preferredLanguage],
-      ] as Array<[string, unknown]>
-    ).filter(([, v]) => v !== undefined);
-    const params: unknown[] = [actor.practiceId, id, dto.version, ...fields.map(([, v]) => v)];
-    const sets = fields.map(([column], i) => `${column} = $${i + 4}`);
-    return this.writes.transaction(actor, async (tx, audit) => {
-      const updated = await modify<{ id: string }>(
-        tx,
-        `UPDATE client SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
-          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
-        params,
-      );
+    const changes = Object.fromEntries(
+      Object.entries({
+        name: dto.name,
+        preferred_name: dto.preferredName,
+        email: dto.email,
+        phone: dto.phone,
+        date_of_birth: dto.dateOfBirth,
+        preferred_language: dto.preferredLanguage,
+      }).filter(([, v]) => v !== undefined),
+    ) as RowChange<'client'>;
+    return this.writes.transaction(actor, async (tx, audit, db) => {
+      const updated = await db
+        .updateTable('client')
+        .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('version', '=', dto.version)
+        .returning('id')
+        .execute();
       if (updated.length === 0) throw this.staleEdit();
-      const changed = fields.map(([column]) => column);
+      const changed = Object.keys(changes);
       await audit.record({ action: 'client.updated', recordType: 'client', recordId: id, subjectId: id, detail: { fields: changed } });
       return this.detail(tx, actor, id, access);
     });
@@ -219,31 +208,40 @@ export class ClientsService {
    */
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
     const access = await this.access.client(actor, id, 'edit');
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const changed = await modify(
-        tx,
-        `UPDATE client SET status = $3,
-                discharged_at = CASE WHEN $3 = 'discharged' THEN COALESCE(discharged_at, now()) ELSE NULL END,
-                version = version + 1, updated_at = now()
-          WHERE practice_id = $1 AND id = $2 AND status <> $3 RETURNING id`,
-        [actor.practiceId, id, status],
-      );
+    await this.writes.transaction(actor, async (tx, audit, db) => {
+      const changed = await db
+        .updateTable('client')
+        .set({
+          status,
+          discharged_at: status === 'discharged' ? sql`COALESCE(discharged_at, now())` : null,
+          version: sql`version + 1`,
+          updated_at: sql`now()`,
+        })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('status', '<>', status)
+        .returning('id')
+        .execute();
       if (changed.length > 0) {
         let cancelled: Array<{ id: string }> = [];
         if (status === 'discharged') {
-          cancelled = await modify<{ id: string }>(
-            tx,
-            `UPDATE assignment a SET cancelled_at = now(), cancelled_by = $3, version = a.version + 1
-              WHERE a.practice_id = $1 AND a.client_id = $2 AND a.cancelled_at IS NULL
-                AND EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.pending > 0)
-              RETURNING a.id`,
-            [actor.practiceId, id, actor.userId],
-          );
+          cancelled = await db
+            .updateTable('assignment as a')
+            .set({ cancelled_at: sql`now()`, cancelled_by: actor.userId, version: sql`a.version + 1` })
+            .where('a.practice_id', '=', actor.practiceId)
+            .where('a.client_id', '=', id)
+            .where('a.cancelled_at', 'is', null)
+            .where(sql<boolean>`EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.pending > 0)`)
+            .returning('a.id')
+            .execute();
           if (cancelled.length > 0) {
-            await tx.query(`UPDATE assignment_occurrence SET cancelled = true WHERE practice_id = $1 AND assignment_id = ANY($2::uuid[]) AND pending > 0`, [
-              actor.practiceId,
-              cancelled.map((a) => a.id),
-            ]);
+            await db
+              .updateTable('assignment_occurrence')
+              .set({ cancelled: true })
+              .where('practice_id', '=', actor.practiceId)
+              .where(sql<boolean>`assignment_id = ANY(${cancelled.map((a) => a.id)}::uuid[])`)
+              .where('pending', '>', 0)
+              .execute();
           }
           for (const a of cancelled) {
             await audit.record({ action: 'assignment.cancelled', recordType: 'assignment', recordId: a.id, subjectId: id, detail: { reason: 'discharged' } });
@@ -270,13 +268,16 @@ export class ClientsService {
    * Same name (ignoring case and spaces around it) and same date of birth as an existing client
    * of the practice: most likely the same person added twice. The admin confirms to go ahead.
    */
-  private async refuseLikelyDuplicate(tx: SqlRunner, actor: StaffActor, name: string, dateOfBirth: string) {
-    const [match] = (await tx.query(
-      `SELECT c.name, c.status, c.created_at FROM client c
-        WHERE c.practice_id = $1 AND lower(c.name) = lower($2) AND c.date_of_birth = $3::date
-        ORDER BY c.created_at LIMIT 1`,
-      [actor.practiceId, name.trim(), dateOfBirth],
-    )) as Array<{ name: string; status: ClientStatus; created_at: Date }>;
+  private async refuseLikelyDuplicate(db: Db, actor: StaffActor, name: string, dateOfBirth: string) {
+    const match = await db
+      .selectFrom('client as c')
+      .select(['c.name', 'c.status', 'c.created_at'])
+      .where('c.practice_id', '=', actor.practiceId)
+      .where(sql<boolean>`lower(c.name) = lower(${name.trim()})`)
+      .where(sql<boolean>`c.date_of_birth = ${dateOfBirth}::date`)
+      .orderBy('c.created_at')
+      .limit(1)
+      .executeTakeFirst();
     if (!match) return;
     throw new ConflictError(
       POSSIBLE_DUPLICATE_CLIENT,
@@ -303,22 +304,27 @@ export class ClientsService {
   private async detail(runner: SqlRunner, actor: StaffActor, id: string, access: ClientAccess): Promise<ClientDetail> {
     const practiceId = actor.practiceId;
     // Couples (current and past) are named only to those who may open them.
-    const admin = isAdmin(actor);
-    const couplesShown = coupleShownTo(actor, 'cp', '$3');
-    const params = admin ? [practiceId, id] : [practiceId, id, actor.userId];
-    const [row] = (await runner.query(
-      `SELECT ${summaryColumnsSql(couplesShown)}, c.email, c.phone, to_char(c.date_of_birth, 'YYYY-MM-DD') AS date_of_birth,
-              c.preferred_language, c.discharged_at, c.version
-         FROM client c ${PRIMARY_JOIN} WHERE c.practice_id = $1 AND c.id = $2`,
-      params,
-    )) as DetailRow[];
+    const couplesShown = coupleShownTo(actor, 'cp', slot('me'));
+    const values = { me: actor.userId };
+    const db = kyselyOn(runner);
+    const row = await db
+      .selectFrom('client as c')
+      .leftJoinLateral(primaryClinician('client_id'), (join) => join.onTrue())
+      .select(summaryColumns(couplesShown, values))
+      .select(['c.email', 'c.phone', sql<string | null>`to_char(c.date_of_birth, 'YYYY-MM-DD')`.as('date_of_birth'), 'c.preferred_language', 'c.discharged_at', 'c.version'])
+      .where('c.practice_id', '=', practiceId)
+      .where('c.id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('client');
-    const history = (await runner.query(
-      `SELECT cp.id, cp.display_name, cm.joined_at, cm.left_at
-         FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
-        WHERE cm.practice_id = $1 AND cm.client_id = $2 AND ${couplesShown} ORDER BY cm.joined_at`,
-      params,
-    )) as Array<{ id: string; display_name: string; joined_at: Date; left_at: Date | null }>;
+    const history = await db
+      .selectFrom('couple_member as cm')
+      .innerJoin('couple as cp', (j) => j.onRef('cp.practice_id', '=', 'cm.practice_id').onRef('cp.id', '=', 'cm.couple_id'))
+      .select(['cp.id', 'cp.display_name', 'cm.joined_at', 'cm.left_at'])
+      .where('cm.practice_id', '=', practiceId)
+      .where('cm.client_id', '=', id)
+      .where(sqlText<boolean>(couplesShown, values))
+      .orderBy('cm.joined_at')
+      .execute();
     const basicOnly = access === 'via-couple';
     const stats = basicOnly ? new Map<string, HomeworkStats>() : await this.homework.forSubjects(practiceId, 'client', [id]);
     return {

@@ -9,11 +9,11 @@ import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { slot, sqlText } from '../db/sql-text.js';
-import { modify, type SqlRunner } from '../common/sql.js';
-import { CareTeamService, primaryClinician, primaryClinicianJoin } from '../care-teams/care-team.service.js';
+import type { SqlRunner } from '../common/sql.js';
+import { CareTeamService, primaryClinician } from '../care-teams/care-team.service.js';
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import type { AddMemberDto, CreateCoupleDto, ListCouplesQuery, SetSafetyDto, UpdateCoupleDto } from './dto/couple.dto.js';
 
@@ -34,10 +34,17 @@ const MEMBERS = `
               FROM couple_member cm JOIN client cl ON cl.practice_id = cm.practice_id AND cl.id = cm.client_id
              WHERE cm.practice_id = c.practice_id AND cm.couple_id = c.id AND cm.left_at IS NULL), '[]')`;
 
-const SUMMARY_COLUMNS = `
-  c.id, c.display_name, lower(c.display_name) AS sort_name, c.conjoint_safety, c.created_at,
-  p.staff_user_id AS primary_id, p.name AS primary_name,
-  ${MEMBERS} AS members`;
+/** What every couple read shows, on `couple as c` joined to `primaryClinician('couple_id')`. */
+const SUMMARY = [
+  'c.id',
+  'c.display_name',
+  sql<string>`lower(c.display_name)`.as('sort_name'),
+  sql<ConjointSafety>`c.conjoint_safety`.as('conjoint_safety'),
+  'c.created_at',
+  'p.staff_user_id as primary_id',
+  'p.name as primary_name',
+  sql<SummaryRow['members']>`${sql.raw(MEMBERS)}`.as('members'),
+] as const;
 
 const COUPLES_BY_NAME = (practiceId: string): KeysetSpec<{ sort_name: string; id: string }> => ({
   scope: { list: 'couples', practiceId },
@@ -48,7 +55,6 @@ const COUPLES_BY_NAME = (practiceId: string): KeysetSpec<{ sort_name: string; id
   ],
 });
 
-const PRIMARY_JOIN = primaryClinicianJoin('couple_id');
 
 const MIN_MEMBERS = 2;
 
@@ -93,16 +99,7 @@ export class CouplesService {
       q = q.where(sql<boolean>`lower(c.display_name) LIKE ${pattern}`);
     }
     const { rows, nextCursor } = await keyset.read(
-      q.select([
-        'c.id',
-        'c.display_name',
-        sql<string>`lower(c.display_name)`.as('sort_name'),
-        sql<ConjointSafety>`c.conjoint_safety`.as('conjoint_safety'),
-        'c.created_at',
-        'p.staff_user_id as primary_id',
-        'p.name as primary_name',
-        sql<SummaryRow['members']>`${sql.raw(MEMBERS)}`.as('members'),
-      ]),
+      q.select(SUMMARY),
     );
     const stats = await this.homework.forSubjects(actor.practiceId, 'couple', rows.map((r) => r.id));
     return { items: rows.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor };
@@ -115,14 +112,11 @@ export class CouplesService {
 
   async create(actor: StaffActor, dto: CreateCoupleDto): Promise<CoupleDetail> {
     this.access.requireAdmin(actor);
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.assertClientsVisible(actor, dto.memberIds, tx);
-      const [{ id }] = (await tx.query(`INSERT INTO couple (practice_id, display_name) VALUES ($1, $2) RETURNING id`, [
-        actor.practiceId,
-        dto.displayName,
-      ])) as Array<{ id: string }>;
+      const { id } = await db.insertInto('couple').values({ practice_id: actor.practiceId, display_name: dto.displayName }).returning('id').executeTakeFirstOrThrow();
       for (const clientId of dto.memberIds) {
-        await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [actor.practiceId, id, clientId]);
+        await db.insertInto('couple_member').values({ practice_id: actor.practiceId, couple_id: id, client_id: clientId }).execute();
       }
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, []);
       await audit.record({ action: 'couple.created', recordType: 'couple', recordId: id, subjectId: id, detail: { members: dto.memberIds } });
@@ -132,13 +126,15 @@ export class CouplesService {
 
   async update(actor: StaffActor, id: string, dto: UpdateCoupleDto): Promise<CoupleDetail> {
     await this.access.couple(actor, id, 'manage');
-    return this.writes.transaction(actor, async (tx, audit) => {
-      const updated = await modify(
-        tx,
-        `UPDATE couple SET display_name = $4, version = version + 1, updated_at = now()
-          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
-        [actor.practiceId, id, dto.version, dto.displayName],
-      );
+    return this.writes.transaction(actor, async (tx, audit, db) => {
+      const updated = await db
+        .updateTable('couple')
+        .set({ display_name: dto.displayName, version: sql`version + 1`, updated_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('version', '=', dto.version)
+        .returning('id')
+        .execute();
       if (updated.length === 0) throw staleCouple();
       await audit.record({ action: 'couple.updated', recordType: 'couple', recordId: id, subjectId: id, detail: { fields: ['display_name'] } });
       return this.detail(tx, actor.practiceId, id);
@@ -146,16 +142,20 @@ export class CouplesService {
   }
 
   async addMember(actor: StaffActor, id: string, dto: AddMemberDto): Promise<CoupleDetail> {
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.couple(actor, id, 'manage', tx);
       await this.access.client(actor, dto.clientId, 'read', tx);
-      await this.lockCouple(tx, actor.practiceId, id);
-      const already = (await tx.query(
-        `SELECT 1 FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND client_id = $3 AND left_at IS NULL`,
-        [actor.practiceId, id, dto.clientId],
-      )) as unknown[];
+      await lockCouple(db, actor.practiceId, id);
+      const already = await db
+        .selectFrom('couple_member')
+        .select(sql.lit(1).as('one'))
+        .where('practice_id', '=', actor.practiceId)
+        .where('couple_id', '=', id)
+        .where('client_id', '=', dto.clientId)
+        .where('left_at', 'is', null)
+        .execute();
       if (already.length > 0) throw new RuleViolationError('already_member', 'That person is already a member of this couple.');
-      await tx.query(`INSERT INTO couple_member (practice_id, couple_id, client_id) VALUES ($1, $2, $3)`, [actor.practiceId, id, dto.clientId]);
+      await db.insertInto('couple_member').values({ practice_id: actor.practiceId, couple_id: id, client_id: dto.clientId }).execute();
       await audit.record({ action: 'couple.member_added', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId: dto.clientId } });
       return this.detail(tx, actor.practiceId, id);
     });
@@ -163,21 +163,28 @@ export class CouplesService {
 
   /** Members leave with a date; their history stays. A couple keeps at least two current members. */
   async removeMember(actor: StaffActor, id: string, clientId: string): Promise<CoupleDetail> {
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.couple(actor, id, 'manage', tx);
-      await this.lockCouple(tx, actor.practiceId, id);
-      const current = (await tx.query(
-        `SELECT client_id FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND left_at IS NULL`,
-        [actor.practiceId, id],
-      )) as Array<{ client_id: string }>;
+      await lockCouple(db, actor.practiceId, id);
+      const current = await db
+        .selectFrom('couple_member')
+        .select('client_id')
+        .where('practice_id', '=', actor.practiceId)
+        .where('couple_id', '=', id)
+        .where('left_at', 'is', null)
+        .execute();
       if (!current.some((m) => m.client_id === clientId)) throw new NotFoundError('member');
       if (current.length <= MIN_MEMBERS) {
         throw new RuleViolationError('too_few_members', 'A couple needs at least two current members. Add the new member before removing this one.');
       }
-      await tx.query(
-        `UPDATE couple_member SET left_at = now() WHERE practice_id = $1 AND couple_id = $2 AND client_id = $3 AND left_at IS NULL`,
-        [actor.practiceId, id, clientId],
-      );
+      await db
+        .updateTable('couple_member')
+        .set({ left_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('couple_id', '=', id)
+        .where('client_id', '=', clientId)
+        .where('left_at', 'is', null)
+        .execute();
       await audit.record({ action: 'couple.member_removed', recordType: 'couple', recordId: id, subjectId: id, detail: { clientId } });
       return this.detail(tx, actor.practiceId, id);
     });
@@ -185,14 +192,22 @@ export class CouplesService {
 
   async setSafety(actor: StaffActor, id: string, dto: SetSafetyDto): Promise<CoupleDetail> {
     await this.access.couple(actor, id, 'screen');
-    return this.writes.transaction(actor, async (tx, audit) => {
-      const updated = await modify(
-        tx,
-        `UPDATE couple SET conjoint_safety = $4, safety_note = $5, safety_set_by = $6, safety_set_at = now(),
-                version = version + 1, updated_at = now()
-          WHERE practice_id = $1 AND id = $2 AND version = $3 RETURNING id`,
-        [actor.practiceId, id, dto.version, dto.status, dto.note ?? null, actor.userId],
-      );
+    return this.writes.transaction(actor, async (tx, audit, db) => {
+      const updated = await db
+        .updateTable('couple')
+        .set({
+          conjoint_safety: dto.status,
+          safety_note: dto.note ?? null,
+          safety_set_by: actor.userId,
+          safety_set_at: sql`now()`,
+          version: sql`version + 1`,
+          updated_at: sql`now()`,
+        })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('version', '=', dto.version)
+        .returning('id')
+        .execute();
       if (updated.length === 0) throw staleCouple();
       await audit.record({ action: 'couple.safety_set', recordType: 'couple', recordId: id, subjectId: id, detail: { status: dto.status } });
       return this.detail(tx, actor.practiceId, id);
@@ -208,25 +223,27 @@ export class CouplesService {
     });
   }
 
-  private async lockCouple(tx: SqlRunner, practiceId: string, id: string) {
-    await tx.query(`SELECT id FROM couple WHERE practice_id = $1 AND id = $2 FOR UPDATE`, [practiceId, id]);
-  }
-
   private async detail(runner: SqlRunner, practiceId: string, id: string): Promise<CoupleDetail> {
-    const [row] = (await runner.query(
-      `SELECT ${SUMMARY_COLUMNS}, c.safety_note, c.safety_set_at, c.version, s.id AS set_by_id, s.name AS set_by_name
-         FROM couple c ${PRIMARY_JOIN}
-         LEFT JOIN staff_user s ON s.practice_id = c.practice_id AND s.id = c.safety_set_by
-        WHERE c.practice_id = $1 AND c.id = $2`,
-      [practiceId, id],
-    )) as Array<SummaryRow & { safety_note: string | null; safety_set_at: Date | null; version: number; set_by_id: string | null; set_by_name: string | null }>;
+    const db = kyselyOn(runner);
+    const row = await db
+      .selectFrom('couple as c')
+      .leftJoinLateral(primaryClinician('couple_id'), (join) => join.onTrue())
+      .leftJoin('staff_user as s', (j) => j.onRef('s.practice_id', '=', 'c.practice_id').onRef('s.id', '=', 'c.safety_set_by'))
+      .select(SUMMARY)
+      .select(['c.safety_note', 'c.safety_set_at', 'c.version', 's.id as set_by_id', 's.name as set_by_name'])
+      .where('c.practice_id', '=', practiceId)
+      .where('c.id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('couple');
-    const history = (await runner.query(
-      `SELECT cl.id, cl.name, cl.preferred_name, cm.joined_at, cm.left_at
-         FROM couple_member cm JOIN client cl ON cl.practice_id = cm.practice_id AND cl.id = cm.client_id
-        WHERE cm.practice_id = $1 AND cm.couple_id = $2 ORDER BY cm.joined_at, cl.name`,
-      [practiceId, id],
-    )) as Array<{ id: string; name: string; preferred_name: string | null; joined_at: Date; left_at: Date | null }>;
+    const history = await db
+      .selectFrom('couple_member as cm')
+      .innerJoin('client as cl', (j) => j.onRef('cl.practice_id', '=', 'cm.practice_id').onRef('cl.id', '=', 'cm.client_id'))
+      .select(['cl.id', 'cl.name', 'cl.preferred_name', 'cm.joined_at', 'cm.left_at'])
+      .where('cm.practice_id', '=', practiceId)
+      .where('cm.couple_id', '=', id)
+      .orderBy('cm.joined_at')
+      .orderBy('cl.name')
+      .execute();
     return {
       ...toSummary(row, (await this.homework.forSubjects(practiceId, 'couple', [id])).get(id) ?? null),
       safety: {
@@ -246,6 +263,11 @@ export class CouplesService {
       version: row.version,
     };
   }
+}
+
+/** Holds the couple's row until the transaction ends, so membership changes happen one at a time. */
+async function lockCouple(db: Db, practiceId: string, id: string) {
+  await db.selectFrom('couple').select('id').where('practice_id', '=', practiceId).where('id', '=', id).forUpdate().execute();
 }
 
 function staleCouple() {

@@ -21,35 +21,14 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, Valid
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import type { SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf } from '../common/subject-ref.dto.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { CreateNoteDto, ListNotesQuery, SignNoteDto, UpdateNoteDto } from './dto/note.dto.js';
 
-interface NoteRow {
-  id: string;
-  practice_id: string;
-  client_id: string | null;
-  couple_id: string | null;
-  subject_name: string;
-  author_id: string;
-  author_name: string;
-  session_date: string;
-  format: NoteFormat;
-  kind: NoteKind;
-  status: 'draft' | 'signed';
-  addendum_of: string | null;
-  version: number;
-  key_id: string;
-  sections_enc: Buffer;
-  signed_at: Date | null;
-  signed_by: string | null;
-  signed_by_name: string | null;
-  created_at: Date;
-  updated_at: Date;
-  addenda_count: number;
-}
+/** A note as every read gives it (selectNotes). */
+type NoteRow = Awaited<ReturnType<ReturnType<typeof selectNotes>['executeTakeFirstOrThrow']>>;
 
 /** A note with its subject's and authors' names and its count of addenda. */
 const selectNotes = (db: Db) =>
@@ -70,7 +49,7 @@ const selectNotes = (db: Db) =>
       sql<string>`to_char(n.session_date, 'YYYY-MM-DD')`.as('session_date'),
       eb.ref('n.format').$castTo<NoteFormat>().as('format'),
       eb.ref('n.kind').$castTo<NoteKind>().as('kind'),
-      eb.ref('n.status').$castTo<NoteRow['status']>().as('status'),
+      eb.ref('n.status').$castTo<'draft' | 'signed'>().as('status'),
       'n.addendum_of',
       'n.version',
       'n.key_id',
@@ -156,12 +135,22 @@ export class NotesService {
     const id = crypto.randomUUID();
     const sections = Object.fromEntries(NOTE_TEMPLATES[dto.format].map((s) => [s.key, '']));
     const sealed = this.seal(actor.practiceId, id, sections);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      await tx.query(
-        `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, key_id, sections_enc)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [actor.practiceId, id, dto.clientId ?? null, dto.coupleId ?? null, actor.userId, dto.sessionDate, dto.format, dto.kind, sealed.keyId, sealed.ciphertext],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      await db
+        .insertInto('session_note')
+        .values({
+          practice_id: actor.practiceId,
+          id,
+          client_id: dto.clientId ?? null,
+          couple_id: dto.coupleId ?? null,
+          author_id: actor.userId,
+          session_date: dto.sessionDate,
+          format: dto.format,
+          kind: dto.kind,
+          key_id: sealed.keyId,
+          sections_enc: sealed.ciphertext,
+        })
+        .execute();
       await audit.record({ action: 'note.created', recordType: 'session_note', recordId: id, subjectId: dto.clientId ?? dto.coupleId, detail: { kind: dto.kind, format: dto.format } });
     });
     return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
@@ -175,13 +164,22 @@ export class NotesService {
     const current = JSON.parse(this.open(row)) as Record<string, string>;
     const sections = dto.sections ? { ...current, ...this.checkSections(row.format, dto.sections) } : current;
     const sealed = this.seal(actor.practiceId, id, sections);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const updated = await modify(
-        tx,
-        `UPDATE session_note SET sections_enc = $4, key_id = $5, session_date = COALESCE($6::date, session_date), version = version + 1, updated_at = now()
-          WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
-        [actor.practiceId, id, dto.version, sealed.ciphertext, sealed.keyId, dto.sessionDate ?? null],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const updated = await db
+        .updateTable('session_note')
+        .set({
+          sections_enc: sealed.ciphertext,
+          key_id: sealed.keyId,
+          session_date: sql`COALESCE(${dto.sessionDate ?? null}::date, session_date)`,
+          version: sql`version + 1`,
+          updated_at: sql`now()`,
+        })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('version', '=', dto.version)
+        .where('status', '=', sql.lit('draft'))
+        .returning('id')
+        .execute();
       if (updated.length === 0) throw this.refusedWrite(row);
       await audit.record({ action: 'note.updated', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
@@ -195,13 +193,16 @@ export class NotesService {
     if (Object.values(sections).every((text) => text.trim() === '')) {
       throw new RuleViolationError('empty_note', 'This note is empty. Write at least one section before signing it.');
     }
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const signed = await modify(
-        tx,
-        `UPDATE session_note SET status = 'signed', signed_at = now(), signed_by = $4, version = version + 1, updated_at = now()
-          WHERE practice_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING id`,
-        [actor.practiceId, id, dto.version, actor.userId],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const signed = await db
+        .updateTable('session_note')
+        .set({ status: sql.lit('signed'), signed_at: sql`now()`, signed_by: actor.userId, version: sql`version + 1`, updated_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('version', '=', dto.version)
+        .where('status', '=', sql.lit('draft'))
+        .returning('id')
+        .execute();
       if (signed.length === 0) throw this.refusedWrite(row);
       await audit.record({ action: 'note.signed', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
@@ -217,12 +218,23 @@ export class NotesService {
     if (parent.addendum_of) throw new RuleViolationError('addendum_of_addendum', 'Add the addendum to the original note.');
     const id = crypto.randomUUID();
     const sealed = this.seal(actor.practiceId, id, { note: '' });
-    await this.writes.transaction(actor, async (tx, audit) => {
-      await tx.query(
-        `INSERT INTO session_note (practice_id, id, client_id, couple_id, author_id, session_date, format, kind, addendum_of, key_id, sections_enc)
-         VALUES ($1, $2, $3, $4, $5, current_date, 'free', $6, $7, $8, $9)`,
-        [actor.practiceId, id, parent.client_id, parent.couple_id, actor.userId, parent.kind, parentId, sealed.keyId, sealed.ciphertext],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      await db
+        .insertInto('session_note')
+        .values({
+          practice_id: actor.practiceId,
+          id,
+          client_id: parent.client_id,
+          couple_id: parent.couple_id,
+          author_id: actor.userId,
+          session_date: sql`current_date`,
+          format: sql.lit('free'),
+          kind: parent.kind,
+          addendum_of: parentId,
+          key_id: sealed.keyId,
+          sections_enc: sealed.ciphertext,
+        })
+        .execute();
       await audit.record({ action: 'note.addendum_created', recordType: 'session_note', recordId: id, subjectId: parent.client_id ?? parent.couple_id!, detail: { addendumOf: parentId } });
     });
     return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
@@ -232,8 +244,14 @@ export class NotesService {
   async discard(actor: StaffActor, id: string): Promise<void> {
     const row = await this.find(this.db, actor.practiceId, id);
     await this.assertAuthorOnTeam(actor, row);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const deleted = await modify(tx, `DELETE FROM session_note WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING id`, [actor.practiceId, id]);
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const deleted = await db
+        .deleteFrom('session_note')
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('status', '=', sql.lit('draft'))
+        .returning('id')
+        .execute();
       if (deleted.length === 0) throw this.refusedWrite(row);
       await audit.record({ action: 'note.discarded', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });

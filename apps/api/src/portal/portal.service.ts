@@ -22,10 +22,10 @@ import { AlertsService } from '../safety/alerts.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { slot, sqlText } from '../db/sql-text.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import type { SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { openAnswers, sealAnswers } from '../assignments/answers-cipher.js';
@@ -112,10 +112,13 @@ export class PortalService {
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
-    const [row] = (await this.db.query(
-      `SELECT c.name, c.preferred_name, p.name AS practice_name FROM client c JOIN practice p ON p.id = c.practice_id WHERE c.practice_id = $1 AND c.id = $2`,
-      [actor.practiceId, actor.clientId],
-    )) as Array<{ name: string; preferred_name: string | null; practice_name: string }>;
+    const row = await this.kdb
+      .selectFrom('client as c')
+      .innerJoin('practice as p', 'p.id', 'c.practice_id')
+      .select(['c.name', 'c.preferred_name', 'p.name as practice_name'])
+      .where('c.practice_id', '=', actor.practiceId)
+      .where('c.id', '=', actor.clientId)
+      .executeTakeFirst();
     return {
       clientId: actor.clientId,
       firstName: firstName(row!.name, row!.preferred_name),
@@ -126,19 +129,35 @@ export class PortalService {
 
   async home(actor: PortalActor): Promise<PortalHome> {
     const today = await practiceToday(this.db, actor.practiceId);
-    const todo = (await this.db.query(
-      `SELECT a.id AS assignment_id, a.exercise->>'title' AS title, (a.exercise->>'minutes')::int AS minutes, o.seq,
-              to_char(o.due_on, 'YYYY-MM-DD') AS due_on, a.couple_id IS NOT NULL AS with_partner, r.status, r.submitted_at, r.updated_at, r.id AS response_id
-         FROM assignment_member am
-         JOIN assignment a ON a.practice_id = am.practice_id AND a.id = am.assignment_id
-         JOIN assignment_occurrence o ON o.practice_id = am.practice_id AND o.assignment_id = am.assignment_id
-         LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.client_id = $2 AND o.opens_on <= $3::date AND NOT o.cancelled AND o.pending > 0
-          AND (r.status IS NULL OR r.status = 'draft')
-          AND ${stillReaches('a', '$2')}
-        ORDER BY o.due_on, a.id, o.seq LIMIT 50`,
-      [actor.practiceId, actor.clientId, today],
-    )) as ItemRow[];
+    const todo: ItemRow[] = await this.kdb
+      .selectFrom('assignment_member as am')
+      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
+      .innerJoin('assignment_occurrence as o', (j) => j.onRef('o.practice_id', '=', 'am.practice_id').onRef('o.assignment_id', '=', 'am.assignment_id'))
+      .leftJoin('response as r', (j) =>
+        j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
+      )
+      .select((eb) => [
+        'a.id as assignment_id',
+        sql<string>`a.exercise->>'title'`.as('title'),
+        sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
+        'o.seq',
+        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+        sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
+        eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
+        'r.submitted_at',
+        'r.updated_at',
+        'r.id as response_id',
+      ])
+      .where('am.practice_id', '=', actor.practiceId)
+      .where('am.client_id', '=', actor.clientId)
+      .where(sql<boolean>`o.opens_on <= ${today}::date AND NOT o.cancelled AND o.pending > 0`)
+      .where(sql<boolean>`(r.status IS NULL OR r.status = 'draft')`)
+      .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId }))
+      .orderBy('o.due_on')
+      .orderBy('a.id')
+      .orderBy('o.seq')
+      .limit(50)
+      .execute();
     const done = await this.history(actor, { limit: '10' });
     return { todo: todo.map((r) => this.item(r, today)), done: done.items };
   }
@@ -211,7 +230,7 @@ export class PortalService {
 
   /** Autosave: a draft names the version it was based on, so two open tabs never silently overwrite each other. */
   async saveDraft(actor: PortalActor, assignmentId: string, seq: number, dto: SaveDraftDto): Promise<SavedResponse> {
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       this.assertWritable(row);
@@ -222,21 +241,24 @@ export class PortalService {
         if (dto.version !== 0) throw this.staleDraft();
         const id = crypto.randomUUID();
         const sealed = sealAnswers(this.cipher, actor.practiceId, id, dto.answers);
-        saved = (await this.insertOrConflict(
-          tx,
-          `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, key_id, answers_enc)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING version, updated_at`,
-          [actor.practiceId, id, assignmentId, seq, actor.clientId, row.couple_id, sealed.keyId, sealed.ciphertext],
-        )) as Array<{ version: number; updated_at: Date }>;
+        saved = await this.insertOrConflict(() =>
+          db
+            .insertInto('response')
+            .values({ practice_id: actor.practiceId, id, assignment_id: assignmentId, seq, client_id: actor.clientId, couple_id: row.couple_id, key_id: sealed.keyId, answers_enc: sealed.ciphertext })
+            .returning(['version', 'updated_at'])
+            .execute(),
+        );
       } else {
         if (dto.version !== row.version) throw this.staleDraft();
         const sealed = sealAnswers(this.cipher, actor.practiceId, row.response_id, dto.answers);
-        saved = await modify(
-          tx,
-          `UPDATE response SET answers_enc = $3, key_id = $4, version = version + 1, updated_at = now()
-            WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING version, updated_at`,
-          [actor.practiceId, row.response_id, sealed.ciphertext, sealed.keyId],
-        );
+        saved = await db
+          .updateTable('response')
+          .set({ answers_enc: sealed.ciphertext, key_id: sealed.keyId, version: sql`version + 1`, updated_at: sql`now()` })
+          .where('practice_id', '=', actor.practiceId)
+          .where('id', '=', row.response_id)
+          .where('status', '=', sql.lit('draft'))
+          .returning(['version', 'updated_at'])
+          .execute();
         if (saved.length === 0) throw this.staleDraft();
       }
       await audit.record({ action: 'response.draft_saved', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
@@ -262,7 +284,7 @@ export class PortalService {
   }
 
   private async submitOnce(actor: PortalActor, assignmentId: string, seq: number, dto: SubmitResponseDto): Promise<SavedResponse> {
-    return this.writes.transaction(actor, async (tx, audit) => {
+    return this.writes.transaction(actor, async (tx, audit, db) => {
       const today = await practiceToday(tx, actor.practiceId);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       if (row.status === 'submitted') {
@@ -276,23 +298,46 @@ export class PortalService {
       const id = row.response_id ?? crypto.randomUUID();
       const sealed = sealAnswers(this.cipher, actor.practiceId, id, dto.answers);
       const saved = row.response_id
-        ? await modify<{ version: number; updated_at: Date; submitted_at: Date }>(
-            tx,
-            `UPDATE response SET answers_enc = $3, key_id = $4, status = 'submitted', submission_id = $5, submitted_at = now(),
-                    version = version + 1, updated_at = now()
-              WHERE practice_id = $1 AND id = $2 AND status = 'draft' RETURNING version, updated_at, submitted_at`,
-            [actor.practiceId, id, sealed.ciphertext, sealed.keyId, dto.submissionId],
-          )
-        : ((await tx.query(
-            `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, key_id, answers_enc, status, submission_id, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted', $9, now()) RETURNING version, updated_at, submitted_at`,
-            [actor.practiceId, id, assignmentId, seq, actor.clientId, row.couple_id, sealed.keyId, sealed.ciphertext, dto.submissionId],
-          )) as Array<{ version: number; updated_at: Date; submitted_at: Date }>);
-      await tx.query(`UPDATE assignment_occurrence SET pending = pending - 1 WHERE practice_id = $1 AND assignment_id = $2 AND seq = $3`, [
-        actor.practiceId,
-        assignmentId,
-        seq,
-      ]);
+        ? await db
+            .updateTable('response')
+            .set({
+              answers_enc: sealed.ciphertext,
+              key_id: sealed.keyId,
+              status: sql.lit('submitted'),
+              submission_id: dto.submissionId,
+              submitted_at: sql`now()`,
+              version: sql`version + 1`,
+              updated_at: sql`now()`,
+            })
+            .where('practice_id', '=', actor.practiceId)
+            .where('id', '=', id)
+            .where('status', '=', sql.lit('draft'))
+            .returning(['version', 'updated_at', sql<Date>`submitted_at`.as('submitted_at')])
+            .execute()
+        : await db
+            .insertInto('response')
+            .values({
+              practice_id: actor.practiceId,
+              id,
+              assignment_id: assignmentId,
+              seq,
+              client_id: actor.clientId,
+              couple_id: row.couple_id,
+              key_id: sealed.keyId,
+              answers_enc: sealed.ciphertext,
+              status: sql.lit('submitted'),
+              submission_id: dto.submissionId,
+              submitted_at: sql`now()`,
+            })
+            .returning(['version', 'updated_at', sql<Date>`submitted_at`.as('submitted_at')])
+            .execute();
+      await db
+        .updateTable('assignment_occurrence')
+        .set({ pending: sql`pending - 1` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', assignmentId)
+        .where('seq', '=', seq)
+        .execute();
       await audit.record({ action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
       if (saved[0]) {
         await this.alerts.raiseFor(tx, audit, {
@@ -319,16 +364,22 @@ export class PortalService {
    */
   private async partners(actor: PortalActor, row: OccurrenceRow): Promise<PartnerAnswers[]> {
     if (!row.couple_id) return [];
-    const others = (await this.db.query(
-      `SELECT c.name, c.preferred_name, r.practice_id, r.id, r.status, r.key_id, r.answers_enc
-         FROM assignment_member am
-         JOIN client c ON c.practice_id = am.practice_id AND c.id = am.client_id
-         LEFT JOIN response r ON r.practice_id = am.practice_id AND r.assignment_id = am.assignment_id AND r.seq = $3 AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.assignment_id = $2 AND am.client_id <> $4
-          AND EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = am.practice_id AND cm.couple_id = $5 AND cm.client_id = am.client_id AND cm.left_at IS NULL)
-        ORDER BY c.name, c.id`,
-      [actor.practiceId, row.assignment_id, row.seq, actor.clientId, row.couple_id],
-    )) as Array<{ name: string; preferred_name: string | null; practice_id: string | null; id: string | null; status: string | null; key_id: string | null; answers_enc: Buffer | null }>;
+    const others = await this.kdb
+      .selectFrom('assignment_member as am')
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'am.practice_id').onRef('c.id', '=', 'am.client_id'))
+      .leftJoin('response as r', (j) =>
+        j.onRef('r.practice_id', '=', 'am.practice_id').onRef('r.assignment_id', '=', 'am.assignment_id').on('r.seq', '=', row.seq).onRef('r.client_id', '=', 'am.client_id'),
+      )
+      .select(['c.name', 'c.preferred_name', 'r.practice_id', 'r.id', 'r.status', 'r.key_id', 'r.answers_enc'])
+      .where('am.practice_id', '=', actor.practiceId)
+      .where('am.assignment_id', '=', row.assignment_id)
+      .where('am.client_id', '<>', actor.clientId)
+      .where(
+        sql<boolean>`EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = am.practice_id AND cm.couple_id = ${row.couple_id} AND cm.client_id = am.client_id AND cm.left_at IS NULL)`,
+      )
+      .orderBy('c.name')
+      .orderBy('c.id')
+      .execute();
     const everyoneDone = row.status === 'submitted' && others.every((o) => o.status === 'submitted');
     const reveal = row.sharing === 'reveal-when-both-done' && everyoneDone;
     return others.map((o) => ({
@@ -371,9 +422,9 @@ export class PortalService {
     return new ConflictError('stale_version', 'These answers were changed in another window. Reload to see the latest; what you typed here is still on screen.');
   }
 
-  private async insertOrConflict(tx: SqlRunner, sql: string, params: unknown[]): Promise<unknown[]> {
+  private async insertOrConflict<T>(insert: () => Promise<T>): Promise<T> {
     try {
-      return (await tx.query(sql, params)) as unknown[];
+      return await insert();
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string })?.code === UNIQUE_VIOLATION) throw this.staleDraft();
       throw error;
@@ -382,26 +433,52 @@ export class PortalService {
 
   /** The occurrence as this client sees it: a member, and open. `lock` takes the response row for a write. */
   private async find(runner: SqlRunner, actor: PortalActor, assignmentId: string, seq: number, today: string, lock = false): Promise<OccurrenceRow> {
+    const db = kyselyOn(runner);
     if (lock) {
       // Writes to one occurrence take turns; the read below then starts after any earlier write committed.
-      await runner.query(`SELECT 1 FROM assignment_occurrence WHERE practice_id = $1 AND assignment_id = $2 AND seq = $3 FOR UPDATE`, [
-        actor.practiceId,
-        assignmentId,
-        seq,
-      ]);
+      await db
+        .selectFrom('assignment_occurrence')
+        .select(sql.lit(1).as('one'))
+        .where('practice_id', '=', actor.practiceId)
+        .where('assignment_id', '=', assignmentId)
+        .where('seq', '=', seq)
+        .forUpdate()
+        .execute();
     }
-    const [row] = (await runner.query(
-      `SELECT a.id AS assignment_id, a.practice_id, a.exercise, a.instructions, a.sharing, a.couple_id, a.cancelled_at IS NOT NULL AS assignment_cancelled,
-              o.seq, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on, to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.cancelled,
-              r.id AS response_id, r.status, r.key_id, r.answers_enc, r.version, r.updated_at, r.submitted_at, r.submission_id
-         FROM assignment_member am
-         JOIN assignment a ON a.practice_id = am.practice_id AND a.id = am.assignment_id
-         JOIN assignment_occurrence o ON o.practice_id = am.practice_id AND o.assignment_id = am.assignment_id AND o.seq = $4
-         LEFT JOIN response r ON r.practice_id = o.practice_id AND r.assignment_id = o.assignment_id AND r.seq = o.seq AND r.client_id = am.client_id
-        WHERE am.practice_id = $1 AND am.client_id = $2 AND am.assignment_id = $3 AND o.opens_on <= $5::date
-          AND ${stillReaches('a', '$2')}`,
-      [actor.practiceId, actor.clientId, assignmentId, seq, today],
-    )) as OccurrenceRow[];
+    const row: OccurrenceRow | undefined = await db
+      .selectFrom('assignment_member as am')
+      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
+      .innerJoin('assignment_occurrence as o', (j) => j.onRef('o.practice_id', '=', 'am.practice_id').onRef('o.assignment_id', '=', 'am.assignment_id').on('o.seq', '=', seq))
+      .leftJoin('response as r', (j) =>
+        j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
+      )
+      .select((eb) => [
+        'a.id as assignment_id',
+        'a.practice_id',
+        eb.ref('a.exercise').$castTo<Exercise>().as('exercise'),
+        'a.instructions',
+        eb.ref('a.sharing').$castTo<SharingMode | null>().as('sharing'),
+        'a.couple_id',
+        sql<boolean>`a.cancelled_at IS NOT NULL`.as('assignment_cancelled'),
+        'o.seq',
+        sql<string>`to_char(o.opens_on, 'YYYY-MM-DD')`.as('opens_on'),
+        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+        'o.cancelled',
+        'r.id as response_id',
+        eb.ref('r.status').$castTo<'draft' | 'submitted' | null>().as('status'),
+        'r.key_id',
+        'r.answers_enc',
+        'r.version',
+        'r.updated_at',
+        'r.submitted_at',
+        'r.submission_id',
+      ])
+      .where('am.practice_id', '=', actor.practiceId)
+      .where('am.client_id', '=', actor.clientId)
+      .where('am.assignment_id', '=', assignmentId)
+      .where(sql<boolean>`o.opens_on <= ${today}::date`)
+      .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId }))
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('exercise');
     return row;
   }
