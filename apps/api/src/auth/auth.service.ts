@@ -3,14 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LoginResponse, MeResponse, StaffRole, TwoFactorEnrolment, TwoFactorSignInEnrolled } from '@tandem/shared';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import type { RequestOrigin, StaffActor } from '../access/actor.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { AttemptThrottle } from './login-throttle.js';
+import { GuessingLimits } from './guessing-limits.js';
 import { SessionService, type SessionTimes } from './session.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SetPasswordDto } from './dto/set-password.dto.js';
@@ -35,30 +34,21 @@ interface InviteRow {
 
 @Injectable()
 export class AuthService {
-  private readonly byEmail: AttemptThrottle;
-  private readonly byAddress: AttemptThrottle;
-  /** Wrong second-step codes, per account: the same limit as wrong passwords per email. */
-  private readonly byAccount: AttemptThrottle;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
     @Inject(SignInChallenges) private readonly challenges: SignInChallenges,
-  ) {
-    this.byEmail = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
-    this.byAddress = new AttemptThrottle(config.login.maxAttempts * 5, config.login.windowSeconds);
-    this.byAccount = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
-  }
+    @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+  ) {}
 
   async login(dto: LoginDto, request: FastifyRequest, reply: FastifyReply): Promise<LoginResponse> {
     const email = dto.email.trim().toLowerCase();
     const emailKey = [`email:${email}`];
     const addressKey = [`ip:${request.ip}`];
-    await this.byEmail.check(emailKey);
-    await this.byAddress.check(addressKey);
+    await this.limits.signInByEmail.check(emailKey);
+    await this.limits.signInByAddress.check(addressKey);
 
     // The same email may belong to staff of two practices; the password decides which.
     const candidates: Candidate[] = await this.db.query(
@@ -76,8 +66,8 @@ export class AuthService {
     if (candidates.length === 0) await verifyPassword(await DUMMY_HASH, dto.password);
     const origin = { requestId: request.id, ip: request.ip };
     if (!matched) {
-      await this.byEmail.fail(emailKey);
-      await this.byAddress.fail(addressKey);
+      await this.limits.signInByEmail.fail(emailKey);
+      await this.limits.signInByAddress.fail(addressKey);
       // Each practice where the email has an account sees the failure in its own log.
       const practices = candidates.length > 0 ? candidates : [undefined];
       const attempts = practices.map((candidate) => ({ kind: 'anonymous' as const, ...origin, practiceId: candidate?.practice_id ?? null, actorId: candidate?.id ?? null }));
@@ -240,8 +230,8 @@ export class AuthService {
   ): Promise<MeResponse> {
     const accountKey = [`account:${challenge.userId}`];
     const addressKey = [`ip:${request.ip}`];
-    await this.byAccount.check(accountKey);
-    await this.byAddress.check(addressKey);
+    await this.limits.secondStepByAccount.check(accountKey);
+    await this.limits.signInByAddress.check(addressKey);
     const actor: StaffActor = { kind: 'staff', userId: challenge.userId, practiceId: challenge.practiceId, roles: [], sessionId: '', requestId: request.id, ip: request.ip };
     const times = await this.writes.transaction(this.challengeActor(challenge, request), async (tx, audit) => {
       // The sign-in itself is the staff member's; a failed attempt stays anonymous, like a wrong password.
@@ -255,8 +245,8 @@ export class AuthService {
       return this.sessions.open({ id: challenge.userId, practiceId: challenge.practiceId }, request, reply, tx);
     });
     if (!times) {
-      await this.byAccount.fail(accountKey);
-      await this.byAddress.fail(addressKey);
+      await this.limits.secondStepByAccount.fail(accountKey);
+      await this.limits.signInByAddress.fail(addressKey);
       throw new UnauthenticatedError('That code is not right, or it was already used. Enter the newest code from your app.', 'invalid_code');
     }
     return this.me(actor, times);

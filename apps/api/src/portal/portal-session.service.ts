@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import type { PortalActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
-import { LookupThrottle } from '../auth/login-throttle.js';
+import { GuessingLimits } from '../auth/guessing-limits.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -21,30 +21,22 @@ export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
  */
 @Injectable()
 export class PortalSessionService {
-  private readonly throttle: LookupThrottle;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-  ) {
-    this.throttle = new LookupThrottle({
-      maxFailures: config.portal.maxFailedLookups,
-      windowSeconds: config.portal.lookupWindowSeconds,
-      perMinute: config.portal.lookupsPerMinute,
-      perMinuteWhileGuessing: config.portal.lookupsPerMinuteWhileGuessing,
-    });
-  }
+    @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+  ) {}
 
   /**
    * Exchanges a link token for a portal session cookie. Each look-up spends
    * from the caller's address's budget (429 past it, before the database is
    * asked); unknown links count against the address, and past their limit
-   * answer 429, while a link that exists still opens (LookupThrottle).
+   * answer 429, while a link that exists still opens (PortalLinkLookups).
    */
   async exchange(token: string, request: FastifyRequest, reply: FastifyReply): Promise<ExchangeResult> {
     const throttleKey = `portal:${request.ip}`;
-    await this.throttle.spend(throttleKey);
+    await this.limits.portalLinks.spend(throttleKey);
     const link = TOKEN_PATTERN.test(token)
       ? ((await this.db.query(
           `SELECT l.practice_id, l.id, l.client_id, l.expires_at FROM portal_link l
@@ -55,7 +47,7 @@ export class PortalSessionService {
       : undefined;
     if (!link) {
       this.clearCookie(reply);
-      await this.throttle.fail(throttleKey);
+      await this.limits.portalLinks.fail(throttleKey);
       return { ok: false, reason: 'invalid' };
     }
     const sessionToken = newToken();
