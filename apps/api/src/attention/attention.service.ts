@@ -136,8 +136,8 @@ export class AttentionService {
       }>;
       if (!row) throw new NotFoundError('response');
       const subject = row.couple_id ? { coupleId: row.couple_id } : { clientId: row.assignment_client_id ?? row.client_id };
-      const team = await this.access.subjectTeam(actor, subject, tx);
-      if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team reviews answers.');
+      const access = await this.access.subject(actor, subject, tx);
+      if (!access.may.homework.edit) throw new ForbiddenError('Only a clinician on the care team reviews answers.');
       if (row.status !== 'submitted') {
         throw new RuleViolationError('not_submitted', 'These answers are still a draft. They can be marked reviewed once the client submits them.');
       }

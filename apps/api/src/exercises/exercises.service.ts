@@ -12,7 +12,8 @@ import {
   type LibraryItemDetail,
   type Page,
 } from '@tandem/shared';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { exerciseMay } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
@@ -130,7 +131,7 @@ export class ExercisesService {
     if (id.startsWith(BUILTIN)) {
       const exercise = findBuiltInExercise(id.slice(BUILTIN.length), version);
       if (!exercise) throw new NotFoundError('exercise');
-      return { ...builtInItem(exercise), exercise, versions: [], canEdit: false };
+      return { ...builtInItem(exercise), exercise, versions: [], canEdit: exerciseMay(actor, { builtIn: true, authorId: null }).edit };
     }
     const row = await this.find(this.db, actor.practiceId, id, version);
     const versions = (await this.db.query(
@@ -140,7 +141,7 @@ export class ExercisesService {
       [actor.practiceId, id],
     )) as Array<{ version: number; created_at: Date; by_id: string; by_name: string }>;
     const history: ExerciseVersionInfo[] = versions.map((v) => ({ version: v.version, createdAt: v.created_at.toISOString(), createdBy: { id: v.by_id, name: v.by_name } }));
-    return { ...practiceItem(row), exercise: row.definition, versions: history, canEdit: this.mayEdit(actor, row) && row.archived_at === null };
+    return { ...practiceItem(row), exercise: row.definition, versions: history, canEdit: this.may(actor, row).edit && row.archived_at === null };
   }
 
   async create(actor: StaffActor, dto: CreateExerciseDto): Promise<LibraryItemDetail> {
@@ -236,12 +237,12 @@ export class ExercisesService {
     return row;
   }
 
-  private mayEdit(actor: StaffActor, row: PracticeRow) {
-    return isAdmin(actor) || row.author_id === actor.userId;
+  private may(actor: StaffActor, row: PracticeRow) {
+    return exerciseMay(actor, { builtIn: false, authorId: row.author_id });
   }
 
   private assertMayEdit(actor: StaffActor, row: PracticeRow) {
-    if (!this.mayEdit(actor, row)) throw new ForbiddenError('Only the exercise’s author or an admin can change it.');
+    if (!this.may(actor, row).edit) throw new ForbiddenError('Only the exercise’s author or an admin can change it.');
   }
 
   private refuseBuiltIn(id: string) {
