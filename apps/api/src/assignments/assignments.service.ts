@@ -27,10 +27,10 @@ import { requireOneSubject, subjectOf, type Subject } from '../common/subject-re
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
-import { openAnswers } from './answers-cipher.js';
+import { openAnswers } from '../homework/answers-cipher.js';
 import type { BringQuery, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
-import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
-import { practiceToday } from './practice-today.js';
+import { assignmentStatus, memberStatus, occurrenceStatus } from '../homework/homework-status.js';
+import { practiceToday } from '../practices/practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 

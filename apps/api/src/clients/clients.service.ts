@@ -13,7 +13,7 @@ import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinicianJoin } from 
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { endPortalLinks } from '../portal/portal-links.service.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
 interface SummaryRow {

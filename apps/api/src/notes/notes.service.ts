@@ -16,7 +16,7 @@ import { AccessService } from '../access/access.service.js';
 import { noteMay, notesListed } from '../access/rules.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';

@@ -5,7 +5,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { PortalActor } from '../access/actor.js';
 import { replyWith } from '../common/cookies.js';
-import { RecordIdPipe, SequenceParamPipe } from '../common/uuid-param.js';
+import { RecordIdPipe, SequenceParamPipe } from '../common/path-params.js';
 import { PortalHistoryQuery, SaveDraftDto, SubmitResponseDto } from './dto/portal.dto.js';
 import { PORTAL_COOKIE, PortalSessionService } from './portal-session.service.js';
 import { PortalService } from './portal.service.js';

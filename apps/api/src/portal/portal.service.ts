@@ -25,9 +25,9 @@ import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { openAnswers, sealAnswers } from '../assignments/answers-cipher.js';
-import { memberStatus } from '../assignments/homework-status.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { openAnswers, sealAnswers } from '../homework/answers-cipher.js';
+import { memberStatus } from '../homework/homework-status.js';
+import { practiceToday } from '../practices/practice-today.js';
 import type { PortalHistoryQuery, SaveDraftDto, SubmitResponseDto } from './dto/portal.dto.js';
 
 interface OccurrenceRow {

@@ -5,7 +5,7 @@ import { riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, t
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { alertCountScope } from '../access/rules.js';
-import { openAnswers } from '../assignments/answers-cipher.js';
+import { openAnswers } from '../homework/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
