@@ -6,7 +6,7 @@ import type { SqlRunner } from '../common/sql.js';
 import type { Subject } from '../common/subject-ref.dto.js';
 import { isAdmin, type StaffActor } from './actor.js';
 import {
-  caseloadScope,
+  listScope,
   clientAccess,
   coupleAccess,
   EMERGENCY_NOTE_KINDS,
@@ -157,7 +157,7 @@ export class AccessService {
 
   /** Lists by another clinician's caseload, or of the unassigned, are for those who see every caseload (admins). */
   assertCaseloadsOfOthers(actor: StaffActor): void {
-    if (caseloadScope(actor) !== 'practice') throw new ForbiddenError();
+    if (listScope(actor) !== 'practice') throw new ForbiddenError();
   }
 }
 

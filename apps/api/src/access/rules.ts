@@ -12,14 +12,14 @@ import { isAdmin, isClinician, type StaffActor } from './actor.js';
  *
  * | design row                              | decided by                                                          |
  * |-----------------------------------------|---------------------------------------------------------------------|
- * | client/couple demographics              | subjectMay().details (contact: .contact); portal: portalReaches()   |
- * | care teams, caseload counts             | subjectMay().membership; caseloadScope(); board: @Allow('admin')    |
+ * | client/couple demographics              | subjectMay().details (contact: .contact); portal: PortalService.me  |
+ * | care teams, caseload counts             | subjectMay().membership; listScope(); board: @Allow('admin')        |
  * | assignments, completion status          | subjectMay().homework; portal: portalReaches()                      |
  * | response answers                        | subjectMay().answers; portal: partnerAnswersShown()                 |
  * | progress notes                          | subjectMay().notes, noteMay()                                       |
  * | psychotherapy notes                     | noteMay() (author only; admins see metadata)                        |
  * | audit log                               | @Allow('admin') on the audit routes                                 |
- * | alerts from flagged answers             | subjectMay().alerts; alertCountScope()                              |
+ * | alerts from flagged answers             | subjectMay().alerts; alertCountScope(); attentionAudiences()        |
  * | outcome-measure scores                  | (no measures in the API yet)                                        |
  * | a working portal link                   | subjectMay().portalLink                                             |
  * | (not in the table) couple screening     | subjectMay().screening                                              |
@@ -168,10 +168,21 @@ export function exerciseMay(actor: StaffActor, exercise: { builtIn: boolean; aut
 }
 
 /**
- * Whose caseloads a staff member may look at in lists (clients and couples
- * by clinician, the unassigned): admins every one, clinicians their own.
+ * What lists of clients, couples and failed deliveries hold: the practice's
+ * for admins (who may also list by another clinician's caseload, or the
+ * unassigned), for clinicians what their care teams reach.
  */
-export const caseloadScope = (actor: StaffActor): 'practice' | 'own' => (isAdmin(actor) ? 'practice' : 'own');
+export const listScope = (actor: StaffActor): 'practice' | 'own' => (isAdmin(actor) ? 'practice' : 'own');
+
+/**
+ * The attention queue's sources, by their audience: a clinician's come from
+ * their care teams (answers to review, overdue homework, alerts, drafts); an
+ * admin's are practice-wide counts and failed deliveries, never clinical rows.
+ */
+export const attentionAudiences = (actor: StaffActor): Array<'clinician' | 'admin'> => [
+  ...(isClinician(actor) ? (['clinician'] as const) : []),
+  ...(isAdmin(actor) ? (['admin'] as const) : []),
+];
 
 /** Open-alert counts: admins the practice's (that alerts exist, nothing of them), clinicians their care teams'. */
 export const alertCountScope = (actor: StaffActor): 'practice' | 'own' | 'none' => (isAdmin(actor) ? 'practice' : isClinician(actor) ? 'own' : 'none');

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ATTENTION_KINDS, type AttentionCount, type AttentionItem, type AttentionKind, type Page, type PersonRef, type ResponseReview } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
-import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { attentionAudiences } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit, type CursorScope } from '../common/cursor.js';
@@ -87,7 +88,7 @@ export class AttentionService {
         total += row.n;
       }
     }
-    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind, practice: isAdmin(actor) ? await this.practiceCounts(actor) : null };
+    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind, practice: attentionAudiences(actor).includes('admin') ? await this.practiceCounts(actor) : null };
   }
 
   /**
@@ -168,7 +169,8 @@ export class AttentionService {
   }
 
   private sourcesFor(actor: StaffActor): AttentionSource[] {
-    return this.sources.filter((s) => (s.audience === 'clinician' ? isClinician(actor) : isAdmin(actor)));
+    const audiences = attentionAudiences(actor);
+    return this.sources.filter((s) => audiences.includes(s.audience));
   }
 
   /**

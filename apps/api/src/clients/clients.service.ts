@@ -5,7 +5,7 @@ import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientDetail, t
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
-import { caseloadScope, clientAccess, reachOf, type ClientAccessAnswer } from '../access/rules.js';
+import { listScope, clientAccess, reachOf, type ClientAccessAnswer } from '../access/rules.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -90,7 +90,7 @@ export class ClientsService {
     // (the access rules' homework.read, per row).
     let seesHomework = 'true';
     let couplesShown = 'true';
-    if (caseloadScope(actor) === 'own') {
+    if (listScope(actor) === 'own') {
       const me = add(actor.userId);
       where.push(`c.id IN (${clientsReachedBy('$1', me)})`);
       seesHomework = onClientTeam('c', me);

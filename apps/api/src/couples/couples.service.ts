@@ -6,7 +6,7 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import type { StaffActor } from '../access/actor.js';
-import { caseloadScope } from '../access/rules.js';
+import { listScope } from '../access/rules.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -66,7 +66,7 @@ export class CouplesService {
     const params: unknown[] = [actor.practiceId];
     const add = (value: unknown) => `$${params.push(value)}`;
     const where = ['c.practice_id = $1'];
-    if (caseloadScope(actor) === 'own') where.push(onCoupleTeam('c', add(actor.userId)));
+    if (listScope(actor) === 'own') where.push(onCoupleTeam('c', add(actor.userId)));
     if (query.clinicianId || query.unassigned) this.access.assertCaseloadsOfOthers(actor);
     if (query.clinicianId) where.push(onCoupleTeam('c', add(query.clinicianId)));
     if (query.unassigned) where.push('p.staff_user_id IS NULL');

@@ -3,7 +3,7 @@ import type { NoteKind } from '@tandem/shared';
 import { AccessService } from '../../src/access/access.service.js';
 import { ALLOW_KEY } from '../../src/access/allow.decorator.js';
 import type { StaffActor } from '../../src/access/actor.js';
-import { alertCountScope, caseloadScope, noteMay, partnerAnswersShown } from '../../src/access/rules.js';
+import { alertCountScope, listScope, noteMay, partnerAnswersShown } from '../../src/access/rules.js';
 import { AuditController } from '../../src/audit/audit.controller.js';
 import { NotFoundError } from '../../src/common/app-error.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -76,7 +76,7 @@ describe('who may see what (DESIGN.md), as the access module answers it', () => 
       ask: (a) =>
         orNo(async () => {
           const { may } = await access.client(a, clientId);
-          const every = caseloadScope(a) === 'practice';
+          const every = listScope(a) === 'practice';
           expect(may.membership.edit).toBe(every);
           return may.membership.edit ? 'yes, edit' : may.membership.read ? 'own' : 'no';
         }),
