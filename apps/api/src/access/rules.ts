@@ -190,9 +190,10 @@ export const alertCountScope = (actor: StaffActor): 'practice' | 'own' | 'none' 
 /**
  * The portal: a partner's answers are shown only when the assignment shares
  * them (`reveal-when-both-done`) and every member, the reader included, has
- * submitted.
+ * submitted. `submitted`: the reader's and each partner's.
  */
-export const partnerAnswersShown = (sharing: SharingMode | null, everyoneDone: boolean): boolean => sharing === 'reveal-when-both-done' && everyoneDone;
+export const partnerAnswersShown = (sharing: SharingMode | null, submitted: boolean[]): boolean =>
+  sharing === 'reveal-when-both-done' && submitted.every(Boolean);
 
 /**
  * The portal: couple homework reaches a client only while they are a member

@@ -171,7 +171,7 @@ export class ExercisesService {
 
   /** An edit appends a version; the version it started from must still be the current one. */
   async update(actor: StaffActor, id: string, dto: UpdateExerciseDto): Promise<LibraryItemDetail> {
-    this.refuseBuiltIn(id);
+    this.refuseBuiltIn(actor, id);
     const current = await this.find(this.db, actor.practiceId, id);
     this.assertMayEdit(actor, current);
     if (current.archived_at) throw new ConflictError('archived', 'This exercise is archived. Restore it before editing.');
@@ -201,7 +201,7 @@ export class ExercisesService {
 
   /** Archived exercises leave the library list but stay readable, with every version, for assignments that use them. */
   async setArchived(actor: StaffActor, id: string, archived: boolean): Promise<LibraryItemDetail> {
-    this.refuseBuiltIn(id);
+    this.refuseBuiltIn(actor, id);
     const row = await this.find(this.db, actor.practiceId, id);
     this.assertMayEdit(actor, row);
     await this.writes.transaction(actor, async (tx, audit) => {
@@ -245,10 +245,10 @@ export class ExercisesService {
     if (!this.may(actor, row).edit) throw new ForbiddenError('Only the exercise’s author or an admin can change it.');
   }
 
-  private refuseBuiltIn(id: string) {
+  private refuseBuiltIn(actor: StaffActor, id: string) {
     if (id.startsWith(BUILTIN)) {
       if (!findBuiltInExercise(id.slice(BUILTIN.length))) throw new NotFoundError('exercise');
-      throw new ForbiddenError('Built-in exercises are read-only. Make a copy to adapt one.');
+      if (!exerciseMay(actor, { builtIn: true, authorId: null }).edit) throw new ForbiddenError('Built-in exercises are read-only. Make a copy to adapt one.');
     }
   }
 

@@ -305,8 +305,7 @@ export class PortalService {
         ORDER BY c.name, c.id`,
       [actor.practiceId, row.assignment_id, row.seq, actor.clientId, row.couple_id],
     )) as Array<{ name: string; preferred_name: string | null; practice_id: string | null; id: string | null; status: string | null; key_id: string | null; answers_enc: Buffer | null }>;
-    const everyoneDone = row.status === 'submitted' && others.every((o) => o.status === 'submitted');
-    const reveal = partnerAnswersShown(row.sharing, everyoneDone);
+    const reveal = partnerAnswersShown(row.sharing, [row.status, ...others.map((o) => o.status)].map((status) => status === 'submitted'));
     return others.map((o) => ({
       firstName: firstName(o.name, o.preferred_name),
       done: o.status === 'submitted',

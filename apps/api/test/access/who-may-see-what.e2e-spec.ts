@@ -13,8 +13,10 @@ import { newAdmin, newClient, newClinician, newCouple, newPractice, newStaff, ty
  * DESIGN.md's "who may see what" table, walked row by row against the access
  * module (rules.ts and the access service on a real database). Each row names
  * what the design says per column, and asks the module the same question.
- * The portal column is the portal's (partner answers here; what a portal
- * session reaches is walked by the portal and access-matrix tests).
+ * The portal column: partner answers here; what a portal session reaches
+ * (own first name, own homework, a couple's only while a member, no staff
+ * route) is walked over HTTP by homework/portal.e2e-spec.ts,
+ * homework/portal-access.e2e-spec.ts and the access matrix.
  */
 type Column = 'admin' | 'careTeam' | 'teamColleague' | 'outsider' | 'viaCouple' | 'adminOnTeam';
 const COLUMNS: Column[] = ['admin', 'careTeam', 'teamColleague', 'outsider', 'viaCouple', 'adminOnTeam'];
@@ -191,9 +193,10 @@ describe('who may see what (DESIGN.md), as the access module answers it', () => 
   });
 
   it('portal: a partner’s answers show only when the assignment shares them and everyone has submitted', () => {
-    expect(partnerAnswersShown('reveal-when-both-done', true)).toBe(true);
-    expect(partnerAnswersShown('reveal-when-both-done', false)).toBe(false);
-    expect(partnerAnswersShown('private', true)).toBe(false);
-    expect(partnerAnswersShown(null, true)).toBe(false);
+    expect(partnerAnswersShown('reveal-when-both-done', [true, true])).toBe(true);
+    expect(partnerAnswersShown('reveal-when-both-done', [true, false])).toBe(false);
+    expect(partnerAnswersShown('reveal-when-both-done', [false, true])).toBe(false);
+    expect(partnerAnswersShown('private', [true, true])).toBe(false);
+    expect(partnerAnswersShown(null, [true])).toBe(false);
   });
 });
