@@ -141,7 +141,7 @@ export function subjectMay(r: Reach, kind: 'client' | 'couple'): SubjectMay {
 
 /** A client or couple as the subject of clinical records (notes, homework, answers, alerts): reached only through its own care team or as admin. */
 export function reachesOwnRecords(access: RecordAccess<string>): boolean {
-  return access.may.homework.read;
+  return access.via !== 'via-couple';
 }
 
 /** What the actor may do with one session note, given their access to its subject. Null: they may not know it exists (404). */
