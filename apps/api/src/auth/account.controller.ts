@@ -5,7 +5,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { PageQuery } from '../common/page-query.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { PracticeSecurityDto, TwoFactorCodeDto } from './dto/two-factor.dto.js';
 import { StaffSessionsService } from './staff-sessions.service.js';
 import { TwoFactorSettingsService } from './two-factor-settings.service.js';

@@ -2,9 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
-import { CurrentActor } from '../access/actor.decorator.js';
+import { CurrentActor, CurrentSessionTimes } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
+import { originOf, replyWith } from '../common/cookies.js';
 import { AuthService } from './auth.service.js';
+import { SESSION_COOKIE, type SessionTimes } from './session.service.js';
+import { CHALLENGE_COOKIE } from './sign-in-challenge.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { InviteTokenDto, SetPasswordDto } from './dto/set-password.dto.js';
 import { TwoFactorCodeDto } from './dto/two-factor.dto.js';
@@ -18,20 +21,20 @@ export class AuthController {
   @HttpCode(200)
   @Allow('public')
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.auth.login(dto, req, res);
+    return replyWith(req, res, this.auth.login(dto, originOf(req)));
   }
 
   @Post('logout')
   @HttpCode(204)
   @Allow('public')
   logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.auth.logout(req, res);
+    return replyWith(req, res, this.auth.logout(req.cookies?.[SESSION_COOKIE], originOf(req)));
   }
 
   @Get('me')
   @Allow('staff')
-  me(@CurrentActor() actor: StaffActor, @Req() req: FastifyRequest) {
-    return this.auth.me(actor, req.sessionTimes!);
+  me(@CurrentActor() actor: StaffActor, @CurrentSessionTimes() times: SessionTimes) {
+    return this.auth.me(actor, times);
   }
 
   @Post('invite')
@@ -53,7 +56,7 @@ export class AuthController {
   @HttpCode(200)
   @Allow('public')
   secondStep(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.auth.verifySecondStep(dto, req, res);
+    return replyWith(req, res, this.auth.verifySecondStep(dto, req.cookies?.[CHALLENGE_COOKIE], originOf(req)));
   }
 
   /** Enrolment at sign-in, when the practice requires two-factor sign-in: a new secret and its QR code. */
@@ -62,7 +65,7 @@ export class AuthController {
   @Allow('public')
   startEnrolment(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
-    return this.auth.startSignInEnrolment(req);
+    return this.auth.startSignInEnrolment(req.cookies?.[CHALLENGE_COOKIE], originOf(req));
   }
 
   /** The first code from the app: turns two-factor sign-in on, opens the session, shows the recovery codes once. */
@@ -71,6 +74,6 @@ export class AuthController {
   @Allow('public')
   confirmEnrolment(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
-    return this.auth.confirmSignInEnrolment(dto, req, res);
+    return replyWith(req, res, this.auth.confirmSignInEnrolment(dto, req.cookies?.[CHALLENGE_COOKIE], originOf(req)));
   }
 }

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UAParser } from 'ua-parser-js';
 import type { Page, StaffSessionInfo } from '@tandem/shared';
-import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError } from '../common/app-error.js';
@@ -41,7 +40,6 @@ export class StaffSessionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-    @Inject(AccessService) private readonly access: AccessService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PageCursors) private readonly cursors: PageCursors,
   ) {}
@@ -51,7 +49,6 @@ export class StaffSessionsService {
   }
 
   async listForColleague(actor: StaffActor, staffId: string, query: PageQuery): Promise<Page<StaffSessionInfo>> {
-    this.access.requireAdmin(actor);
     await this.assertStaff(actor, staffId);
     return this.list(actor, staffId, query);
   }
@@ -72,7 +69,6 @@ export class StaffSessionsService {
 
   /** An admin signs a colleague out everywhere. */
   async endAllForColleague(actor: StaffActor, staffId: string): Promise<{ ended: number }> {
-    this.access.requireAdmin(actor);
     await this.assertStaff(actor, staffId);
     return this.writes.transaction(actor, async (tx, audit) => {
       const ended = await modify(

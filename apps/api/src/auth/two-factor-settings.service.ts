@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { PracticeSecurity, RecoveryCodesResponse, TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
-import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
@@ -19,7 +18,6 @@ export class TwoFactorSettingsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-    @Inject(AccessService) private readonly access: AccessService,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(GuessingLimits) private readonly limits: GuessingLimits,
   ) {}
@@ -85,7 +83,6 @@ export class TwoFactorSettingsService {
    * when the practice requires it.
    */
   async reset(actor: StaffActor, staffId: string): Promise<void> {
-    this.access.requireAdmin(actor);
     await this.writes.transaction(actor, async (tx, audit) => {
       const [row] = (await tx.query(`SELECT id FROM staff_user WHERE practice_id = $1 AND id = $2`, [actor.practiceId, staffId])) as Array<{ id: string }>;
       if (!row) throw new NotFoundError('staff member');
@@ -96,7 +93,6 @@ export class TwoFactorSettingsService {
   }
 
   async practiceSecurity(actor: StaffActor): Promise<PracticeSecurity> {
-    this.access.requireAdmin(actor);
     const [row] = (await this.db.query(
       `SELECT p.require_two_factor,
               (SELECT count(*) FROM staff_user u
@@ -109,7 +105,6 @@ export class TwoFactorSettingsService {
   }
 
   async setPracticeSecurity(actor: StaffActor, requireTwoFactor: boolean): Promise<PracticeSecurity> {
-    this.access.requireAdmin(actor);
     await this.writes.transaction(actor, async (tx, audit) => {
       const [before] = (await tx.query(`SELECT require_two_factor FROM practice WHERE id = $1 FOR UPDATE`, [actor.practiceId])) as Array<{ require_two_factor: boolean }>;
       if (before!.require_two_factor === requireTwoFactor) return;

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientAccess, type ClientDetail, type ClientStatus, type ClientSummary, type HomeworkStats, type Page } from '@tandem/shared';
+import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientDetail, type ClientStatus, type ClientSummary, type HomeworkStats, type Page } from '@tandem/shared';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '../access/access.service.js';
 import { isAdmin, type StaffActor } from '../access/actor.js';
+import { listScope, clientAccess, reachOf, type ClientAccessAnswer } from '../access/rules.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -12,7 +13,7 @@ import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinicianJoin } from 
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { endPortalLinks } from '../portal/portal-links.service.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
 interface SummaryRow {
@@ -85,16 +86,17 @@ export class ClientsService {
     const where = ['c.practice_id = $1'];
     const add = (value: unknown) => `$${params.push(value)}`;
 
-    // Homework status is the client's own care team's (and admins') to see, not a couple clinician's.
+    // Homework status is the client's own care team's (and admins') to see, not a couple clinician's
+    // (the access rules' homework.read, per row).
     let seesHomework = 'true';
     let couplesShown = 'true';
-    if (!isAdmin(actor)) {
+    if (listScope(actor) === 'own') {
       const me = add(actor.userId);
       where.push(`c.id IN (${clientsReachedBy('$1', me)})`);
       seesHomework = onClientTeam('c', me);
       couplesShown = coupleShownTo(actor, 'cp', me);
     }
-    if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
+    if (query.clinicianId || query.unassigned) this.access.assertCaseloadsOfOthers(actor);
     if (query.clinicianId) {
       const who = add(query.clinicianId);
       where.push(`c.id IN (${clientsReachedBy('$1', who)})`);
@@ -135,13 +137,12 @@ export class ClientsService {
   }
 
   async get(actor: StaffActor, id: string): Promise<ClientDetail> {
-    const access = await this.access.client(actor, id, 'read');
+    const access = await this.access.client(actor, id);
     return this.detail(this.db, actor, id, access);
   }
 
   /** Admins create clients; naming a primary clinician puts the client on that caseload at once. */
   async create(actor: StaffActor, dto: CreateClientDto): Promise<ClientDetail> {
-    this.access.requireAdmin(actor);
     await this.checkDateOfBirth(actor, dto.dateOfBirth);
     return this.writes.transaction(actor, async (tx, audit) => {
       if (dto.dateOfBirth && !dto.confirmDuplicate) await this.refuseLikelyDuplicate(tx, actor, dto.name, dto.dateOfBirth);
@@ -152,13 +153,14 @@ export class ClientsService {
       )) as Array<{ id: string }>;
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
       await audit.record({ action: 'client.created', recordType: 'client', recordId: id, subjectId: id });
-      return this.detail(tx, actor, id, 'admin');
+      // Its creator reaches it as the admin they are (even when they named themselves its primary clinician).
+      return this.detail(tx, actor, id, clientAccess(reachOf(actor, { onTeam: false }))!);
     });
   }
 
   /** Optimistic concurrency: the edit names the version it started from; a stale one gets 409. */
   async update(actor: StaffActor, id: string, dto: UpdateClientDto): Promise<ClientDetail> {
-    const access = await this.access.client(actor, id, 'edit');
+    const access = await this.access.client(actor, id, 'details.edit');
     await this.checkDateOfBirth(actor, dto.dateOfBirth);
     const fields: Array<[string, unknown]> = (
       [
@@ -193,7 +195,7 @@ export class ClientsService {
    * couple and is left to its care team. Reactivating does not bring it back.
    */
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
-    const access = await this.access.client(actor, id, 'edit');
+    const access = await this.access.client(actor, id, 'details.edit');
     await this.writes.transaction(actor, async (tx, audit) => {
       const changed = await modify(
         tx,
@@ -261,7 +263,7 @@ export class ClientsService {
 
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<ClientDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
-      const access = await this.access.client(actor, id, 'manage', tx);
+      const access = await this.access.client(actor, id, 'membership.edit', tx);
       const change = await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
       await audit.record({ action: 'client.care_team_changed', recordType: 'client', recordId: id, subjectId: id, detail: { ...change } });
       return this.detail(tx, actor, id, access);
@@ -275,7 +277,7 @@ export class ClientsService {
     );
   }
 
-  private async detail(runner: SqlRunner, actor: StaffActor, id: string, access: ClientAccess): Promise<ClientDetail> {
+  private async detail(runner: SqlRunner, actor: StaffActor, id: string, access: ClientAccessAnswer): Promise<ClientDetail> {
     const practiceId = actor.practiceId;
     // Couples (current and past) are named only to those who may open them.
     const admin = isAdmin(actor);
@@ -294,8 +296,8 @@ export class ClientsService {
         WHERE cm.practice_id = $1 AND cm.client_id = $2 AND ${couplesShown} ORDER BY cm.joined_at`,
       params,
     )) as Array<{ id: string; display_name: string; joined_at: Date; left_at: Date | null }>;
-    const basicOnly = access === 'via-couple';
-    const stats = basicOnly ? new Map<string, HomeworkStats>() : await this.homework.forSubjects(practiceId, 'client', [id]);
+    const basicOnly = !access.may.contact.read;
+    const stats = access.may.homework.read ? await this.homework.forSubjects(practiceId, 'client', [id]) : new Map<string, HomeworkStats>();
     return {
       ...toSummary(row, stats.get(id) ?? null),
       email: basicOnly ? null : row.email,
@@ -304,7 +306,7 @@ export class ClientsService {
       preferredLanguage: row.preferred_language,
       dischargedAt: row.discharged_at?.toISOString() ?? null,
       version: row.version,
-      access,
+      access: access.via,
       careTeam: await this.careTeams.members(runner, practiceId, { clientId: id }),
       coupleHistory: history.map((h) => ({
         id: h.id,

@@ -5,7 +5,8 @@ import type { ConjointSafety, CoupleDetail, CoupleSummary, HomeworkStats, Page }
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { listScope } from '../access/rules.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
@@ -65,8 +66,8 @@ export class CouplesService {
     const params: unknown[] = [actor.practiceId];
     const add = (value: unknown) => `$${params.push(value)}`;
     const where = ['c.practice_id = $1'];
-    if (!isAdmin(actor)) where.push(onCoupleTeam('c', add(actor.userId)));
-    if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
+    if (listScope(actor) === 'own') where.push(onCoupleTeam('c', add(actor.userId)));
+    if (query.clinicianId || query.unassigned) this.access.assertCaseloadsOfOthers(actor);
     if (query.clinicianId) where.push(onCoupleTeam('c', add(query.clinicianId)));
     if (query.unassigned) where.push('p.staff_user_id IS NULL');
     if (query.safety) where.push(`c.conjoint_safety = ${add(query.safety)}`);
@@ -87,12 +88,11 @@ export class CouplesService {
   }
 
   async get(actor: StaffActor, id: string): Promise<CoupleDetail> {
-    await this.access.couple(actor, id, 'read');
+    await this.access.couple(actor, id);
     return this.detail(this.db, actor.practiceId, id);
   }
 
   async create(actor: StaffActor, dto: CreateCoupleDto): Promise<CoupleDetail> {
-    this.access.requireAdmin(actor);
     return this.writes.transaction(actor, async (tx, audit) => {
       await this.access.assertClientsVisible(actor, dto.memberIds, tx);
       const [{ id }] = (await tx.query(`INSERT INTO couple (practice_id, display_name) VALUES ($1, $2) RETURNING id`, [
@@ -109,7 +109,7 @@ export class CouplesService {
   }
 
   async update(actor: StaffActor, id: string, dto: UpdateCoupleDto): Promise<CoupleDetail> {
-    await this.access.couple(actor, id, 'manage');
+    await this.access.couple(actor, id, 'membership.edit');
     return this.writes.transaction(actor, async (tx, audit) => {
       const updated = await modify(
         tx,
@@ -125,8 +125,8 @@ export class CouplesService {
 
   async addMember(actor: StaffActor, id: string, dto: AddMemberDto): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
-      await this.access.couple(actor, id, 'manage', tx);
-      await this.access.client(actor, dto.clientId, 'read', tx);
+      await this.access.couple(actor, id, 'membership.edit', tx);
+      await this.access.client(actor, dto.clientId, 'details.read', tx);
       await this.lockCouple(tx, actor.practiceId, id);
       const already = (await tx.query(
         `SELECT 1 FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND client_id = $3 AND left_at IS NULL`,
@@ -142,7 +142,7 @@ export class CouplesService {
   /** Members leave with a date; their history stays. A couple keeps at least two current members. */
   async removeMember(actor: StaffActor, id: string, clientId: string): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
-      await this.access.couple(actor, id, 'manage', tx);
+      await this.access.couple(actor, id, 'membership.edit', tx);
       await this.lockCouple(tx, actor.practiceId, id);
       const current = (await tx.query(
         `SELECT client_id FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND left_at IS NULL`,
@@ -162,7 +162,7 @@ export class CouplesService {
   }
 
   async setSafety(actor: StaffActor, id: string, dto: SetSafetyDto): Promise<CoupleDetail> {
-    await this.access.couple(actor, id, 'screen');
+    await this.access.couple(actor, id, 'screening.edit');
     return this.writes.transaction(actor, async (tx, audit) => {
       const updated = await modify(
         tx,
@@ -179,7 +179,7 @@ export class CouplesService {
 
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
-      await this.access.couple(actor, id, 'manage', tx);
+      await this.access.couple(actor, id, 'membership.edit', tx);
       const change = await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
       await audit.record({ action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { ...change } });
       return this.detail(tx, actor.practiceId, id);

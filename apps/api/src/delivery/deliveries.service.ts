@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { FailedDelivery, Page } from '@tandem/shared';
 import { clientsReachedBy } from '../access/access.service.js';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { listScope } from '../access/rules.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
 import type { FailedDeliveriesQuery } from './dto/delivery.dto.js';
 
@@ -40,7 +41,7 @@ export class DeliveriesService {
     const after = this.cursors.decode(query.cursor, scope, ['text', 'uuid']);
     const params: unknown[] = [actor.practiceId, limit + 1];
     let where = `d.practice_id = $1 AND d.status IN ('failed', 'opted_out')`;
-    if (!isAdmin(actor)) {
+    if (listScope(actor) === 'own') {
       params.push(actor.userId);
       const me = `$${params.length}`;
       where += ` AND ((d.recipient_kind = 'staff' AND d.recipient_id = ${me}) OR d.client_id IN (${clientsReachedBy('$1', me)}))`;

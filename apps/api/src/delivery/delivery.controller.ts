@@ -5,7 +5,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { requestBaseUrl } from '../common/base-url.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { ReminderSettingsService } from '../reminders/reminder-settings.service.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DigestSettingDto, FailedDeliveriesQuery, PasswordResetDto, PasswordResetRequestDto, ReminderSettingsDto } from './dto/delivery.dto.js';

@@ -32,7 +32,7 @@ export class SendLinkService {
   ) {}
 
   async sendToClient(actor: StaffActor, clientId: string, baseUrl: string): Promise<SentLinks> {
-    await this.access.client(actor, clientId, 'read');
+    await this.access.client(actor, clientId, 'details.read');
     return this.writes.transaction(actor, async (tx, audit) => {
       const clients = await this.lockClients(tx, actor.practiceId, `c.id = $2`, clientId);
       this.assertSendable(clients);
@@ -41,7 +41,7 @@ export class SendLinkService {
   }
 
   async sendToCouple(actor: StaffActor, coupleId: string, baseUrl: string): Promise<SentLinks> {
-    await this.access.couple(actor, coupleId, 'read');
+    await this.access.couple(actor, coupleId, 'details.read');
     return this.writes.transaction(actor, async (tx, audit) => {
       const clients = await this.lockClients(
         tx,

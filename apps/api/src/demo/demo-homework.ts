@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { findBuiltInExercise, validateAnswers, type Answers, type Exercise, type Recurrence, type SharingMode } from '@tandem/shared';
 import type { SqlRunner } from '../common/sql.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { sealAnswers } from '../assignments/answers-cipher.js';
+import { sealAnswers } from '../homework/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
 
 /** Something a client might write, per kind of question; varied by week so the review reads like real homework. */

@@ -4,7 +4,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { PageQuery } from '../common/page-query.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { EmergencyCandidatesQuery, OpenEmergencyAccessDto } from './dto/emergency-access.dto.js';
 import { EmergencyAccessService } from './emergency-access.service.js';
 

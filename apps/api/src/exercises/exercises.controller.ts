@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
-import { VersionParamPipe } from '../common/uuid-param.js';
+import { VersionParamPipe } from '../common/path-params.js';
 import { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
 import { ExerciseIdPipe } from './exercise-id.pipe.js';
 import { ExercisesService } from './exercises.service.js';

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { CreateNoteDto, ListNotesQuery, SignNoteDto, UpdateNoteDto } from './dto/note.dto.js';
 import { NotesService } from './notes.service.js';
 

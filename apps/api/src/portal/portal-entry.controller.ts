@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
 import { AppError } from '../common/app-error.js';
+import { originOf, replyWith } from '../common/cookies.js';
 import { PortalSessionService } from './portal-session.service.js';
 
 const BUSY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -27,7 +28,7 @@ export class PortalEntryController {
   async open(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     try {
-      const result = await this.sessions.exchange(token, request, reply);
+      const result = await replyWith(request, reply, this.sessions.exchange(token, originOf(request)));
       return reply.redirect(result.ok ? '/portal' : '/portal/link-expired', 303);
     } catch (error) {
       if (error instanceof AppError && error.status === 429) {

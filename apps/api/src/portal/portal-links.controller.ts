@@ -5,7 +5,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { requestBaseUrl } from '../common/base-url.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { IssuePortalLinkDto } from './dto/portal.dto.js';
 import { PortalLinksService } from './portal-links.service.js';
 

@@ -4,9 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { PortalActor } from '../access/actor.js';
-import { RecordIdPipe, SequenceParamPipe } from '../common/uuid-param.js';
+import { replyWith } from '../common/cookies.js';
+import { RecordIdPipe, SequenceParamPipe } from '../common/path-params.js';
 import { PortalHistoryQuery, SaveDraftDto, SubmitResponseDto } from './dto/portal.dto.js';
-import { PortalSessionService } from './portal-session.service.js';
+import { PORTAL_COOKIE, PortalSessionService } from './portal-session.service.js';
 import { PortalService } from './portal.service.js';
 
 /** What a client reaches through their portal session: their own homework only. */
@@ -64,6 +65,6 @@ export class PortalController {
   @HttpCode(204)
   @Allow('public')
   signOut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.sessions.signOut(request, reply);
+    return replyWith(request, reply, this.sessions.signOut(request.cookies?.[PORTAL_COOKIE]));
   }
 }

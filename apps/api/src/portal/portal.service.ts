@@ -16,6 +16,7 @@ import {
   type SharingMode,
 } from '@tandem/shared';
 import type { PortalActor } from '../access/actor.js';
+import { partnerAnswersShown, portalReaches } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AlertsService } from '../safety/alerts.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
@@ -24,9 +25,9 @@ import { PageCursors, pageLimit } from '../common/cursor.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { openAnswers, sealAnswers } from '../assignments/answers-cipher.js';
-import { memberStatus } from '../assignments/homework-status.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { openAnswers, sealAnswers } from '../homework/answers-cipher.js';
+import { memberStatus } from '../homework/homework-status.js';
+import { practiceToday } from '../practices/practice-today.js';
 import type { PortalHistoryQuery, SaveDraftDto, SubmitResponseDto } from './dto/portal.dto.js';
 
 interface OccurrenceRow {
@@ -66,15 +67,8 @@ interface ItemRow {
 
 const UNIQUE_VIOLATION = '23505';
 
-/**
- * Couple homework reaches a client only while they are a member of that
- * couple: leaving it ends access at once, to what was there and to what the
- * others submit afterwards. Every portal query that reaches assignments says
- * so. `a` is the assignment alias, `client` the placeholder of the client id.
- */
-const stillReaches = (a: string, client: string) =>
-  `(${a}.couple_id IS NULL OR EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = ${a}.practice_id AND cm.couple_id = ${a}.couple_id
-                                        AND cm.client_id = ${client} AND cm.left_at IS NULL))`;
+/** Every portal query that reaches assignments says which the client still reaches (the access rules' portalReaches). */
+const stillReaches = portalReaches;
 
 /** The name a client is greeted by: their preferred name, or the first word of their name. */
 export const firstName = (name: string, preferred: string | null) => preferred?.trim() || name.trim().split(/\s+/)[0] || name;
@@ -311,8 +305,7 @@ export class PortalService {
         ORDER BY c.name, c.id`,
       [actor.practiceId, row.assignment_id, row.seq, actor.clientId, row.couple_id],
     )) as Array<{ name: string; preferred_name: string | null; practice_id: string | null; id: string | null; status: string | null; key_id: string | null; answers_enc: Buffer | null }>;
-    const everyoneDone = row.status === 'submitted' && others.every((o) => o.status === 'submitted');
-    const reveal = row.sharing === 'reveal-when-both-done' && everyoneDone;
+    const reveal = partnerAnswersShown(row.sharing, [row.status, ...others.map((o) => o.status)].map((status) => status === 'submitted'));
     return others.map((o) => ({
       firstName: firstName(o.name, o.preferred_name),
       done: o.status === 'submitted',

@@ -28,7 +28,7 @@ export class ReminderSettingsService {
   ) {}
 
   async get(actor: StaffActor, clientId: string): Promise<ReminderSettings> {
-    await this.access.client(actor, clientId, 'read');
+    await this.access.client(actor, clientId, 'details.read');
     const [row] = (await this.db.query(`SELECT reminders_enabled, reminder_hour, email_opted_out_at FROM client WHERE practice_id = $1 AND id = $2`, [
       actor.practiceId,
       clientId,
@@ -37,7 +37,7 @@ export class ReminderSettingsService {
   }
 
   async set(actor: StaffActor, clientId: string, enabled: boolean, hour: number): Promise<ReminderSettings> {
-    await this.access.client(actor, clientId, 'edit');
+    await this.access.client(actor, clientId, 'details.edit');
     return this.writes.transaction(actor, async (tx, audit) => {
       const [rows] = (await tx.query(
         `UPDATE client SET reminders_enabled = $3, reminder_hour = $4, updated_at = now() WHERE practice_id = $1 AND id = $2

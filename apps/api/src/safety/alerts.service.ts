@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
-import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
-import { openAnswers } from '../assignments/answers-cipher.js';
+import type { StaffActor } from '../access/actor.js';
+import { alertCountScope } from '../access/rules.js';
+import { openAnswers } from '../homework/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
@@ -123,7 +124,6 @@ export class AlertsService {
   }
 
   async list(actor: StaffActor, query: ListAlertsQuery): Promise<Page<AlertView>> {
-    if (!isClinician(actor)) throw new ForbiddenError('Alerts are for the clinicians on the care team. Admins see how many are open.');
     const limit = pageLimit(query.limit, 20);
     const scope = { list: `alerts:${query.status ?? 'open'}`, practiceId: actor.practiceId, within: `${actor.userId}:${query.clientId ?? ''}:${query.coupleId ?? ''}` };
     const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
@@ -132,7 +132,7 @@ export class AlertsService {
     const where = ['al.practice_id = $1', ON_ALERT_TEAM('$2')];
     if (query.clientId || query.coupleId) {
       const subject = requireOneSubject(query);
-      await this.access.subjectTeam(actor, subject);
+      await this.access.subject(actor, subject);
       where.push('clientId' in subject ? `al.client_id = ${add(subject.clientId)} AND al.couple_id IS NULL` : `al.couple_id = ${add(subject.coupleId)}`);
     }
     if ((query.status ?? 'open') === 'open') where.push('al.acknowledged_at IS NULL');
@@ -146,8 +146,9 @@ export class AlertsService {
 
   /** What admins may know: how many alerts are open in the practice. */
   async counts(actor: StaffActor): Promise<AlertCounts> {
-    if (!isAdmin(actor) && !isClinician(actor)) throw new ForbiddenError();
-    const mine = !isAdmin(actor);
+    const scope = alertCountScope(actor);
+    if (scope === 'none') throw new ForbiddenError();
+    const mine = scope === 'own';
     const [row] = (await this.db.query(
       `SELECT count(*)::int AS open, count(*) FILTER (WHERE al.priority = 'high')::int AS open_high
          FROM alert al WHERE al.practice_id = $1 AND al.acknowledged_at IS NULL ${mine ? `AND ${ON_ALERT_TEAM('$2')}` : ''}`,
@@ -177,7 +178,7 @@ export class AlertsService {
 
   private async findVisible(actor: StaffActor, id: string): Promise<AlertRow> {
     const [row] = (await this.db.query(`${SELECT} WHERE al.practice_id = $1 AND al.id = $2 AND ${ON_ALERT_TEAM('$3')}`, [actor.practiceId, id, actor.userId])) as AlertRow[];
-    if (!row || !isClinician(actor)) throw new NotFoundError('alert');
+    if (!row) throw new NotFoundError('alert');
     return row;
   }
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { requestBaseUrl } from '../common/base-url.js';
 import { InviteStaffDto, ListStaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 import { StaffService } from './staff.service.js';
