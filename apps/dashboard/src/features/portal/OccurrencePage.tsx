@@ -224,13 +224,13 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
       await api.post<SavedResponse>(`${base}/submit`, { answers: latest.current, submissionId: submissionId.current });
       unsent.current = false;
       clearLocalDraft(localKey);
-      await queryClient.invalidateQueries({ queryKey: ['portal'] });
+      await queryClient.invalidateQueries({ queryKey: portalKeys.all() });
     } catch (error) {
       stopped.current = false;
       setSubmitError(error);
       if (error instanceof ApiError && error.code === 'already_submitted') {
         clearLocalDraft(localKey);
-        await queryClient.invalidateQueries({ queryKey: ['portal'] });
+        await queryClient.invalidateQueries({ queryKey: portalKeys.all() });
       } else {
         const first = data.steps.find((step) => serverErrors(error)[step.id]);
         if (first) requestAnimationFrame(() => focusStep(first.id));
