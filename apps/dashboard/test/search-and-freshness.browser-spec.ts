@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { newClient, newPractice, newStaff, signIn } from '../../api/test/support/factories.js';
 import { backdate, day } from '../../api/test/homework/homework-helpers.js';
+import { axeViolations } from './support/axe.js';
 import { chooseFromSearch, expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 describe('pickers search the whole practice, and figures stay fresh, in a real browser', () => {
@@ -54,6 +55,9 @@ describe('pickers search the whole practice, and figures stay fresh, in a real b
     }
     await expectCount(options, 152); // 151 clients and the couple
     await snapshot(page, 'search-combobox-audit');
+    // Open, with an option active: still WCAG 2.2 AA.
+    await subject.press('ArrowDown');
+    expect(await axeViolations(page)).toEqual([]);
     await subject.press('Escape');
 
     // Chosen by typing: the log shows what concerns Zora only.
