@@ -1,14 +1,12 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import type { Page, RecoveryCodesResponse, StaffSessionInfo, TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export const useTwoFactorStatus = () => useQuery({ queryKey: keys.account.twoFactor(), queryFn: () => api.get<TwoFactorStatus>('/account/two-factor') });
 
-function useTwoFactorMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>) {
-  const queryClient = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.account.twoFactor() }) });
-}
+const useTwoFactorMutation = <TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>) => useChange('twoFactor', fn, { wait: true });
 
 export const useStartEnrolment = () => useMutation({ mutationFn: () => api.post<TwoFactorEnrolment>('/account/two-factor/enrolment') });
 export const useConfirmEnrolment = () =>
@@ -26,10 +24,4 @@ export function useOwnSessions() {
   });
 }
 
-export function useEndSession() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => api.delete<void>(`/account/sessions/${id}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.account.sessions() }),
-  });
-}
+export const useEndSession = () => useChange('sessions', (id: string) => api.delete<void>(`/account/sessions/${id}`), { wait: true });

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import { PASSWORD_MIN_LENGTH } from '@tandem/shared';
 import { api, ApiError } from '../../api/client';
+import { keys } from '../../api/query-keys';
 import { Field, FormAlert, Loading, PageHeading, fieldError } from '../../ui/forms';
 
 interface InviteInfo {
@@ -23,7 +24,7 @@ export default function SetPasswordPage() {
   const [confirm, setConfirm] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const invite = useQuery({
-    queryKey: ['invite', token],
+    queryKey: keys.invite(token),
     queryFn: () => api.post<InviteInfo>('/auth/invite', { token }, { quiet401: true }),
     enabled: token.length > 0,
     retry: false,

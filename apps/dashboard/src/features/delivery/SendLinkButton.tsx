@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SentLinks } from '@tandem/shared';
 import { api } from '../../api/client';
+import { useChange } from '../../api/changes';
 import { FormAlert } from '../../ui/forms';
 
 /**
@@ -8,11 +8,7 @@ import { FormAlert } from '../../ui/forms';
  * link is never shown here; the button says who it went to.
  */
 export function SendLinkButton({ path, label }: { path: string; label: string }) {
-  const queryClient = useQueryClient();
-  const send = useMutation({
-    mutationFn: () => api.post<SentLinks>(path, {}),
-    onSuccess: () => void queryClient.invalidateQueries(),
-  });
+  const send = useChange('portalLink', () => api.post<SentLinks>(path, {}));
   return (
     <div className="send-link" role="group" aria-label={label}>
       <FormAlert error={send.error ?? undefined} />

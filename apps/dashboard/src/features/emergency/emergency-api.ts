@@ -1,7 +1,8 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { EmergencyAccessGrant, EmergencyAccessNotice, EmergencyCandidate, EmergencyNote, EmergencyRecord, Page } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export const useEmergencyCandidates = (q: string) =>
   useQuery({
@@ -22,10 +23,7 @@ export function useEmergencyNotices() {
   });
 }
 
-function useEmergencyMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>) {
-  const queryClient = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.emergency.all() }) });
-}
+const useEmergencyMutation = <TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>) => useChange('emergency', fn, { wait: true });
 
 export const useOpenEmergencyAccess = () =>
   useEmergencyMutation((body: { clientId: string; reason: string }) => api.post<EmergencyAccessGrant>('/emergency-access', body));

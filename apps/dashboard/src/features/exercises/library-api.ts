@@ -1,14 +1,16 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { LibraryItem, LibraryItemDetail, Page, SaveExerciseRequest, UpdateExerciseRequest } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
-export function useLibrary(filters: Record<string, string>) {
+export function useLibrary(filters: Record<string, string>, enabled = true) {
   return useInfiniteQuery({
     queryKey: keys.library.list(filters),
     queryFn: ({ pageParam }) => api.get<Page<LibraryItem>>(`/exercises${queryString({ ...filters, cursor: pageParam, limit: '24' })}`),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    enabled,
   });
 }
 
@@ -19,10 +21,7 @@ export const useLibraryItem = (id: string, version?: number) =>
     enabled: id !== '',
   });
 
-function useLibraryMutation<TArgs>(fn: (args: TArgs) => Promise<LibraryItemDetail>) {
-  const queryClient = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.library.all() }) });
-}
+const useLibraryMutation = <TArgs>(fn: (args: TArgs) => Promise<LibraryItemDetail>) => useChange('library', fn, { wait: true });
 
 export const useCreateExercise = () => useLibraryMutation((body: SaveExerciseRequest) => api.post<LibraryItemDetail>('/exercises', body));
 export const useUpdateExercise = (id: string) => useLibraryMutation((body: UpdateExerciseRequest) => api.put<LibraryItemDetail>(`/exercises/${id}`, body));

@@ -1,7 +1,8 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { AttentionCount, AttentionItem, Page, ResponseReview } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 /** New submissions arrive while the page is open: the queue and its count look again every minute. */
 const REFRESH_MS = 60_000;
@@ -21,13 +22,4 @@ export const useAttentionCount = () =>
   useQuery({ queryKey: keys.attention.count(), queryFn: () => api.get<AttentionCount>('/attention/count'), refetchInterval: REFRESH_MS });
 
 /** Marks one member's submitted answers reviewed; the queue, its count and the homework that shows the answers refresh. */
-export function useMarkReviewed() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (responseId: string) => api.post<ResponseReview>(`/responses/${responseId}/review`),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
-      void queryClient.invalidateQueries({ queryKey: keys.homework.all() });
-    },
-  });
-}
+export const useMarkReviewed = () => useChange('review', (responseId: string) => api.post<ResponseReview>(`/responses/${responseId}/review`));

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import type {
   AssignmentDetail,
   AssignmentSummary,
@@ -12,6 +12,7 @@ import type {
 } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export type HomeworkSubject = { clientId: string } | { coupleId: string };
 
@@ -30,21 +31,9 @@ export const useAssignment = (id: string, enabled = true) =>
 export const useTrends = (subject: HomeworkSubject) =>
   useQuery({ queryKey: keys.homework.trends(subject), queryFn: () => api.get<Trends>(`/assignments/trends${queryString(subject)}`) });
 
-/** Any change to homework refreshes its lists, trends and the caseload counts that show it. */
-function useHomeworkMutation<TArgs>(fn: (args: TArgs) => Promise<AssignmentDetail>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: fn,
-    onSuccess: (assignment) => {
-      queryClient.setQueryData(keys.homework.detail(assignment.id), assignment);
-      void queryClient.invalidateQueries({ queryKey: ['homework', 'list'] });
-      void queryClient.invalidateQueries({ queryKey: ['homework', 'trends'] });
-      void queryClient.invalidateQueries({ queryKey: keys.clients.all() });
-      void queryClient.invalidateQueries({ queryKey: keys.couples.all() });
-      void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
-    },
-  });
-}
+/** Any change to homework refreshes its lists, trends and the counts that show it, the caseload board's overdue figures included. */
+const useHomeworkMutation = <TArgs>(fn: (args: TArgs) => Promise<AssignmentDetail>) =>
+  useChange('homework', fn, { store: (queryClient, assignment) => queryClient.setQueryData(keys.homework.detail(assignment.id), assignment) });
 
 export const useAssign = () => useHomeworkMutation((body: CreateAssignmentRequest) => api.post<AssignmentDetail>('/assignments', body));
 export const useCancelAssignment = (id: string) => useHomeworkMutation((version: number) => api.post<AssignmentDetail>(`/assignments/${id}/cancel`, { version }));
@@ -54,25 +43,14 @@ export const useReschedule = (id: string) =>
 export const usePortalLink = (clientId: string) =>
   useQuery({ queryKey: keys.portalLink(clientId), queryFn: () => api.get<PortalLinkStatus>(`/clients/${clientId}/portal-link`) });
 
-export function useIssuePortalLink(clientId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: IssuePortalLinkRequest) => api.post<IssuedPortalLink>(`/clients/${clientId}/portal-link`, body),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
-  });
-}
+export const useIssuePortalLink = (clientId: string) =>
+  useChange('portalLink', (body: IssuePortalLinkRequest) => api.post<IssuedPortalLink>(`/clients/${clientId}/portal-link`, body));
 
 /** Puts the link on the record as copied (who and when) before it reaches the clipboard. */
 export const useRecordPortalLinkCopy = (clientId: string) =>
   useMutation({ mutationFn: () => api.post<void>(`/clients/${clientId}/portal-link/copied`) });
 
-export function useRevokePortalLink(clientId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.delete<void>(`/clients/${clientId}/portal-link`),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
-  });
-}
+export const useRevokePortalLink = (clientId: string) => useChange('portalLink', () => api.delete<void>(`/clients/${clientId}/portal-link`));
 
 /** YYYY-MM-DD of a date `days` from today, in this browser's calendar. */
 export function dayFromToday(days: number): string {

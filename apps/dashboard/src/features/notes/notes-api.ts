@@ -1,7 +1,8 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { CreateNoteRequest, NoteDetail, NoteSummary, Page, UpdateNoteRequest } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export type NoteSubject = { clientId: string } | { coupleId: string };
 
@@ -18,18 +19,12 @@ export const useNote = (id: string) =>
   useQuery({ queryKey: keys.notes.detail(id), queryFn: () => api.get<NoteDetail>(`/notes/${id}`), refetchOnWindowFocus: false });
 
 /** `changesQueue`: creating and signing notes change the attention queue (drafts, nothing assigned since the last note); autosaves do not. */
-function useNoteMutation<TArgs>(fn: (args: TArgs) => Promise<NoteDetail>, changesQueue = true) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: fn,
-    onSuccess: (note) => {
-      queryClient.setQueryData(keys.notes.detail(note.id), note);
-      void queryClient.invalidateQueries({ queryKey: keys.notes.lists() });
-      if (note.addendumOf) void queryClient.invalidateQueries({ queryKey: keys.notes.detail(note.addendumOf) });
-      if (changesQueue) void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
-    },
+const useNoteMutation = <TArgs>(fn: (args: TArgs) => Promise<NoteDetail>, changesQueue = true) =>
+  useChange(changesQueue ? 'note' : 'noteDraft', fn, {
+    store: (queryClient, note) => queryClient.setQueryData(keys.notes.detail(note.id), note),
+    // An addendum shows on its original note.
+    also: (note) => (note.addendumOf ? [keys.notes.detail(note.addendumOf)] : []),
   });
-}
 
 export const useCreateNote = () => useNoteMutation((body: CreateNoteRequest) => api.post<NoteDetail>('/notes', body));
 export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch<NoteDetail>(`/notes/${id}`, body), false);
@@ -37,13 +32,5 @@ export const useSignNote = (id: string) => useNoteMutation((version: number) => 
 export const useAddAddendum = (id: string) => useNoteMutation(() => api.post<NoteDetail>(`/notes/${id}/addenda`));
 
 /** Throws a draft away (its author only; the API refuses signed notes). */
-export function useDiscardNote(note: { id: string; addendumOf: string | null }) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.delete<void>(`/notes/${note.id}`),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: keys.notes.lists() });
-      if (note.addendumOf) void queryClient.invalidateQueries({ queryKey: keys.notes.detail(note.addendumOf) });
-    },
-  });
-}
+export const useDiscardNote = (note: { id: string; addendumOf: string | null }) =>
+  useChange('note', () => api.delete<void>(`/notes/${note.id}`), { also: () => (note.addendumOf ? [keys.notes.detail(note.addendumOf)] : []) });

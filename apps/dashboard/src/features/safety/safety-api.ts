@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AlertCounts, AlertView, CrisisResources, Page, SetCrisisResourcesRequest } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export type AlertSubject = { clientId: string } | { coupleId: string } | Record<string, never>;
 
@@ -10,13 +11,8 @@ export const useOpenAlerts = (subject: AlertSubject = {}) =>
 
 export const useAlertCounts = () => useQuery({ queryKey: keys.alerts.counts(), queryFn: () => api.get<AlertCounts>('/alerts/counts') });
 
-export function useAcknowledgeAlert() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, note }: { id: string; note: string }) => api.post<AlertView>(`/alerts/${id}/acknowledge`, { note }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.alerts.all() }),
-  });
-}
+export const useAcknowledgeAlert = () =>
+  useChange('alerts', ({ id, note }: { id: string; note: string }) => api.post<AlertView>(`/alerts/${id}/acknowledge`, { note }), { wait: true });
 
 export const useCrisisResources = () => useQuery({ queryKey: keys.crisisResources(), queryFn: () => api.get<CrisisResources>('/practice/crisis-resources') });
 

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page, PracticeSecurity, StaffMember, StaffSessionInfo } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 import { EmptyState, FormAlert, Loading, PageHeading } from '../../ui/forms';
 import { useStaffList } from '../staff/staff-api';
 
@@ -40,16 +41,14 @@ function RequirementPanel() {
 }
 
 function ColleagueRow({ member }: { member: StaffMember }) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const sessions = useQuery({
     queryKey: keys.security.colleagueSessions(member.id),
     queryFn: () => api.get<Page<StaffSessionInfo>>(`/staff/${member.id}/sessions`),
     enabled: open,
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: keys.security.all() });
-  const endAll = useMutation({ mutationFn: () => api.post<{ ended: number }>(`/staff/${member.id}/sessions/end`), onSuccess: refresh });
-  const reset = useMutation({ mutationFn: () => api.post<void>(`/staff/${member.id}/two-factor/reset`), onSuccess: refresh });
+  const endAll = useChange('colleagueSecurity', () => api.post<{ ended: number }>(`/staff/${member.id}/sessions/end`), { wait: true });
+  const reset = useChange('colleagueSecurity', () => api.post<void>(`/staff/${member.id}/two-factor/reset`), { wait: true });
   return (
     <li className="staff-row">
       <div className="staff-row__who">
