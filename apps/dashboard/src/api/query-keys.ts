@@ -36,6 +36,12 @@ export const keys = {
     trends: (subject: object) => ['homework', 'trends', subject] as const,
     toBring: (subject: object) => ['homework', 'to-bring', subject] as const,
   },
+  measures: {
+    all: () => ['measures'] as const,
+    summary: (subject: object) => ['measures', 'summary', subject] as const,
+    latest: (clientIds: string[]) => ['measures', 'latest', clientIds] as const,
+    coverage: () => ['measures', 'coverage'] as const,
+  },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
   backups: () => ['backups'] as const,
   alerts: {

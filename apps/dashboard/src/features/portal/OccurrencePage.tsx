@@ -9,6 +9,7 @@ import { StepView } from '../exercises/StepView';
 import { formatDay, portalKeys } from './portal-api';
 import { clearLocalDraft, localDraftKey, pendingSaves, readLocalDraft, writeLocalDraft } from './local-drafts';
 import { PortalLink } from './portal-nav';
+import { MeasureSteps, SHOW_STEP_EVENT } from '../measures/MeasureSteps';
 
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'error'; message: string } | { kind: 'conflict' };
 
@@ -86,6 +87,8 @@ const sameAnswers = (a: Answers, b: Answers) => JSON.stringify(a) === JSON.strin
 /** The step's first control, which the error summary's links and the submit check move focus to. */
 function focusStep(stepId: string) {
   const box = document.getElementById(`step-${stepId}`);
+  // A measure shows one question at a time: bring the question on screen first.
+  if (!box) return void window.dispatchEvent(new CustomEvent(SHOW_STEP_EVENT, { detail: stepId }));
   const control = box?.querySelector<HTMLElement>('textarea, input, select');
   (control ?? box)?.focus({ preventScroll: true });
   // Centred: clear of the sticky submit bar at the bottom of a phone screen.
@@ -283,9 +286,11 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
             <strong>Answer on your own.</strong> {SHARING_NOTICE[data.sharing ?? 'private']}
           </p>
         )}
-        {data.steps.map((step) => (
-          <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />
-        ))}
+        {data.measure ? (
+          <MeasureSteps steps={data.steps} answers={answers} errors={errors} onChange={change} />
+        ) : (
+          data.steps.map((step) => <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />)
+        )}
         <div className="portal-save">
           <button type="submit" className="button button--primary" disabled={submitting}>
             {submitting ? 'Submitting…' : 'Submit my answers'}
