@@ -22,12 +22,30 @@ export function bandFill(concern: number, maxConcern: number): string {
   return BAND_FILLS[Math.round((concern / maxConcern) * (BAND_FILLS.length - 1))]!;
 }
 
+/** Ticks at least `gap` of the scale apart (labels 11px high on a 182px axis), keeping the top. */
+function spaced(ticks: number[], min: number, max: number): number[] {
+  const gap = (max - min) * 0.07;
+  const kept: number[] = [];
+  for (const t of ticks) {
+    if (kept.length > 0 && t - kept[kept.length - 1]! < gap) {
+      if (t === max) kept.pop();
+      else continue;
+    }
+    kept.push(t);
+  }
+  return kept;
+}
+
 function yTicks(min: number, max: number, bands?: MeasureBand[]): number[] {
-  if (bands && bands.length > 1) return [...new Set([...bands.map((b) => b.min), max])].sort((a, b) => a - b);
+  if (bands && bands.length > 1) return spaced([...new Set([...bands.map((b) => b.min), max])].sort((a, b) => a - b), min, max);
   const step = [1, 2, 3, 5, 10, 20].find((s) => (max - min) / s <= 6) ?? 20;
   const ticks: number[] = [];
   for (let v = min; v <= max; v += step) ticks.push(v);
-  if (ticks[ticks.length - 1] !== max) ticks.push(max);
+  // The top of the scale is always labelled; a tick just below it would print over it.
+  if (ticks[ticks.length - 1] !== max) {
+    if (max - ticks[ticks.length - 1]! < step / 2) ticks.pop();
+    ticks.push(max);
+  }
   return ticks;
 }
 
@@ -74,7 +92,7 @@ export function MeasureChart({
 
   return (
     <figure className="measure-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} preserveAspectRatio="xMidYMid meet">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`} preserveAspectRatio="xMidYMid meet">
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{description}</desc>
         {bands?.map((b) => (
@@ -95,8 +113,15 @@ export function MeasureChart({
             </text>
           </g>
         ))}
-        {xLabels.map((d) => (
-          <text key={d} x={x(`${d}T12:00:00Z`)} y={H - 8} textAnchor="middle" fontSize={11} fill="#37474f">
+        {xLabels.map((d, i) => (
+          <text
+            key={d}
+            x={Math.min(W - M.right, Math.max(M.left, x(`${d}T12:00:00Z`)))}
+            y={H - 8}
+            textAnchor={xLabels.length > 1 && i === 0 ? 'start' : xLabels.length > 1 && i === xLabels.length - 1 ? 'end' : 'middle'}
+            fontSize={11}
+            fill="#37474f"
+          >
             {formatDate(d)}
           </text>
         ))}

@@ -69,7 +69,7 @@ function Heading({ data }: { data: PortalOccurrence }) {
       <PortalLink to="/portal">← Your exercises</PortalLink>
       <PageHeading>{data.title}</PageHeading>
       <p className="muted">
-        About {data.minutes} minutes · due {formatDay(data.dueOn)}
+        About {data.minutes} minute{data.minutes === 1 ? '' : 's'} · due {formatDay(data.dueOn)}
       </p>
       {data.instructions && (
         <section aria-label="From your clinician">
