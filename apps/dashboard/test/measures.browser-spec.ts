@@ -138,6 +138,14 @@ describe('outcome measures in a real browser', () => {
     expect(await axeViolations(desk)).toEqual([]);
     await snapshot(desk, 'measures-client-page');
 
+    // A session note: its homework block lists the measures taken since the last session, with their change.
+    await desk.getByRole('form', { name: 'Start a session note' }).getByRole('button', { name: 'Start note' }).click();
+    const block = desk.getByRole('region', { name: 'Homework since the last session' });
+    const taken = block.getByRole('region', { name: 'Measures taken since the last session' });
+    const phqTaken = taken.getByRole('listitem').filter({ hasText: 'PHQ-9 · Priya Raman' });
+    await phqTaken.getByText('Recovered', { exact: true }).waitFor();
+    await phqTaken.getByText(/now Mild/).waitFor();
+
     // My caseload: her latest scores and which way they moved.
     await desk.goto(`${env.baseUrl}/caseload`);
     const row = desk.getByRole('listitem').filter({ has: desk.getByRole('link', { name: 'Priya Raman' }) });
