@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import {
+  measureOfExercise,
   validateAnswers,
   type Answers,
   type Exercise,
@@ -19,6 +20,7 @@ import type { PortalActor } from '../access/actor.js';
 import { partnerAnswersShown, portalReaches } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AlertsService } from '../safety/alerts.service.js';
+import { MeasureScoring } from '../measures/measure-scoring.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit } from '../common/cursor.js';
@@ -89,6 +91,7 @@ export class PortalService {
     @Inject(AlertsService) private readonly alerts: AlertsService,
     @Inject(CrisisResourcesService) private readonly crisis: CrisisResourcesService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @Inject(MeasureScoring) private readonly measures: MeasureScoring,
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
@@ -182,6 +185,7 @@ export class PortalService {
       version: row.version ?? 0,
       sharing: row.sharing,
       partners,
+      measure: measureOfExercise(row.exercise)?.id ?? null,
     };
   }
 
@@ -271,16 +275,9 @@ export class PortalService {
       ]);
       await audit.record({ action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
       if (saved[0]) {
-        await this.alerts.raiseFor(tx, audit, {
-          practiceId: actor.practiceId,
-          responseId: id,
-          clientId: actor.clientId,
-          coupleId: row.couple_id,
-          assignmentId,
-          seq,
-          exercise: row.exercise,
-          answers: dto.answers,
-        });
+        const submitted = { practiceId: actor.practiceId, responseId: id, clientId: actor.clientId, coupleId: row.couple_id, assignmentId, seq, exercise: row.exercise, answers: dto.answers };
+        await this.measures.recordSubmitted(tx, audit, submitted);
+        await this.alerts.raiseFor(tx, audit, submitted);
       }
       const result = saved[0];
       if (!result) throw new ConflictError('already_submitted', 'You have already submitted this one. Your answers are with your clinician.');

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
+import { measureOfExercise, measureRisk, riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { alertCountScope } from '../access/rules.js';
@@ -50,6 +50,13 @@ interface AlertRow {
   note_enc: Buffer | null;
 }
 
+/** Why a set of answers needs a clinician: flagged steps, and for a standard measure its own rules (PHQ-9 item 9, a severe band). */
+function reasonsFor(exercise: Exercise, answers: Answers): string[] {
+  const measure = measureOfExercise(exercise);
+  const fromMeasure = measure ? (measureRisk(measure.id, answers)?.reasons ?? []) : [];
+  return [...riskSignals(withBuiltInSafety(exercise).steps, answers).map((s) => s.reason), ...fromMeasure];
+}
+
 /** Who should look at an answer: the care team of the client (their own homework) or of the couple (couple homework). */
 const ON_ALERT_TEAM = (me: string) => `EXISTS (
   SELECT 1 FROM care_team_member ct
@@ -87,9 +94,10 @@ export class AlertsService {
 
   /** Inside the submit transaction: raises the alert, if the answers call for one. Returns its id. */
   async raiseFor(tx: EntityManager, audit: AuditRecorder, submitted: SubmittedResponse): Promise<string | null> {
-    const signals = riskSignals(withBuiltInSafety(submitted.exercise).steps, submitted.answers);
+    const signals = reasonsFor(submitted.exercise, submitted.answers);
     if (signals.length === 0) return null;
-    const priority: AlertPriority = 'normal';
+    const measure = measureOfExercise(submitted.exercise);
+    const priority: AlertPriority = (measure && measureRisk(measure.id, submitted.answers)?.priority) || 'normal';
     const [row] = (await tx.query(
       `INSERT INTO alert (practice_id, response_id, client_id, couple_id, assignment_id, seq, priority, signals)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -206,7 +214,7 @@ export class AlertsService {
       assignmentId: row.assignment_id,
       seq: row.seq,
       exerciseTitle: exercise.title,
-      reasons: riskSignals(exercise.steps, answers).map((s) => s.reason),
+      reasons: reasonsFor(exercise, answers),
       acknowledged:
         row.acknowledged_at && row.note_enc && row.key_id
           ? {

@@ -38,6 +38,13 @@ export const keys = {
     toBring: (subject: object) => ['homework', 'to-bring', subject] as const,
   },
   portalLinks: () => ['portal-link'] as const,
+
+  measures: {
+    all: () => ['measures'] as const,
+    summary: (subject: object) => ['measures', 'summary', subject] as const,
+    latest: (clientIds: string[]) => ['measures', 'latest', clientIds] as const,
+    coverage: () => ['measures', 'coverage'] as const,
+  },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
   reminders: (clientId: string) => ['reminders', clientId] as const,
   digestSetting: () => ['digest-setting'] as const,

@@ -11,6 +11,7 @@ import { CLIENT_LABELS } from './client-labels';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { AlertsPanel } from '../safety/AlertsPanel';
+import { MeasuresSection } from '../measures/MeasuresSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { useAssignments } from '../homework/homework-api';
 import { EARLIEST_DATE_OF_BIRTH } from '@tandem/shared';
@@ -241,6 +242,7 @@ export default function ClientPage() {
       {(c.access !== 'via-couple' || isAdmin) && (
         <HomeworkSection subject={{ clientId: c.id }} canAssign={onTeam && c.status === 'active'} showAnswers={onTeam} />
       )}
+      {onTeam && <MeasuresSection subject={{ clientId: c.id }} canAssign={c.status === 'active'} />}
       {(c.access !== 'via-couple' || isAdmin) && <NotesPanel subject={{ clientId: c.id }} canWrite={onTeam} />}
     </section>
   );

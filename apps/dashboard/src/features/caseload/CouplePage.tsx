@@ -12,6 +12,7 @@ import { SafetyBadge } from './SafetyBadge';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { AlertsPanel } from '../safety/AlertsPanel';
+import { MeasuresSection } from '../measures/MeasuresSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { formatDate } from '../../ui/dates';
 import { SendLinkButton } from '../delivery/SendLinkButton';
@@ -140,6 +141,7 @@ export default function CouplePage() {
       </section>
       {onTeam && <AlertsPanel subject={{ coupleId: c.id }} showWho />}
       {(onTeam || isAdmin) && <HomeworkSection subject={{ coupleId: c.id }} canAssign={onTeam} showAnswers={onTeam} safety={c.safety.status} />}
+      {onTeam && <MeasuresSection subject={{ coupleId: c.id }} canAssign />}
       {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={onTeam} />}
     </section>
   );

@@ -11,6 +11,8 @@ import { clearLocalDraft, localDraftKey, pendingSaves, readLocalDraft, writeLoca
 import { PortalLink } from './portal-nav';
 import { useAutosave } from '../../ui/use-autosave';
 
+import { MeasureSteps, SHOW_STEP_EVENT } from '../measures/MeasureSteps';
+
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string } | { kind: 'conflict' };
 
 const AUTOSAVE_DELAY_MS = 800;
@@ -69,7 +71,7 @@ function Heading({ data }: { data: PortalOccurrence }) {
       <PortalLink to="/portal">← Your exercises</PortalLink>
       <PageHeading>{data.title}</PageHeading>
       <p className="muted">
-        About {data.minutes} minutes · due {formatDay(data.dueOn)}
+        About {data.minutes} minute{data.minutes === 1 ? '' : 's'} · due {formatDay(data.dueOn)}
       </p>
       {data.instructions && (
         <section aria-label="From your clinician">
@@ -87,6 +89,8 @@ const sameAnswers = (a: Answers, b: Answers) => JSON.stringify(a) === JSON.strin
 /** The step's first control, which the error summary's links and the submit check move focus to. */
 function focusStep(stepId: string) {
   const box = document.getElementById(`step-${stepId}`);
+  // A measure shows one question at a time: bring the question on screen first.
+  if (!box) return void window.dispatchEvent(new CustomEvent(SHOW_STEP_EVENT, { detail: stepId }));
   const control = box?.querySelector<HTMLElement>('textarea, input, select');
   (control ?? box)?.focus({ preventScroll: true });
   // Centred: clear of the sticky submit bar at the bottom of a phone screen.
@@ -237,9 +241,11 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
             <strong>Answer on your own.</strong> {SHARING_NOTICE[data.sharing ?? 'private']}
           </p>
         )}
-        {data.steps.map((step) => (
-          <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />
-        ))}
+        {data.measure ? (
+          <MeasureSteps steps={data.steps} answers={answers} errors={errors} onChange={change} />
+        ) : (
+          data.steps.map((step) => <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />)
+        )}
         <div className="portal-save">
           <button type="submit" className="button button--primary" disabled={submitting}>
             {submitting ? 'Submitting…' : 'Submit my answers'}
