@@ -20,7 +20,7 @@ import { isAdmin, isClinician, type StaffActor } from './actor.js';
  * | psychotherapy notes                     | noteMay() (author only; admins see metadata)                        |
  * | audit log                               | @Allow('admin') on the audit routes                                 |
  * | alerts from flagged answers             | subjectMay().alerts; alertCountScope(); attentionAudiences()        |
- * | outcome-measure scores                  | (no measures in the API yet)                                        |
+ * | outcome-measure scores                  | subjectMay().measures; admin board: counts only (@Allow('admin'))   |
  * | a working portal link                   | subjectMay().portalLink                                             |
  * | (not in the table) couple screening     | subjectMay().screening                                              |
  * | (not in the table) exercise library     | exerciseMay()                                                       |
@@ -68,6 +68,8 @@ export interface SubjectMay {
   notes: ReadEdit & { metadata: boolean };
   /** Alerts from flagged answers: read them (their reasons come from answers) and acknowledge them. */
   alerts: ReadEdit;
+  /** Outcome-measure scores: read them; edit is assigning a measure. Admins as such see counts only, never a score. */
+  measures: ReadEdit;
 }
 
 export interface RecordAccess<Via extends string> {
@@ -136,6 +138,7 @@ export function subjectMay(r: Reach, kind: 'client' | 'couple'): SubjectMay {
     answers: { read: team },
     notes: { read: team, edit: team, metadata: r.admin },
     alerts: { read: team, edit: team },
+    measures: { read: team, edit: team },
   };
 }
 
@@ -225,5 +228,6 @@ export function emergencyMay(): SubjectMay {
     answers: { read: false },
     notes: { read: true, edit: false, metadata: false },
     alerts: none,
+    measures: none,
   };
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { INSTRUMENTS, MEASURE_SLUG_PREFIX, measureExercise, scoreAnswers, type Answers, type Instrument, type MeasureId } from '@tandem/shared';
 import type { SqlRunner } from '../common/sql.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { sealAnswers } from '../assignments/answers-cipher.js';
+import { sealAnswers } from '../homework/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
 
 interface DemoMeasure {

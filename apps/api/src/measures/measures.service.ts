@@ -30,7 +30,7 @@ import { PageCursors, pageLimit } from '../common/cursor.js';
 import type { SqlRunner } from '../common/sql.js';
 import { requireOneSubject, type Subject } from '../common/subject-ref.dto.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { AssignMeasureDto, LatestMeasuresQuery, MeasureScoresQuery, MeasureSummaryQuery, PortalMeasuresQuery } from './dto/measure.dto.js';
 import { planMeasure } from './schedule.js';
@@ -77,8 +77,8 @@ export class MeasuresService {
 
   async assign(actor: StaffActor, dto: AssignMeasureDto): Promise<AssignmentDetail> {
     const subject = requireOneSubject(dto);
-    const team = await this.access.subjectTeam(actor, subject);
-    if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team assigns a measure.');
+    const access = await this.access.subject(actor, subject);
+    if (!access.may.measures.edit) throw new ForbiddenError('Only a clinician on the care team assigns a measure.');
     const isCouple = 'coupleId' in subject;
     const instrument = INSTRUMENTS[dto.measure];
     if (!isCouple && instrument.audience === 'couple') {
@@ -289,7 +289,6 @@ export class MeasuresService {
 
   /** For the admin board: per clinician, how many active clients (their own, or in their couples) have a measure in the last 30 days. */
   async coverage(actor: StaffActor): Promise<MeasureCoverage> {
-    this.access.requireAdmin(actor);
     const rows = (await this.db.query(
       `SELECT ct.staff_user_id AS clinician_id, count(DISTINCT c.id)::int AS measured
          FROM care_team_member ct
@@ -325,8 +324,8 @@ export class MeasuresService {
   /** The subject named, if the actor may read its scores: a clinician on its care team. Admins as such: 403; others: 404. */
   private async readableSubject(actor: StaffActor, query: { clientId?: string; coupleId?: string }): Promise<Subject> {
     const subject = requireOneSubject(query);
-    const team = await this.access.subjectTeam(actor, subject);
-    if (!team.onTeam) throw new ForbiddenError(NOT_FOR_ADMINS);
+    const access = await this.access.subject(actor, subject);
+    if (!access.may.measures.read) throw new ForbiddenError(NOT_FOR_ADMINS);
     return subject;
   }
 

@@ -24,6 +24,15 @@ export const CHANGES = {
     refresh(keys.caseloads(), true),
     refresh(keys.attention.all()),
   ],
+  /** A measure assigned: homework's row, and the measures shown beside it. Scores change only through the portal. */
+  measure: [
+    refresh(keys.homework.all()),
+    refresh(keys.measures.all()),
+    refresh(keys.clients.all()),
+    refresh(keys.couples.all()),
+    refresh(keys.caseloads(), true),
+    refresh(keys.attention.all()),
+  ],
   /** Answers marked reviewed: the queue and the homework that shows them. */
   review: [refresh(keys.attention.all()), refresh(keys.homework.all())],
   /** Clients, couples, care teams, membership, discharge (which cancels open homework), conjoint safety. */

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { AssignMeasureRequest, AssignmentDetail, LatestMeasures, MeasureCoverage, MeasureSummary } from '@tandem/shared';
 import { api, queryString } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export type MeasureSubject = { clientId: string } | { coupleId: string };
 
@@ -22,15 +23,7 @@ export const useMeasureCoverage = (enabled = true) =>
   useQuery({ queryKey: keys.measures.coverage(), queryFn: () => api.get<MeasureCoverage>('/measures/coverage'), enabled });
 
 /** Assigning a measure is assigning homework: both lists refresh. */
-export function useAssignMeasure() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: AssignMeasureRequest) => api.post<AssignmentDetail>('/measures/assignments', body),
-    onSuccess: (assignment) => {
-      queryClient.setQueryData(keys.homework.detail(assignment.id), assignment);
-      void queryClient.invalidateQueries({ queryKey: ['homework', 'list'] });
-      void queryClient.invalidateQueries({ queryKey: keys.measures.all() });
-      void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
-    },
+export const useAssignMeasure = () =>
+  useChange('measure', (body: AssignMeasureRequest) => api.post<AssignmentDetail>('/measures/assignments', body), {
+    store: (queryClient, assignment) => queryClient.setQueryData(keys.homework.detail(assignment.id), assignment),
   });
-}
