@@ -8,6 +8,7 @@ import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { InviteTokenDto, SetPasswordDto } from './dto/set-password.dto.js';
 import { TwoFactorCodeDto } from './dto/two-factor.dto.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,6 +18,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Allow('public')
+  @Returns('LoginResponse')
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     return this.auth.login(dto, req, res);
   }
@@ -30,6 +32,7 @@ export class AuthController {
 
   @Get('me')
   @Allow('staff')
+  @Returns('MeResponse')
   me(@CurrentActor() actor: StaffActor, @Req() req: FastifyRequest) {
     return this.auth.me(actor, req.sessionTimes!);
   }
@@ -37,6 +40,7 @@ export class AuthController {
   @Post('invite')
   @HttpCode(200)
   @Allow('public')
+  @Returns('InviteInfo')
   describeInvite(@Body() dto: InviteTokenDto) {
     return this.auth.describeInvite(dto.token);
   }
@@ -52,6 +56,7 @@ export class AuthController {
   @Post('two-factor')
   @HttpCode(200)
   @Allow('public')
+  @Returns('MeResponse')
   secondStep(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     return this.auth.verifySecondStep(dto, req, res);
   }
@@ -60,6 +65,7 @@ export class AuthController {
   @Post('two-factor/enrolment')
   @HttpCode(200)
   @Allow('public')
+  @Returns('TwoFactorEnrolment')
   startEnrolment(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
     return this.auth.startSignInEnrolment(req);
@@ -69,6 +75,7 @@ export class AuthController {
   @Post('two-factor/enrolment/confirm')
   @HttpCode(200)
   @Allow('public')
+  @Returns('TwoFactorSignInEnrolled')
   confirmEnrolment(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
     return this.auth.confirmSignInEnrolment(dto, req, res);
