@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SentLinks } from '@tandem/shared';
-import { api } from '../../api/client';
+import { legacyApi } from '../../api/client';
 import { FormAlert } from '../../ui/forms';
 
 /**
@@ -10,7 +10,7 @@ import { FormAlert } from '../../ui/forms';
 export function SendLinkButton({ path, label }: { path: string; label: string }) {
   const queryClient = useQueryClient();
   const send = useMutation({
-    mutationFn: () => api.post<SentLinks>(path, {}),
+    mutationFn: () => legacyApi.post<SentLinks>(path, {}),
     onSuccess: () => void queryClient.invalidateQueries(),
   });
   return (

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AttentionCount, AttentionItem, Page, ResponseReview } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import { queryString, legacyApi } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 /** New submissions arrive while the page is open: the queue and its count look again every minute. */
@@ -9,7 +9,7 @@ const REFRESH_MS = 60_000;
 export function useAttention(enabled = true) {
   return useInfiniteQuery({
     queryKey: keys.attention.list(),
-    queryFn: ({ pageParam }) => api.get<Page<AttentionItem>>(`/attention${queryString({ cursor: pageParam, limit: '20' })}`),
+    queryFn: ({ pageParam }) => legacyApi.get<Page<AttentionItem>>(`/attention${queryString({ cursor: pageParam, limit: '20' })}`),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: REFRESH_MS,
@@ -18,13 +18,13 @@ export function useAttention(enabled = true) {
 }
 
 export const useAttentionCount = () =>
-  useQuery({ queryKey: keys.attention.count(), queryFn: () => api.get<AttentionCount>('/attention/count'), refetchInterval: REFRESH_MS });
+  useQuery({ queryKey: keys.attention.count(), queryFn: () => legacyApi.get<AttentionCount>('/attention/count'), refetchInterval: REFRESH_MS });
 
 /** Marks one member's submitted answers reviewed; the queue, its count and the homework that shows the answers refresh. */
 export function useMarkReviewed() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (responseId: string) => api.post<ResponseReview>(`/responses/${responseId}/review`),
+    mutationFn: (responseId: string) => legacyApi.post<ResponseReview>(`/responses/${responseId}/review`),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
       void queryClient.invalidateQueries({ queryKey: keys.homework.all() });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
 import { CrisisHelp } from './CrisisHelp';
-import { ApiError, api } from '../../api/client';
+import { ApiError, legacyApi } from '../../api/client';
 import { PageHeading, describeError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { StepView } from '../exercises/StepView';
@@ -31,7 +31,7 @@ const serverErrors = (error: unknown): Record<string, string> =>
 export function OccurrencePage({ assignmentId, seq, clientId }: { assignmentId: string; seq: number; clientId: string }) {
   const occurrence = useQuery({
     queryKey: portalKeys.occurrence(assignmentId, seq),
-    queryFn: () => api.get<PortalOccurrence>(`/portal/assignments/${assignmentId}/occurrences/${seq}`),
+    queryFn: () => legacyApi.get<PortalOccurrence>(`/portal/assignments/${assignmentId}/occurrences/${seq}`),
     // The page owns the answers while open: no background refetch may overwrite what is being typed.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -141,7 +141,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
       const sent = latest.current;
       setSave({ kind: 'saving' });
       try {
-        const saved = await api.put<SavedResponse>(`${base}/draft`, { answers: sent, version: version.current }, options);
+        const saved = await legacyApi.put<SavedResponse>(`${base}/draft`, { answers: sent, version: version.current }, options);
         version.current = saved.version;
         setSave({ kind: 'saved', at: saved.savedAt });
         // Confirmed: the local copy goes, unless more was typed meanwhile (then it moves onto the new version).
@@ -221,7 +221,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
     setSubmitting(true);
     setSubmitError(null);
     try {
-      await api.post<SavedResponse>(`${base}/submit`, { answers: latest.current, submissionId: submissionId.current });
+      await legacyApi.post<SavedResponse>(`${base}/submit`, { answers: latest.current, submissionId: submissionId.current });
       unsent.current = false;
       clearLocalDraft(localKey);
       await queryClient.invalidateQueries({ queryKey: ['portal'] });

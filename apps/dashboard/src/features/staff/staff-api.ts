@@ -1,12 +1,12 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { InviteResponse, InviteStaffRequest, Page, StaffMember, StaffRole } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import { queryString, legacyApi } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 export function useStaffList(q: string) {
   return useInfiniteQuery({
     queryKey: keys.staff.list(q),
-    queryFn: ({ pageParam }) => api.get<Page<StaffMember>>(`/staff${queryString({ q, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => legacyApi.get<Page<StaffMember>>(`/staff${queryString({ q, cursor: pageParam })}`),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -20,9 +20,9 @@ function useStaffMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>)
   });
 }
 
-export const useInvite = () => useStaffMutation((body: InviteStaffRequest) => api.post<InviteResponse>('/staff', body));
-export const useReissueInvite = () => useStaffMutation((id: string) => api.post<InviteResponse>(`/staff/${id}/invite`));
+export const useInvite = () => useStaffMutation((body: InviteStaffRequest) => legacyApi.post<InviteResponse>('/staff', body));
+export const useReissueInvite = () => useStaffMutation((id: string) => legacyApi.post<InviteResponse>(`/staff/${id}/invite`));
 export const useSetRoles = () =>
-  useStaffMutation(({ id, roles }: { id: string; roles: StaffRole[] }) => api.patch<StaffMember>(`/staff/${id}`, { roles }));
-export const useDeactivate = () => useStaffMutation((id: string) => api.post<StaffMember>(`/staff/${id}/deactivate`));
-export const useReactivate = () => useStaffMutation((id: string) => api.post<StaffMember>(`/staff/${id}/reactivate`));
+  useStaffMutation(({ id, roles }: { id: string; roles: StaffRole[] }) => legacyApi.patch<StaffMember>(`/staff/${id}`, { roles }));
+export const useDeactivate = () => useStaffMutation((id: string) => legacyApi.post<StaffMember>(`/staff/${id}/deactivate`));
+export const useReactivate = () => useStaffMutation((id: string) => legacyApi.post<StaffMember>(`/staff/${id}/reactivate`));
