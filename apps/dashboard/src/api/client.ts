@@ -94,6 +94,8 @@ type RequestBody<O> = O extends { requestBody: { content: { 'application/json': 
     : { body?: never };
 /** What a call names: the path's parameters, the query and the body, as the document types them. */
 export type ApiInit<P, M extends Method> = PathParams<Operation<P, M>> & QueryParams<Operation<P, M>> & RequestBody<Operation<P, M>> & RequestOptions;
+/** The query an operation takes, for hooks that pass a filter record through. */
+export type ApiQuery<P, M extends Method = 'get'> = NonNullable<QueryParams<Operation<P, M>>['query']>;
 type InitArgs<P, M extends Method> = object extends ApiInit<P, M> ? [init?: ApiInit<P, M>] : [init: ApiInit<P, M>];
 
 type QueryValue = string | number | boolean | null | undefined;

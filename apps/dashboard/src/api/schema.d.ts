@@ -1827,13 +1827,13 @@ export interface components {
             /** @description Create even though a client with the same name and date of birth exists (answered 409 possible_duplicate otherwise) */
             confirmDuplicate?: boolean;
             /** @example 1990-04-17 */
-            dateOfBirth?: Record<string, never> | null;
-            email?: Record<string, never> | null;
+            dateOfBirth?: string | null;
+            email?: string | null;
             name: string;
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /** @example en */
             preferredLanguage?: string;
-            preferredName?: Record<string, never> | null;
+            preferredName?: string | null;
             /**
              * Format: uuid
              * @description Primary clinician; admins may leave clients unassigned
@@ -2468,7 +2468,7 @@ export interface components {
             token: string;
         };
         SetSafetyDto: {
-            note?: Record<string, never> | null;
+            note?: string | null;
             /** @enum {string} */
             status: "unscreened" | "cleared" | "concern";
             /** @description The version this screening is based on */
@@ -2602,13 +2602,13 @@ export interface components {
         };
         UpdateClientDto: {
             /** @example 1990-04-17 */
-            dateOfBirth?: Record<string, never> | null;
-            email?: Record<string, never> | null;
+            dateOfBirth?: string | null;
+            email?: string | null;
             name?: string;
-            phone?: Record<string, never> | null;
+            phone?: string | null;
             /** @example en */
             preferredLanguage?: string;
-            preferredName?: Record<string, never> | null;
+            preferredName?: string | null;
             /** @description The version this edit is based on */
             version: number;
         };
