@@ -1,19 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  CaseloadBoard,
-  ClientDetail,
-  ClientSummary,
-  ConjointSafety,
-  CoupleDetail,
-  CoupleSummary,
-  CreateClientRequest,
-  CreateCoupleRequest,
-  Page,
-  SetCareTeamRequest,
-  StaffMember,
-  UpdateClientRequest,
-} from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import type { ConjointSafety, CreateClientRequest, CreateCoupleRequest, SetCareTeamRequest, UpdateClientRequest } from '@tandem/shared';
+import { api, type ApiQuery } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 export type ClientFilters = Record<string, string>;
@@ -21,7 +8,7 @@ export type ClientFilters = Record<string, string>;
 export function useClients(filters: ClientFilters) {
   return useInfiniteQuery({
     queryKey: keys.clients.list(filters),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<ClientSummary>>(`/clients${queryString({ ...filters, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/clients', { query: { ...filters, cursor: pageParam } as ApiQuery<'/clients'> }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -30,22 +17,22 @@ export function useClients(filters: ClientFilters) {
 export function useCouples(filters: Record<string, string>) {
   return useInfiniteQuery({
     queryKey: keys.couples.list(filters),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<CoupleSummary>>(`/couples${queryString({ ...filters, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/couples', { query: { ...filters, cursor: pageParam } as ApiQuery<'/couples'> }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
-export const useClient = (id: string) => useQuery({ queryKey: keys.clients.detail(id), queryFn: () => legacyApi.get<ClientDetail>(`/clients/${id}`) });
-export const useCouple = (id: string) => useQuery({ queryKey: keys.couples.detail(id), queryFn: () => legacyApi.get<CoupleDetail>(`/couples/${id}`) });
-export const useCaseloadBoard = (enabled = true) => useQuery({ queryKey: keys.caseloads(), queryFn: () => legacyApi.get<CaseloadBoard>('/caseloads'), enabled });
+export const useClient = (id: string) => useQuery({ queryKey: keys.clients.detail(id), queryFn: () => api.get('/clients/{id}', { path: { id } }) });
+export const useCouple = (id: string) => useQuery({ queryKey: keys.couples.detail(id), queryFn: () => api.get('/couples/{id}', { path: { id } }) });
+export const useCaseloadBoard = (enabled = true) => useQuery({ queryKey: keys.caseloads(), queryFn: () => api.get('/caseloads'), enabled });
 
 /** Active clinicians of the practice, for care-team pickers (admins). */
 export function useClinicians(enabled = true) {
   return useQuery({
     queryKey: [...keys.staff.all(), 'clinicians'],
     queryFn: async () => {
-      const page = await legacyApi.get<Page<StaffMember>>('/staff?limit=100');
+      const page = await api.get('/staff', { query: { limit: '100' } });
       return page.items.filter((m) => m.status !== 'deactivated' && m.roles.includes('clinician'));
     },
     enabled,
@@ -69,16 +56,16 @@ function useCaseloadMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResul
   });
 }
 
-export const useCreateClient = () => useCaseloadMutation((body: CreateClientRequest) => legacyApi.post<ClientDetail>('/clients', body));
-export const useUpdateClient = (id: string) => useCaseloadMutation((body: UpdateClientRequest) => legacyApi.patch<ClientDetail>(`/clients/${id}`, body));
+export const useCreateClient = () => useCaseloadMutation((body: CreateClientRequest) => api.post('/clients', { body }));
+export const useUpdateClient = (id: string) => useCaseloadMutation((body: UpdateClientRequest) => api.patch('/clients/{id}', { path: { id }, body }));
 export const useSetClientStatus = (id: string) =>
-  useCaseloadMutation((status: 'discharge' | 'reactivate') => legacyApi.post<ClientDetail>(`/clients/${id}/${status}`));
+  useCaseloadMutation((status: 'discharge' | 'reactivate') => status === 'discharge' ? api.post('/clients/{id}/discharge', { path: { id } }) : api.post('/clients/{id}/reactivate', { path: { id } }));
 export const useSetClientCareTeam = () =>
-  useCaseloadMutation(({ id, ...body }: SetCareTeamRequest & { id: string }) => legacyApi.put<ClientDetail>(`/clients/${id}/care-team`, body));
-export const useCreateCouple = () => useCaseloadMutation((body: CreateCoupleRequest) => legacyApi.post<CoupleDetail>('/couples', body));
+  useCaseloadMutation(({ id, ...body }: SetCareTeamRequest & { id: string }) => api.put('/clients/{id}/care-team', { path: { id }, body }));
+export const useCreateCouple = () => useCaseloadMutation((body: CreateCoupleRequest) => api.post('/couples', { body }));
 export const useSetCoupleCareTeam = () =>
-  useCaseloadMutation(({ id, ...body }: SetCareTeamRequest & { id: string }) => legacyApi.put<CoupleDetail>(`/couples/${id}/care-team`, body));
-export const useAddMember = (id: string) => useCaseloadMutation((clientId: string) => legacyApi.post<CoupleDetail>(`/couples/${id}/members`, { clientId }));
-export const useRemoveMember = (id: string) => useCaseloadMutation((clientId: string) => legacyApi.delete<CoupleDetail>(`/couples/${id}/members/${clientId}`));
+  useCaseloadMutation(({ id, ...body }: SetCareTeamRequest & { id: string }) => api.put('/couples/{id}/care-team', { path: { id }, body }));
+export const useAddMember = (id: string) => useCaseloadMutation((clientId: string) => api.post('/couples/{id}/members', { path: { id }, body: { clientId } }));
+export const useRemoveMember = (id: string) => useCaseloadMutation((clientId: string) => api.delete('/couples/{id}/members/{clientId}', { path: { id, clientId } }));
 export const useSetSafety = (id: string) =>
-  useCaseloadMutation((body: { status: ConjointSafety; note: string | null; version: number }) => legacyApi.put<CoupleDetail>(`/couples/${id}/safety`, body));
+  useCaseloadMutation((body: { status: ConjointSafety; note: string | null; version: number }) => api.put('/couples/{id}/safety', { path: { id }, body }));
