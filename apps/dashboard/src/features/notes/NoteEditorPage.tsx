@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { NOTE_SECTION_MAX_LENGTH, NOTE_TEMPLATES, type NoteDetail } from '@tandem/shared';
-import { ApiError } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { HomeworkSinceLastNote } from './HomeworkSinceLastNote';
 import { Badge, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
@@ -123,13 +123,9 @@ function DraftEditor({ note }: { note: NoteDetail }) {
     };
     const sendOnTheWayOut = () => {
       if (discarding.current || !dirtyRef.current || cannotSave()) return;
-      void fetch(`/api/notes/${note.id}`, {
-        method: 'PATCH',
-        keepalive: true,
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sections: latest.current, ...datePart(), version: baseVersion.current }),
-      }).catch(() => undefined);
+      void api
+        .patch('/notes/{id}', { path: { id: note.id }, body: { sections: latest.current, ...datePart(), version: baseVersion.current }, keepalive: true, quiet401: true })
+        .catch(() => undefined);
     };
     window.addEventListener('beforeunload', ask);
     window.addEventListener('pagehide', sendOnTheWayOut);
@@ -150,9 +146,9 @@ function DraftEditor({ note }: { note: NoteDetail }) {
   };
   /** Takes the other tab's version number and keeps this tab's text; the next save overwrites theirs. */
   const keepMine = () => {
-    void fetch(`/api/notes/${note.id}`, { credentials: 'same-origin' })
-      .then((r) => r.json())
-      .then((latestNote: NoteDetail) => {
+    void api
+      .get('/notes/{id}', { path: { id: note.id } })
+      .then((latestNote) => {
         baseVersion.current = latestNote.version;
         conflictRef.current = false;
         save.reset();
