@@ -1816,7 +1816,7 @@ export interface components {
              * @description Email each client (by their own settings): now, on the due morning, and once if overdue
              * @default false
              */
-            remind: boolean;
+            remind?: boolean;
             /**
              * @description Couples only; private by default
              * @enum {string}
