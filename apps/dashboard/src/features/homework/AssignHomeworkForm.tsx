@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { SHARING_EXPLAINED, type ConjointSafety, type LibraryItem, type Page, type Recurrence, type SharingMode } from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import { SHARING_EXPLAINED, type ConjointSafety, type Recurrence, type SharingMode } from '@tandem/shared';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Field, FormAlert, Notice, SelectField, SuccessNotice, fieldError } from '../../ui/forms';
 import { dayFromToday, useAssign, type HomeworkSubject } from './homework-api';
@@ -19,7 +19,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
   const audience = isCouple ? 'couple' : 'individual';
   const library = useQuery({
     queryKey: keys.library.list({ audience, limit: '100', purpose: 'assign' }),
-    queryFn: () => legacyApi.get<Page<LibraryItem>>(`/exercises${queryString({ audience, limit: '100' })}`),
+    queryFn: () => api.get('/exercises', { query: { audience, limit: '100' } }),
   });
   const assign = useAssign();
   const [exerciseId, setExerciseId] = useState('');

@@ -1,16 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  AssignmentDetail,
-  AssignmentSummary,
-  BroughtToSession,
-  CreateAssignmentRequest,
-  IssuedPortalLink,
-  IssuePortalLinkRequest,
-  Page,
-  PortalLinkStatus,
-  Trends,
-} from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import type { AssignmentDetail, CreateAssignmentRequest, IssuePortalLinkRequest } from '@tandem/shared';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 export type HomeworkSubject = { clientId: string } | { coupleId: string };
@@ -18,17 +8,17 @@ export type HomeworkSubject = { clientId: string } | { coupleId: string };
 export function useAssignments(subject: HomeworkSubject, since?: string) {
   return useInfiniteQuery({
     queryKey: keys.homework.list({ ...subject, since }),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<AssignmentSummary>>(`/assignments${queryString({ ...subject, since, cursor: pageParam, limit: '10' })}`),
+    queryFn: ({ pageParam }) => api.get('/assignments', { query: { ...subject, since, cursor: pageParam ?? undefined, limit: '10' } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
 export const useAssignment = (id: string, enabled = true) =>
-  useQuery({ queryKey: keys.homework.detail(id), queryFn: () => legacyApi.get<AssignmentDetail>(`/assignments/${id}`), enabled });
+  useQuery({ queryKey: keys.homework.detail(id), queryFn: () => api.get('/assignments/{id}', { path: { id } }), enabled });
 
 export const useTrends = (subject: HomeworkSubject) =>
-  useQuery({ queryKey: keys.homework.trends(subject), queryFn: () => legacyApi.get<Trends>(`/assignments/trends${queryString(subject)}`) });
+  useQuery({ queryKey: keys.homework.trends(subject), queryFn: () => api.get('/assignments/trends', { query: subject }) });
 
 /** Any change to homework refreshes its lists, trends and the caseload counts that show it. */
 function useHomeworkMutation<TArgs>(fn: (args: TArgs) => Promise<AssignmentDetail>) {
@@ -46,30 +36,30 @@ function useHomeworkMutation<TArgs>(fn: (args: TArgs) => Promise<AssignmentDetai
   });
 }
 
-export const useAssign = () => useHomeworkMutation((body: CreateAssignmentRequest) => legacyApi.post<AssignmentDetail>('/assignments', body));
-export const useCancelAssignment = (id: string) => useHomeworkMutation((version: number) => legacyApi.post<AssignmentDetail>(`/assignments/${id}/cancel`, { version }));
+export const useAssign = () => useHomeworkMutation((body: CreateAssignmentRequest) => api.post('/assignments', { body }));
+export const useCancelAssignment = (id: string) => useHomeworkMutation((version: number) => api.post('/assignments/{id}/cancel', { path: { id }, body: { version } }));
 export const useReschedule = (id: string) =>
-  useHomeworkMutation((body: { dueOn: string; version: number }) => legacyApi.patch<AssignmentDetail>(`/assignments/${id}`, body));
+  useHomeworkMutation((body: { dueOn: string; version: number }) => api.patch('/assignments/{id}', { path: { id }, body }));
 
 export const usePortalLink = (clientId: string) =>
-  useQuery({ queryKey: keys.portalLink(clientId), queryFn: () => legacyApi.get<PortalLinkStatus>(`/clients/${clientId}/portal-link`) });
+  useQuery({ queryKey: keys.portalLink(clientId), queryFn: () => api.get('/clients/{id}/portal-link', { path: { id: clientId } }) });
 
 export function useIssuePortalLink(clientId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: IssuePortalLinkRequest) => legacyApi.post<IssuedPortalLink>(`/clients/${clientId}/portal-link`, body),
+    mutationFn: (body: IssuePortalLinkRequest) => api.post('/clients/{id}/portal-link', { path: { id: clientId }, body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
   });
 }
 
 /** Puts the link on the record as copied (who and when) before it reaches the clipboard. */
 export const useRecordPortalLinkCopy = (clientId: string) =>
-  useMutation({ mutationFn: () => legacyApi.post<void>(`/clients/${clientId}/portal-link/copied`) });
+  useMutation({ mutationFn: () => api.post('/clients/{id}/portal-link/copied', { path: { id: clientId } }) });
 
 export function useRevokePortalLink(clientId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => legacyApi.delete<void>(`/clients/${clientId}/portal-link`),
+    mutationFn: () => api.delete('/clients/{id}/portal-link', { path: { id: clientId } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.portalLink(clientId) }),
   });
 }
@@ -85,4 +75,4 @@ export { formatDate } from '../../ui/dates';
 
 /** What clients want to bring to the next session, from homework submitted since `since`. */
 export const useToBring = (subject: HomeworkSubject, since?: string) =>
-  useQuery({ queryKey: keys.homework.toBring({ ...subject, since }), queryFn: () => legacyApi.get<BroughtToSession>(`/assignments/to-bring${queryString({ ...subject, since })}`) });
+  useQuery({ queryKey: keys.homework.toBring({ ...subject, since }), queryFn: () => api.get('/assignments/to-bring', { query: { ...subject, since } }) });
