@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
+import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence } from '@tandem/shared';
 import { CrisisHelp } from './CrisisHelp';
-import { ApiError, legacyApi } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { PageHeading, describeError } from '../../ui/forms';
 import { AnswerList } from '../exercises/AnswerList';
 import { StepView } from '../exercises/StepView';
@@ -31,7 +31,7 @@ const serverErrors = (error: unknown): Record<string, string> =>
 export function OccurrencePage({ assignmentId, seq, clientId }: { assignmentId: string; seq: number; clientId: string }) {
   const occurrence = useQuery({
     queryKey: portalKeys.occurrence(assignmentId, seq),
-    queryFn: () => legacyApi.get<PortalOccurrence>(`/portal/assignments/${assignmentId}/occurrences/${seq}`),
+    queryFn: () => api.get('/portal/assignments/{assignmentId}/occurrences/{seq}', { path: { assignmentId, seq } }),
     // The page owns the answers while open: no background refetch may overwrite what is being typed.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -116,7 +116,6 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
   const submissionId = useRef<string | null>(null);
   const stopped = useRef(false);
   const summaryRef = useRef<HTMLDivElement>(null);
-  const base = `/portal/assignments/${data.assignmentId}/occurrences/${data.seq}`;
 
   const check = validateAnswers(data.steps, answers, { mode: attempted ? 'submit' : 'draft' });
   const errors = { ...check.errors, ...serverErrors(submitError) };
@@ -141,7 +140,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
       const sent = latest.current;
       setSave({ kind: 'saving' });
       try {
-        const saved = await legacyApi.put<SavedResponse>(`${base}/draft`, { answers: sent, version: version.current }, options);
+        const saved = await api.put('/portal/assignments/{assignmentId}/occurrences/{seq}/draft', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers: sent, version: version.current }, ...options });
         version.current = saved.version;
         setSave({ kind: 'saved', at: saved.savedAt });
         // Confirmed: the local copy goes, unless more was typed meanwhile (then it moves onto the new version).
@@ -157,7 +156,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
       }
       if (dirty.current) void flush();
     },
-    [base, data.steps, localKey],
+    [data.assignmentId, data.seq, data.steps, localKey],
   );
 
   // A copy restored from this phone goes to the server straight away.
@@ -221,7 +220,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
     setSubmitting(true);
     setSubmitError(null);
     try {
-      await legacyApi.post<SavedResponse>(`${base}/submit`, { answers: latest.current, submissionId: submissionId.current });
+      await api.post('/portal/assignments/{assignmentId}/occurrences/{seq}/submit', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers: latest.current, submissionId: submissionId.current } });
       unsent.current = false;
       clearLocalDraft(localKey);
       await queryClient.invalidateQueries({ queryKey: ['portal'] });
