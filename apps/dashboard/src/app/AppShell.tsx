@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
-import { legacyApi } from '../api/client';
+import { api } from '../api/client';
 import { useMe } from '../features/auth/use-me';
 import { setPracticeFormat } from '../ui/dates';
 import { settlePendingWork, signedOut } from './pending-work';
@@ -26,7 +26,7 @@ export function AppShell() {
     // What a page still holds (a note's last words) is saved first.
     mutationFn: async () => {
       if (!(await settlePendingWork())) return false;
-      await legacyApi.post<void>('/auth/logout', {}, { quiet401: true });
+      await api.post('/auth/logout', { quiet401: true });
       return true;
     },
     onSettled: (left) => {

@@ -2,14 +2,8 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import { PASSWORD_MIN_LENGTH } from '@tandem/shared';
-import { ApiError, legacyApi } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { Field, FormAlert, Loading, PageHeading, fieldError } from '../../ui/forms';
-
-interface InviteInfo {
-  email: string;
-  name: string;
-  practiceName: string;
-}
 
 /** Reads the one-time token from the link's fragment, which never reaches a server. */
 function tokenFromHash(): string {
@@ -24,12 +18,12 @@ export default function SetPasswordPage() {
   const [mismatch, setMismatch] = useState(false);
   const invite = useQuery({
     queryKey: ['invite', token],
-    queryFn: () => legacyApi.post<InviteInfo>('/auth/invite', { token }, { quiet401: true }),
+    queryFn: () => api.post('/auth/invite', { body: { token }, quiet401: true }),
     enabled: token.length > 0,
     retry: false,
   });
   const save = useMutation({
-    mutationFn: () => legacyApi.post<void>('/auth/set-password', { token, password }, { quiet401: true }),
+    mutationFn: () => api.post('/auth/set-password', { body: { token, password }, quiet401: true }),
     onSuccess: () => {
       window.history.replaceState(null, '', window.location.pathname);
       void navigate('/sign-in', { replace: true, state: { notice: 'Your password is set. Sign in with your email and new password.' } });

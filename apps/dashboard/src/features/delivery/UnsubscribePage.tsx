@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { legacyApi } from '../../api/client';
+import { api } from '../../api/client';
 import { FormAlert, PageHeading } from '../../ui/forms';
 
 /** The "stop these emails" link of a message: one button, so a link scanner cannot unsubscribe anyone. */
 export default function UnsubscribePage() {
   const token = useMemo(() => window.location.hash.slice(1), []);
-  const stop = useMutation({ mutationFn: () => legacyApi.post<{ practiceName: string }>(`/unsubscribe/${encodeURIComponent(token)}`, {}, { quiet401: true }) });
+  const stop = useMutation({ mutationFn: () => api.post('/unsubscribe/{token}', { path: { token }, quiet401: true }) });
   return (
     <main className="auth-page">
       <div className="auth-card">
