@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { REMINDER_HOUR_MAX, REMINDER_HOUR_MIN, type DigestSetting, type ReminderSettings } from '@tandem/shared';
-import { legacyApi } from '../../api/client';
+import { REMINDER_HOUR_MAX, REMINDER_HOUR_MIN } from '@tandem/shared';
+import { api } from '../../api/client';
 import { FormAlert } from '../../ui/forms';
 
 const HOURS = Array.from({ length: REMINDER_HOUR_MAX - REMINDER_HOUR_MIN + 1 }, (_, i) => REMINDER_HOUR_MIN + i);
@@ -9,9 +9,9 @@ const reminderKey = (clientId: string) => ['reminders', clientId] as const;
 /** A client's homework reminders: on or off, and the hour they arrive (practice time; never 21:00 to 08:00). */
 export function ReminderSettingsPanel({ clientId, name, canEdit }: { clientId: string; name: string; canEdit: boolean }) {
   const queryClient = useQueryClient();
-  const settings = useQuery({ queryKey: reminderKey(clientId), queryFn: () => legacyApi.get<ReminderSettings>(`/clients/${clientId}/reminders`) });
+  const settings = useQuery({ queryKey: reminderKey(clientId), queryFn: () => api.get('/clients/{id}/reminders', { path: { id: clientId } }) });
   const save = useMutation({
-    mutationFn: (next: { enabled: boolean; hour: number }) => legacyApi.put<ReminderSettings>(`/clients/${clientId}/reminders`, next),
+    mutationFn: (next: { enabled: boolean; hour: number }) => api.put('/clients/{id}/reminders', { path: { id: clientId }, body: next }),
     onSuccess: (data) => queryClient.setQueryData(reminderKey(clientId), data),
   });
   const s = settings.data;
@@ -46,9 +46,9 @@ export function ReminderSettingsPanel({ clientId, name, canEdit }: { clientId: s
 /** A clinician's daily digest: counts only, at most once a day, off unless they turn it on. */
 export function DigestToggle() {
   const queryClient = useQueryClient();
-  const digest = useQuery({ queryKey: ['digest-setting'], queryFn: () => legacyApi.get<DigestSetting>('/digest-setting') });
+  const digest = useQuery({ queryKey: ['digest-setting'], queryFn: () => api.get('/digest-setting') });
   const save = useMutation({
-    mutationFn: (enabled: boolean) => legacyApi.put<DigestSetting>('/digest-setting', { enabled }),
+    mutationFn: (enabled: boolean) => api.put('/digest-setting', { body: { enabled } }),
     onSuccess: (data) => queryClient.setQueryData(['digest-setting'], data),
   });
   if (!digest.data) return null;

@@ -1,16 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { SentLinks } from '@tandem/shared';
-import { legacyApi } from '../../api/client';
+import { api } from '../../api/client';
 import { FormAlert } from '../../ui/forms';
 
 /**
  * "Send link": Tandem emails each client their own new portal link. The
  * link is never shown here; the button says who it went to.
  */
-export function SendLinkButton({ path, label }: { path: string; label: string }) {
+export function SendLinkButton({ to, label }: { to: { clientId: string } | { coupleId: string }; label: string }) {
   const queryClient = useQueryClient();
   const send = useMutation({
-    mutationFn: () => legacyApi.post<SentLinks>(path, {}),
+    mutationFn: () => 'clientId' in to ? api.post('/clients/{id}/portal-link/send', { path: { id: to.clientId } }) : api.post('/couples/{id}/portal-links/send', { path: { id: to.coupleId } }),
     onSuccess: () => void queryClient.invalidateQueries(),
   });
   return (
