@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page, PracticeSecurity, StaffMember, StaffSessionInfo } from '@tandem/shared';
-import { legacyApi } from '../../api/client';
+import type { StaffMember } from '@tandem/shared';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { EmptyState, FormAlert, Loading, PageHeading } from '../../ui/forms';
 import { useStaffList } from '../staff/staff-api';
@@ -10,9 +10,9 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 function RequirementPanel() {
   const queryClient = useQueryClient();
-  const security = useQuery({ queryKey: keys.security.practice(), queryFn: () => legacyApi.get<PracticeSecurity>('/practice/security') });
+  const security = useQuery({ queryKey: keys.security.practice(), queryFn: () => api.get('/practice/security') });
   const save = useMutation({
-    mutationFn: (requireTwoFactor: boolean) => legacyApi.put<PracticeSecurity>('/practice/security', { requireTwoFactor }),
+    mutationFn: (requireTwoFactor: boolean) => api.put('/practice/security', { body: { requireTwoFactor } }),
     onSuccess: (data) => queryClient.setQueryData(keys.security.practice(), data),
   });
   return (
@@ -44,12 +44,12 @@ function ColleagueRow({ member }: { member: StaffMember }) {
   const [open, setOpen] = useState(false);
   const sessions = useQuery({
     queryKey: keys.security.colleagueSessions(member.id),
-    queryFn: () => legacyApi.get<Page<StaffSessionInfo>>(`/staff/${member.id}/sessions`),
+    queryFn: () => api.get('/staff/{id}/sessions', { path: { id: member.id } }),
     enabled: open,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: keys.security.all() });
-  const endAll = useMutation({ mutationFn: () => legacyApi.post<{ ended: number }>(`/staff/${member.id}/sessions/end`), onSuccess: refresh });
-  const reset = useMutation({ mutationFn: () => legacyApi.post<void>(`/staff/${member.id}/two-factor/reset`), onSuccess: refresh });
+  const endAll = useMutation({ mutationFn: () => api.post('/staff/{id}/sessions/end', { path: { id: member.id } }), onSuccess: refresh });
+  const reset = useMutation({ mutationFn: () => api.post('/staff/{id}/two-factor/reset', { path: { id: member.id } }), onSuccess: refresh });
   return (
     <li className="staff-row">
       <div className="staff-row__who">

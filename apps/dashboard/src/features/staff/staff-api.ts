@@ -1,12 +1,12 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { InviteResponse, InviteStaffRequest, Page, StaffMember, StaffRole } from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import type { InviteStaffRequest, StaffRole } from '@tandem/shared';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 export function useStaffList(q: string) {
   return useInfiniteQuery({
     queryKey: keys.staff.list(q),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<StaffMember>>(`/staff${queryString({ q, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/staff', { query: { q, cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -20,9 +20,9 @@ function useStaffMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>)
   });
 }
 
-export const useInvite = () => useStaffMutation((body: InviteStaffRequest) => legacyApi.post<InviteResponse>('/staff', body));
-export const useReissueInvite = () => useStaffMutation((id: string) => legacyApi.post<InviteResponse>(`/staff/${id}/invite`));
+export const useInvite = () => useStaffMutation((body: InviteStaffRequest) => api.post('/staff', { body }));
+export const useReissueInvite = () => useStaffMutation((id: string) => api.post('/staff/{id}/invite', { path: { id } }));
 export const useSetRoles = () =>
-  useStaffMutation(({ id, roles }: { id: string; roles: StaffRole[] }) => legacyApi.patch<StaffMember>(`/staff/${id}`, { roles }));
-export const useDeactivate = () => useStaffMutation((id: string) => legacyApi.post<StaffMember>(`/staff/${id}/deactivate`));
-export const useReactivate = () => useStaffMutation((id: string) => legacyApi.post<StaffMember>(`/staff/${id}/reactivate`));
+  useStaffMutation(({ id, roles }: { id: string; roles: StaffRole[] }) => api.patch('/staff/{id}', { path: { id }, body: { roles } }));
+export const useDeactivate = () => useStaffMutation((id: string) => api.post('/staff/{id}/deactivate', { path: { id } }));
+export const useReactivate = () => useStaffMutation((id: string) => api.post('/staff/{id}/reactivate', { path: { id } }));
