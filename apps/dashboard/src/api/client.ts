@@ -136,6 +136,11 @@ export const api = {
   delete: call('delete'),
 };
 
+/** The address of a GET route for a link the browser follows itself (a download). */
+export function apiHref<P extends ApiPath<'get'>>(path: P, ...[init]: InitArgs<P, 'get'>): string {
+  return `/api${address(path, init)}`;
+}
+
 /**
  * The untyped helper the typed `api` replaces, area by area; it goes once no call uses it.
  * @deprecated use `api`, typed from the OpenAPI document.

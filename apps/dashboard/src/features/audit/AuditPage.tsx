@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView, type ClientSummary, type CoupleSummary, type Page, type StaffMember } from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView } from '@tandem/shared';
+import { api, apiHref } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading, SelectField, fieldError } from '../../ui/forms';
 import { formatDateTime } from '../../ui/dates';
@@ -26,12 +26,12 @@ export default function AuditPage() {
   const [filters, setFilters] = useState({ actorId: '', subjectId: '', action: '', from: '', to: '' });
   const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
   const backwards = Boolean(filters.from && filters.to && filters.from > filters.to);
-  const staff = useQuery({ queryKey: [...keys.staff.all(), 'all'], queryFn: () => legacyApi.get<Page<StaffMember>>('/staff?limit=100') });
-  const clients = useQuery({ queryKey: [...keys.clients.all(), 'audit-picker'], queryFn: () => legacyApi.get<Page<ClientSummary>>('/clients?limit=100') });
-  const couples = useQuery({ queryKey: [...keys.couples.all(), 'audit-picker'], queryFn: () => legacyApi.get<Page<CoupleSummary>>('/couples?limit=100') });
+  const staff = useQuery({ queryKey: [...keys.staff.all(), 'all'], queryFn: () => api.get('/staff', { query: { limit: '100' } }) });
+  const clients = useQuery({ queryKey: [...keys.clients.all(), 'audit-picker'], queryFn: () => api.get('/clients', { query: { limit: '100' } }) });
+  const couples = useQuery({ queryKey: [...keys.couples.all(), 'audit-picker'], queryFn: () => api.get('/couples', { query: { limit: '100' } }) });
   const log = useInfiniteQuery({
     queryKey: keys.audit.list(filters),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<AuditEventView>>(`/audit${queryString({ ...filters, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/audit', { query: { ...filters, cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: !backwards,
@@ -82,7 +82,7 @@ export default function AuditPage() {
             Export CSV
           </span>
         ) : (
-          <a className="button" href={`/api/audit/export.csv${queryString(filters)}`} download>
+          <a className="button" href={apiHref('/audit/export.csv', { query: filters })} download>
             Export CSV
           </a>
         )}
