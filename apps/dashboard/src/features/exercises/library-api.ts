@@ -1,12 +1,12 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { LibraryItem, LibraryItemDetail, Page, SaveExerciseRequest, UpdateExerciseRequest } from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import type { LibraryItemDetail, SaveExerciseRequest, UpdateExerciseRequest } from '@tandem/shared';
+import { api, type ApiQuery } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 export function useLibrary(filters: Record<string, string>) {
   return useInfiniteQuery({
     queryKey: keys.library.list(filters),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<LibraryItem>>(`/exercises${queryString({ ...filters, cursor: pageParam, limit: '24' })}`),
+    queryFn: ({ pageParam }) => api.get('/exercises', { query: { ...filters, cursor: pageParam ?? undefined, limit: '24' } as ApiQuery<'/exercises'> }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -15,7 +15,7 @@ export function useLibrary(filters: Record<string, string>) {
 export const useLibraryItem = (id: string, version?: number) =>
   useQuery({
     queryKey: keys.library.detail(id, version),
-    queryFn: () => legacyApi.get<LibraryItemDetail>(version ? `/exercises/${id}/versions/${version}` : `/exercises/${id}`),
+    queryFn: () => version ? api.get('/exercises/{id}/versions/{version}', { path: { id, version } }) : api.get('/exercises/{id}', { path: { id } }),
     enabled: id !== '',
   });
 
@@ -24,6 +24,6 @@ function useLibraryMutation<TArgs>(fn: (args: TArgs) => Promise<LibraryItemDetai
   return useMutation({ mutationFn: fn, onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.library.all() }) });
 }
 
-export const useCreateExercise = () => useLibraryMutation((body: SaveExerciseRequest) => legacyApi.post<LibraryItemDetail>('/exercises', body));
-export const useUpdateExercise = (id: string) => useLibraryMutation((body: UpdateExerciseRequest) => legacyApi.put<LibraryItemDetail>(`/exercises/${id}`, body));
-export const useSetArchived = (id: string) => useLibraryMutation((archived: boolean) => legacyApi.post<LibraryItemDetail>(`/exercises/${id}/${archived ? 'archive' : 'restore'}`));
+export const useCreateExercise = () => useLibraryMutation((body: SaveExerciseRequest) => api.post('/exercises', { body }));
+export const useUpdateExercise = (id: string) => useLibraryMutation((body: UpdateExerciseRequest) => api.put('/exercises/{id}', { path: { id }, body }));
+export const useSetArchived = (id: string) => useLibraryMutation((archived: boolean) => archived ? api.post('/exercises/{id}/archive', { path: { id } }) : api.post('/exercises/{id}/restore', { path: { id } }));
