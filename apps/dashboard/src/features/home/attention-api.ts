@@ -1,6 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AttentionCount, AttentionItem, Page, ResponseReview } from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 /** New submissions arrive while the page is open: the queue and its count look again every minute. */
@@ -9,7 +8,7 @@ const REFRESH_MS = 60_000;
 export function useAttention(enabled = true) {
   return useInfiniteQuery({
     queryKey: keys.attention.list(),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<AttentionItem>>(`/attention${queryString({ cursor: pageParam, limit: '20' })}`),
+    queryFn: ({ pageParam }) => api.get('/attention', { query: { cursor: pageParam ?? undefined, limit: '20' } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: REFRESH_MS,
@@ -18,13 +17,13 @@ export function useAttention(enabled = true) {
 }
 
 export const useAttentionCount = () =>
-  useQuery({ queryKey: keys.attention.count(), queryFn: () => legacyApi.get<AttentionCount>('/attention/count'), refetchInterval: REFRESH_MS });
+  useQuery({ queryKey: keys.attention.count(), queryFn: () => api.get('/attention/count'), refetchInterval: REFRESH_MS });
 
 /** Marks one member's submitted answers reviewed; the queue, its count and the homework that shows the answers refresh. */
 export function useMarkReviewed() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (responseId: string) => legacyApi.post<ResponseReview>(`/responses/${responseId}/review`),
+    mutationFn: (responseId: string) => api.post('/responses/{id}/review', { path: { id: responseId } }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
       void queryClient.invalidateQueries({ queryKey: keys.homework.all() });
