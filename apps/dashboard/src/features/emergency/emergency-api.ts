@@ -1,22 +1,21 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { EmergencyAccessGrant, EmergencyAccessNotice, EmergencyCandidate, EmergencyNote, EmergencyRecord, Page } from '@tandem/shared';
-import { queryString, legacyApi } from '../../api/client';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 export const useEmergencyCandidates = (q: string) =>
   useQuery({
     queryKey: keys.emergency.candidates(q),
-    queryFn: () => legacyApi.get<Page<EmergencyCandidate>>(`/emergency-access/clients${queryString({ q })}`),
+    queryFn: () => api.get('/emergency-access/clients', { query: { q } }),
     enabled: q.length >= 2,
   });
 
 export const useMyEmergencyAccess = (enabled: boolean) =>
-  useQuery({ queryKey: keys.emergency.mine(), queryFn: () => legacyApi.get<Page<EmergencyAccessGrant>>('/emergency-access'), enabled });
+  useQuery({ queryKey: keys.emergency.mine(), queryFn: () => api.get('/emergency-access'), enabled });
 
 export function useEmergencyNotices() {
   return useInfiniteQuery({
     queryKey: keys.emergency.notices(),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<EmergencyAccessNotice>>(`/emergency-access/notices${queryString({ cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/emergency-access/notices', { query: { cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -28,18 +27,18 @@ function useEmergencyMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResu
 }
 
 export const useOpenEmergencyAccess = () =>
-  useEmergencyMutation((body: { clientId: string; reason: string }) => legacyApi.post<EmergencyAccessGrant>('/emergency-access', body));
-export const useEndEmergencyAccess = () => useEmergencyMutation((id: string) => legacyApi.post<EmergencyAccessGrant>(`/emergency-access/${id}/end`));
-export const useMarkNoticeSeen = () => useEmergencyMutation((id: string) => legacyApi.post<void>(`/emergency-access/notices/${id}/seen`));
+  useEmergencyMutation((body: { clientId: string; reason: string }) => api.post('/emergency-access', { body }));
+export const useEndEmergencyAccess = () => useEmergencyMutation((id: string) => api.post('/emergency-access/{id}/end', { path: { id } }));
+export const useMarkNoticeSeen = () => useEmergencyMutation((id: string) => api.post('/emergency-access/notices/{id}/seen', { path: { id } }));
 
 /** Not cached across visits: every look is a fresh, audited read. */
 export const useEmergencyRecord = (id: string) =>
-  useQuery({ queryKey: keys.emergency.record(id), queryFn: () => legacyApi.get<EmergencyRecord>(`/emergency-access/${id}/record`), staleTime: Infinity, gcTime: 0 });
+  useQuery({ queryKey: keys.emergency.record(id), queryFn: () => api.get('/emergency-access/{id}/record', { path: { id } }), staleTime: Infinity, gcTime: 0 });
 
 export function useEmergencyNotes(id: string, enabled: boolean) {
   return useInfiniteQuery({
     queryKey: keys.emergency.notes(id),
-    queryFn: ({ pageParam }) => legacyApi.get<Page<EmergencyNote>>(`/emergency-access/${id}/notes${queryString({ cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/emergency-access/{id}/notes', { path: { id }, query: { cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled,
