@@ -141,18 +141,6 @@ export function apiHref<P extends ApiPath<'get'>>(path: P, ...[init]: InitArgs<P
   return `/api${address(path, init)}`;
 }
 
-/**
- * The untyped helper the typed `api` replaces, area by area; it goes once no call uses it.
- * @deprecated use `api`, typed from the OpenAPI document.
- */
-export const legacyApi = {
-  get: <T>(path: string, options?: { quiet401?: boolean }) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: { quiet401?: boolean }) => request<T>('POST', path, body ?? {}, options),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  put: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
-  delete: <T>(path: string) => request<T>('DELETE', path),
-};
-
 export function queryString(params: Record<string, string | undefined | null | false>): string {
   const entries = Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
