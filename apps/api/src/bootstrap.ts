@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
 import { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import { AllErrorsFilter } from './common/all-errors.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './common/json-depth.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -88,15 +89,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     app.useStaticAssets({ root: config.dashboardDir, prefix: '/', index: false, wildcard: false });
   }
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tandem API')
-      .setDescription('Practice-support API: staff, clients, couples, homework, notes.')
-      .setVersion('0.1.0')
-      .addCookieAuth('tandem_session')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', useGlobalPrefix: false });
 
   await app.init();

@@ -11,6 +11,7 @@ import { CHALLENGE_COOKIE } from './sign-in-challenge.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { InviteTokenDto, SetPasswordDto } from './dto/set-password.dto.js';
 import { TwoFactorCodeDto } from './dto/two-factor.dto.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -20,6 +21,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Allow('public')
+  @Returns('LoginResponse')
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     return replyWith(req, res, this.auth.login(dto, originOf(req)));
   }
@@ -33,6 +35,7 @@ export class AuthController {
 
   @Get('me')
   @Allow('staff')
+  @Returns('MeResponse')
   me(@CurrentActor() actor: StaffActor, @CurrentSessionTimes() times: SessionTimes) {
     return this.auth.me(actor, times);
   }
@@ -40,6 +43,7 @@ export class AuthController {
   @Post('invite')
   @HttpCode(200)
   @Allow('public')
+  @Returns('InviteInfo')
   describeInvite(@Body() dto: InviteTokenDto) {
     return this.auth.describeInvite(dto.token);
   }
@@ -55,6 +59,7 @@ export class AuthController {
   @Post('two-factor')
   @HttpCode(200)
   @Allow('public')
+  @Returns('MeResponse')
   secondStep(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     return replyWith(req, res, this.auth.verifySecondStep(dto, req.cookies?.[CHALLENGE_COOKIE], originOf(req)));
   }
@@ -63,6 +68,7 @@ export class AuthController {
   @Post('two-factor/enrolment')
   @HttpCode(200)
   @Allow('public')
+  @Returns('TwoFactorEnrolment')
   startEnrolment(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
     return this.auth.startSignInEnrolment(req.cookies?.[CHALLENGE_COOKIE], originOf(req));
@@ -72,6 +78,7 @@ export class AuthController {
   @Post('two-factor/enrolment/confirm')
   @HttpCode(200)
   @Allow('public')
+  @Returns('TwoFactorSignInEnrolled')
   confirmEnrolment(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
     return replyWith(req, res, this.auth.confirmSignInEnrolment(dto, req.cookies?.[CHALLENGE_COOKIE], originOf(req)));

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
 import { AppError } from '../common/app-error.js';
@@ -24,6 +24,8 @@ export class PortalEntryController {
   constructor(@Inject(PortalSessionService) private readonly sessions: PortalSessionService) {}
 
   @Get(':token')
+  @ApiResponse({ status: 303, description: 'To the portal with a session cookie, or to the page that says the link no longer works.' })
+  @ApiResponse({ status: 429, description: 'Too many attempts from this address: a page that says to wait.', content: { 'text/html': { schema: { type: 'string' } } } })
   @Allow('public')
   async open(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, MEASURE_EVERY_WEEKS_MAX, MEASURE_IDS, type MeasureId } from '@tandem/shared';
+import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, MEASURE_EVERY_WEEKS_MAX, MEASURE_IDS, type AssignMeasureRequest, type MeasureId } from '@tandem/shared';
 import { IsBoundedInt, IsCalendarDate } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
@@ -9,7 +9,7 @@ import { SubjectRef } from '../../common/subject-ref.dto.js';
 const DATE_MESSAGE = 'must be a date like 2026-11-20';
 const MEASURE_MESSAGE = `must be one of ${MEASURE_IDS.join(', ')}`;
 
-export class AssignMeasureDto extends SubjectRef {
+export class AssignMeasureDto extends SubjectRef implements AssignMeasureRequest {
   @ApiProperty({ enum: MEASURE_IDS })
   @IsIn(MEASURE_IDS, { message: MEASURE_MESSAGE })
   measure: MeasureId;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView, type Page } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView } from '@tandem/shared';
+import { api, apiHref } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading, SelectField, fieldError } from '../../ui/forms';
 import { formatDateTime } from '../../ui/dates';
@@ -34,7 +34,7 @@ export default function AuditPage() {
   const backwards = Boolean(filters.from && filters.to && filters.from > filters.to);
   const log = useInfiniteQuery({
     queryKey: keys.audit.list(filters),
-    queryFn: ({ pageParam }) => api.get<Page<AuditEventView>>(`/audit${queryString({ ...filters, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/audit', { query: { ...filters, cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: !backwards,
@@ -66,7 +66,7 @@ export default function AuditPage() {
             Export CSV
           </span>
         ) : (
-          <a className="button" href={`/api/audit/export.csv${queryString(filters)}`} download>
+          <a className="button" href={apiHref('/audit/export.csv', { query: filters })} download>
             Export CSV
           </a>
         )}

@@ -233,7 +233,7 @@ export default function ClientPage() {
         <section className="panel" aria-labelledby="portal-heading">
           <h2 id="portal-heading">Portal link</h2>
           <p className="muted">{c.preferredName ?? c.name.split(' ')[0]} does homework on a phone through a private link: no account or password.</p>
-          <SendLinkButton path={`/clients/${c.id}/portal-link/send`} label="Send link" />
+          <SendLinkButton to={{ clientId: c.id }} label="Send link" />
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
           {c.access !== 'via-couple' && <ReminderSettingsPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} canEdit={canEdit} />}
         </section>

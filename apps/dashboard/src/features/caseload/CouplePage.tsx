@@ -134,7 +134,7 @@ export default function CouplePage() {
       <section className="panel" aria-labelledby="links-heading">
         <h2 id="links-heading">Portal links</h2>
         <p className="muted">Each partner answers on their own phone, through a private link of their own.</p>
-        <SendLinkButton path={`/couples/${c.id}/portal-links/send`} label="Send links" />
+        <SendLinkButton to={{ coupleId: c.id }} label="Send links" />
         {current.map((m) => (
           <PortalLinkPanel key={m.clientId} clientId={m.clientId} name={m.preferredName ?? m.name.split(' ')[0]!} />
         ))}

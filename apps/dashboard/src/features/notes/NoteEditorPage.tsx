@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { NOTE_SECTION_MAX_LENGTH, NOTE_TEMPLATES, type NoteDetail } from '@tandem/shared';
-import { ApiError } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { HomeworkSinceLastNote } from './HomeworkSinceLastNote';
 import { Badge, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
@@ -92,9 +92,7 @@ function DraftEditor({ note }: { note: NoteDetail }) {
   };
   /** Takes the other tab's version number and keeps this tab's text; the next save overwrites theirs. */
   const keepMine = () => {
-    void fetch(`/api/notes/${note.id}`, { credentials: 'same-origin' })
-      .then((r) => r.json())
-      .then((latestNote: NoteDetail) => auto.adoptVersion(latestNote.version));
+    void api.get('/notes/{id}', { path: { id: note.id } }).then((latestNote) => auto.adoptVersion(latestNote.version));
   };
   const discardMine = () => {
     auto.stop();

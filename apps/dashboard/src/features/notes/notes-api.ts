@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { CreateNoteRequest, NoteDetail, NoteSummary, Page, UpdateNoteRequest } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import type { CreateNoteRequest, NoteDetail, UpdateNoteRequest } from '@tandem/shared';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { useChange } from '../../api/changes';
 
@@ -9,14 +9,14 @@ export type NoteSubject = { clientId: string } | { coupleId: string };
 export function useNotes(subject: NoteSubject) {
   return useInfiniteQuery({
     queryKey: keys.notes.list(subject),
-    queryFn: ({ pageParam }) => api.get<Page<NoteSummary>>(`/notes${queryString({ ...subject, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/notes', { query: { ...subject, cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
 export const useNote = (id: string) =>
-  useQuery({ queryKey: keys.notes.detail(id), queryFn: () => api.get<NoteDetail>(`/notes/${id}`), refetchOnWindowFocus: false });
+  useQuery({ queryKey: keys.notes.detail(id), queryFn: () => api.get('/notes/{id}', { path: { id } }), refetchOnWindowFocus: false });
 
 /** `changesQueue`: creating and signing notes change the attention queue (drafts, nothing assigned since the last note); autosaves do not. */
 const useNoteMutation = <TArgs>(fn: (args: TArgs) => Promise<NoteDetail>, changesQueue = true) =>
@@ -26,11 +26,11 @@ const useNoteMutation = <TArgs>(fn: (args: TArgs) => Promise<NoteDetail>, change
     also: (note) => (note.addendumOf ? [keys.notes.detail(note.addendumOf)] : []),
   });
 
-export const useCreateNote = () => useNoteMutation((body: CreateNoteRequest) => api.post<NoteDetail>('/notes', body));
-export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch<NoteDetail>(`/notes/${id}`, body), false);
-export const useSignNote = (id: string) => useNoteMutation((version: number) => api.post<NoteDetail>(`/notes/${id}/sign`, { version }));
-export const useAddAddendum = (id: string) => useNoteMutation(() => api.post<NoteDetail>(`/notes/${id}/addenda`));
+export const useCreateNote = () => useNoteMutation((body: CreateNoteRequest) => api.post('/notes', { body }));
+export const useSaveNote = (id: string) => useNoteMutation((body: UpdateNoteRequest) => api.patch('/notes/{id}', { path: { id }, body }), false);
+export const useSignNote = (id: string) => useNoteMutation((version: number) => api.post('/notes/{id}/sign', { path: { id }, body: { version } }));
+export const useAddAddendum = (id: string) => useNoteMutation(() => api.post('/notes/{id}/addenda', { path: { id } }));
 
 /** Throws a draft away (its author only; the API refuses signed notes). */
 export const useDiscardNote = (note: { id: string; addendumOf: string | null }) =>
-  useChange('note', () => api.delete<void>(`/notes/${note.id}`), { also: () => (note.addendumOf ? [keys.notes.detail(note.addendumOf)] : []) });
+  useChange('note', () => api.delete('/notes/{id}', { path: { id: note.id } }), { also: () => (note.addendumOf ? [keys.notes.detail(note.addendumOf)] : []) });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
+import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence } from '@tandem/shared';
 import { CrisisHelp } from './CrisisHelp';
 import { ApiError, api } from '../../api/client';
 import { PageHeading, describeError } from '../../ui/forms';
@@ -34,7 +34,7 @@ const serverErrors = (error: unknown): Record<string, string> =>
 export function OccurrencePage({ assignmentId, seq, clientId }: { assignmentId: string; seq: number; clientId: string }) {
   const occurrence = useQuery({
     queryKey: portalKeys.occurrence(assignmentId, seq),
-    queryFn: () => api.get<PortalOccurrence>(`/portal/assignments/${assignmentId}/occurrences/${seq}`),
+    queryFn: () => api.get('/portal/assignments/{assignmentId}/occurrences/{seq}', { path: { assignmentId, seq } }),
     // The page owns the answers while open: no background refetch may overwrite what is being typed.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -100,12 +100,12 @@ function focusStep(stepId: string) {
 function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: string }) {
   const queryClient = useQueryClient();
   const localKey = localDraftKey(clientId, data.assignmentId, data.seq);
-  const base = `/portal/assignments/${data.assignmentId}/occurrences/${data.seq}`;
   const auto = useAutosave<Answers>({
     initial: data.answers,
     version: data.version,
     delayMs: AUTOSAVE_DELAY_MS,
-    send: (answers, version, { keepalive }) => api.put<SavedResponse>(`${base}/draft`, { answers, version }, { keepalive }),
+    send: (answers, version, { keepalive }) =>
+      api.put('/portal/assignments/{assignmentId}/occurrences/{seq}/draft', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers, version }, keepalive }),
     problem: (answers) => {
       const draftCheck = validateAnswers(data.steps, answers, { mode: 'draft' });
       return draftCheck.ok ? null : (Object.values(draftCheck.errors)[0] ?? 'an answer needs attention.');
@@ -180,7 +180,7 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
     setSubmitting(true);
     setSubmitError(null);
     try {
-      await api.post<SavedResponse>(`${base}/submit`, { answers: auto.latest(), submissionId: submissionId.current });
+      await api.post('/portal/assignments/{assignmentId}/occurrences/{seq}/submit', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers: auto.latest(), submissionId: submissionId.current } });
       clearLocalDraft(localKey);
       await queryClient.invalidateQueries({ queryKey: portalKeys.all() });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page, PracticeSecurity, StaffMember, StaffSessionInfo } from '@tandem/shared';
+import type { StaffMember } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { useChange } from '../../api/changes';
@@ -11,9 +11,9 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 function RequirementPanel() {
   const queryClient = useQueryClient();
-  const security = useQuery({ queryKey: keys.security.practice(), queryFn: () => api.get<PracticeSecurity>('/practice/security') });
+  const security = useQuery({ queryKey: keys.security.practice(), queryFn: () => api.get('/practice/security') });
   const save = useMutation({
-    mutationFn: (requireTwoFactor: boolean) => api.put<PracticeSecurity>('/practice/security', { requireTwoFactor }),
+    mutationFn: (requireTwoFactor: boolean) => api.put('/practice/security', { body: { requireTwoFactor } }),
     onSuccess: (data) => queryClient.setQueryData(keys.security.practice(), data),
   });
   return (
@@ -44,11 +44,11 @@ function ColleagueRow({ member }: { member: StaffMember }) {
   const [open, setOpen] = useState(false);
   const sessions = useQuery({
     queryKey: keys.security.colleagueSessions(member.id),
-    queryFn: () => api.get<Page<StaffSessionInfo>>(`/staff/${member.id}/sessions`),
+    queryFn: () => api.get('/staff/{id}/sessions', { path: { id: member.id } }),
     enabled: open,
   });
-  const endAll = useChange('colleagueSecurity', () => api.post<{ ended: number }>(`/staff/${member.id}/sessions/end`), { wait: true });
-  const reset = useChange('colleagueSecurity', () => api.post<void>(`/staff/${member.id}/two-factor/reset`), { wait: true });
+  const endAll = useChange('colleagueSecurity', () => api.post('/staff/{id}/sessions/end', { path: { id: member.id } }), { wait: true });
+  const reset = useChange('colleagueSecurity', () => api.post('/staff/{id}/two-factor/reset', { path: { id: member.id } }), { wait: true });
   return (
     <li className="staff-row">
       <div className="staff-row__who">
