@@ -25,6 +25,17 @@ export default tseslint.config(
     },
   },
   {
+    // Every query key comes from a factory (api/query-keys.ts, the portal's portalKeys), so a change can name what it refreshes.
+    files: ['apps/dashboard/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Property[key.name='queryKey'] > ArrayExpression", message: 'Take query keys from the factory in api/query-keys.ts.' },
+        { selector: "CallExpression[callee.property.name=/^(invalidate|reset|refetch)Queries$/][arguments.length=0]", message: 'Refresh what the change touches (api/changes.ts), not the whole cache.' },
+      ],
+    },
+  },
+  {
     // Configuration is read once, validated, in apps/api/src/config; nothing else reads the environment.
     files: ['apps/api/src/**/*.ts', 'packages/shared/src/**/*.ts', 'apps/dashboard/src/**/*.{ts,tsx}'],
     ignores: ['apps/api/src/config/**'],

@@ -12,6 +12,8 @@ import { SafetyAlertEmail1764001500000 } from './1764001500000-safety-alert-emai
 import { Delivery1764001000000 } from './1764001000000-delivery.js';
 import { StaffAccounts1764001100000 } from './1764001100000-staff-accounts.js';
 import { AttentionQueue1764001300000 } from './1764001300000-attention-queue.js';
+import { OutcomeMeasures1764100000000 } from './1764100000000-outcome-measures.js';
+import { GuessingLimits1764200000000 } from './1764200000000-guessing-limits.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -29,4 +31,6 @@ export const MIGRATIONS = [
   AttentionQueue1764001300000,
   Safety1764001400000,
   SafetyAlertEmail1764001500000,
+  OutcomeMeasures1764100000000,
+  GuessingLimits1764200000000,
 ];

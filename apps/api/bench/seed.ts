@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { findBuiltInExercise, NOTE_TEMPLATES, type Exercise } from '@tandem/shared';
 import { aadFor, dataKey, FieldCipher } from '../src/encryption/field-cipher.js';
 import { answersFor } from '../src/demo/demo-homework.js';
-import { sealAnswers } from '../src/assignments/answers-cipher.js';
+import { sealAnswers } from '../src/homework/answers-cipher.js';
 import { BENCH_ID_SQL, benchId } from './ids.js';
 import { ASSIGNMENT_SPACING, countsFor, dueIn, NEWEST_FIRST_DUE, PER_PRACTICE as P, responseFor, type SizeCounts } from './plan.js';
 

@@ -22,6 +22,7 @@ import { SafetyModule } from './safety/safety.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EmergencyAccessModule } from './emergency-access/emergency-access.module.js';
 import { AttentionModule } from './attention/attention.module.js';
+import { MeasuresModule } from './measures/measures.module.js';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
         DeliveryModule,
         EmergencyAccessModule,
         AttentionModule,
+        MeasuresModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

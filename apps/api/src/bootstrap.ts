@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -13,7 +12,8 @@ import type { AppConfig } from './config/config.js';
 import { AllErrorsFilter } from './common/all-errors.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
-import { isPortalPage } from './common/dashboard-fallback.js';
+import { registerSecurityHeaders } from './common/security-headers.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './common/json-depth.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -64,26 +64,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     void parseJson(request as never, text, done as never);
   });
   await app.register(fastifyCookie as never);
-  await app.register(fastifyHelmet as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  await registerSecurityHeaders(app, fastify);
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api')) reply.header('cache-control', 'no-store');
-    // Portal pages: nothing cached, and no address sent on to another site.
-    if (isPortalPage(request.url)) reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   });
   // One access line per request: never a body, a query string, a token or a cookie.
   fastify.addHook('onResponse', async (request, reply) => {
@@ -105,15 +89,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     app.useStaticAssets({ root: config.dashboardDir, prefix: '/', index: false, wildcard: false });
   }
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tandem API')
-      .setDescription('Practice-support API: staff, clients, couples, homework, notes.')
-      .setVersion('0.1.0')
-      .addCookieAuth('tandem_session')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', useGlobalPrefix: false });
 
   await app.init();

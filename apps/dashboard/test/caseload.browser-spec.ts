@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { newAdmin, newPractice, newStaff } from '../../api/test/support/factories.js';
-import { signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
+import { signInAs, snapshot, useBrowserApp, watchForPageErrors, chooseFromSearch } from './support/browser.js';
 
 describe('caseloads in a real browser', () => {
   const env = useBrowserApp();
@@ -46,8 +46,7 @@ describe('caseloads in a real browser', () => {
     const newCouple = admin.getByRole('region', { name: 'Add a couple' });
     await newCouple.getByLabel('Couple’s name').fill('Priya & Dan');
     for (const name of ['Priya', 'Daniel']) {
-      await newCouple.getByLabel('Find a client to add').fill(name);
-      await newCouple.getByRole('button', { name: new RegExp(`^Add ${name}`) }).click();
+      await chooseFromSearch(newCouple, 'Find a client to add', name, new RegExp(`^${name}`));
     }
     await newCouple.getByLabel('Primary clinician for the couple').selectOption({ label: 'Maya Okafor' });
     await newCouple.getByRole('button', { name: 'Add couple' }).click();

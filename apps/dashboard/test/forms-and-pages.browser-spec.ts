@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { newAdmin, newClient, newCouple, newPractice, newStaff, portalAs, signIn } from '../../api/test/support/factories.js';
 import { day, missEachOtherAnswers } from '../../api/test/homework/homework-helpers.js';
-import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
+import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors, chooseFromSearch } from './support/browser.js';
 
 describe('forms that refuse nonsense and pages that tell the truth, in a real browser', () => {
   const env = useBrowserApp();
@@ -272,7 +272,7 @@ describe('forms that refuse nonsense and pages that tell the truth, in a real br
     await page.goto(`${env.baseUrl}/clients/${client.id}`);
     await page.getByRole('button', { name: 'Assign an exercise' }).click();
     const form = page.getByRole('form', { name: 'Assign homework' });
-    await form.getByLabel('Exercise').selectOption({ label: 'Small acts of care (daily) (5 min)' });
+    await chooseFromSearch(form, 'Exercise', 'Small acts', 'Small acts of care (daily) (5 min)');
     await form.getByLabel('How often').selectOption({ label: 'Every week' });
     await form.getByLabel('Number of times').fill('3');
     await form.getByRole('button', { name: 'Assign' }).click();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { newClient, newCouple, newPractice, newStaff } from '../../api/test/support/factories.js';
-import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
+import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors, chooseFromSearch } from './support/browser.js';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -38,8 +38,9 @@ describe('homework from assignment to review, in a real browser', () => {
     await desk.getByRole('button', { name: 'Assign an exercise' }).click();
     const form = desk.getByRole('form', { name: 'Assign homework' });
     await form.getByText(/cannot be given to this couple until a clinician on the care team records a conjoint-safety screening/).waitFor();
+    await form.getByRole('combobox', { name: 'Exercise' }).fill('The 3%');
     expect(await form.getByRole('option', { name: /The 3% that is true .* needs screening/ }).isDisabled()).toBe(true);
-    await form.getByLabel('Exercise').selectOption({ label: 'When we miss each other (20 min)' });
+    await chooseFromSearch(form, 'Exercise', 'miss each other', 'When we miss each other (20 min)');
     await form.getByLabel('Instructions in your words').fill('Think about Sunday’s argument, each on your own.');
     await form.getByLabel('How often').selectOption({ label: 'Every week' });
     await form.getByLabel('Number of times').fill('3');

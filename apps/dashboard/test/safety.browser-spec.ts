@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { newClient, newCouple, newPortalLink, newPractice, newStaff } from '../../api/test/support/factories.js';
-import { signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
+import { signInAs, snapshot, useBrowserApp, watchForPageErrors, chooseFromSearch } from './support/browser.js';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -20,7 +20,7 @@ describe('a flagged answer reaches the clinician, and crisis help is one tap awa
     await desk.goto(`${env.baseUrl}/couples/${couple.id}`);
     await desk.getByRole('button', { name: 'Assign an exercise' }).click();
     const form = desk.getByRole('form', { name: 'Assign homework' });
-    await form.getByLabel('Exercise').selectOption({ label: 'The 3% that is true (15 min) — needs screening' });
+    await chooseFromSearch(form, 'Exercise', 'The 3%', 'The 3% that is true (15 min) — needs screening');
     await form.getByText('This exercise keeps each partner’s answers private.').waitFor();
     const sharingOptions = await form.getByLabel('Partners’ answers').locator('option').allTextContents();
     expect(sharingOptions).toEqual([expect.stringMatching(/^Private/)]);

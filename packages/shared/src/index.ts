@@ -1,2 +1,3 @@
 export * from './contracts/index.js';
 export * from './exercises/index.js';
+export * from './measures/index.js';

@@ -1,28 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ClientAccess } from '@tandem/shared';
-import { ForbiddenError, NotFoundError } from '../common/app-error.js';
+import { AppError, ForbiddenError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import type { SqlRunner } from '../common/sql.js';
 import { sql } from 'kysely';
 import { kyselyOn } from '../db/kysely.js';
 import { slot, sqlText } from '../db/sql-text.js';
-import { isAdmin, isClinician, type StaffActor } from './actor.js';
-import { AppError, RuleViolationError } from '../common/app-error.js';
+import type { Subject } from '../common/subject-ref.dto.js';
+import { isAdmin, type StaffActor } from './actor.js';
+import {
+  listScope,
+  clientAccess,
+  coupleAccess,
+  EMERGENCY_NOTE_KINDS,
+  emergencyMay,
+  reachesOwnRecords,
+  reachOf,
+  type ClientAccessAnswer,
+  type CoupleAccessAnswer,
+  type CoupleVia,
+  type RecordAccess,
+  type SubjectMay,
+} from './rules.js';
 
 /**
- * What an actor may do with a client or couple:
- * - `read`: see the record;
- * - `edit`: change demographics, discharge, reactivate (admin or the client's own care team);
- * - `screen`: set a couple's conjoint-safety status (clinicians on the couple's care team);
- * - `manage`: care teams, couple membership, names of couples (admins);
- * - `portal-link`: see, copy or issue the client's portal link. A link opens
- *   everything the client reads in the portal (their own homework and that of
- *   every couple they are in now), so only a clinician who may read all of it
- *   in the dashboard qualifies: on the client's own care team and on the care
- *   team of each of the client's current couples. Admins as such never do.
+ * What a service asks of a client or couple before acting: a key of
+ * `SubjectMay` (rules.ts) and what is done to it. A record the actor does
+ * not reach is a 404 whatever is asked.
  */
-export type RecordAction = 'read' | 'edit' | 'screen' | 'manage' | 'portal-link';
+export type SubjectNeed = { [Row in keyof SubjectMay]: `${Row}.${keyof SubjectMay[Row] & string}` }[keyof SubjectMay];
+
+const allows = (may: SubjectMay, need: SubjectNeed): boolean => {
+  const [row, what] = need.split('.') as [keyof SubjectMay, string];
+  return (may[row] as Record<string, boolean>)[what] === true;
+};
+
+/** What a refusal says, per record kind and need; a need not listed gets the plain 403. */
+const REFUSALS: Record<'client' | 'couple', Partial<Record<SubjectNeed, string>>> = {
+  client: {
+    'details.edit': 'Only the client’s own care team or an admin can change this record.',
+    'membership.edit': 'Only an admin can change care teams.',
+    'portalLink.share':
+      'Only a clinician on this client’s own care team, and on the care team of each couple they are in, can see or copy their portal link.',
+  },
+  couple: {
+    'details.edit': 'Only the couple’s own care team or an admin can change this record.',
+    'membership.edit': 'Only an admin can change a couple’s members or care team.',
+    'screening.edit': 'Only a clinician on this couple’s care team can record a safety screening.',
+  },
+};
+
+function refuseUnless(may: SubjectMay, need: SubjectNeed, kind: 'client' | 'couple') {
+  if (!allows(may, need)) throw new ForbiddenError(REFUSALS[kind][need]);
+}
 
 /**
  * SQL predicates for "this clinician is on the care team of…", for list
@@ -65,124 +95,58 @@ const onTeamOfEveryCurrentCouple = (c: string, me: string) =>
                                    AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL))`;
 
 /**
- * The one place that answers "may this actor do X to this record?". Services
- * call it first. A record the actor may not see, or of another practice, is
- * a 404 that reads exactly like a missing one; a record they see but may not
- * change this way is a 403.
+ * The one place that answers "may this actor do X to this record?", by the
+ * rules of rules.ts. Services call it first. A record the actor may not see,
+ * or of another practice, is a 404 that reads exactly like a missing one; a
+ * record they see but may not change this way is a 403.
  */
 @Injectable()
 export class AccessService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  requireAdmin(actor: StaffActor): void {
-    if (!isAdmin(actor)) throw new ForbiddenError();
-  }
-
-  /** Returns how the actor reaches the client. */
-  async client(actor: StaffActor, clientId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<ClientAccess> {
+  /** How the actor reaches the client and what they may do with it and its records; 403 when `need` is not among them. */
+  async client(actor: StaffActor, clientId: string, need: SubjectNeed = 'details.read', runner: SqlRunner = this.db): Promise<ClientAccessAnswer> {
     const me = { me: actor.userId };
     const row = await kyselyOn(runner)
       .selectFrom('client as c')
       .select([
         sqlText<boolean>(onClientTeam('c', slot('me')), me).as('on_team'),
         sqlText<boolean>(onTeamOfClientsCouple('c', slot('me')), me).as('via_couple'),
-        sqlText<boolean>(action === 'portal-link' ? onTeamOfEveryCurrentCouple('c', slot('me')) : 'false', me).as('on_every_couple_team'),
+        sqlText<boolean>(onTeamOfEveryCurrentCouple('c', slot('me')), me).as('on_every_couple_team'),
       ])
       .where('c.practice_id', '=', actor.practiceId)
       .where('c.id', '=', clientId)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError('client');
-    const onTeam = isClinician(actor) && row.on_team;
-    const viaCouple = isClinician(actor) && row.via_couple;
-    const admin = isAdmin(actor);
-    if (!admin && !onTeam && !viaCouple) throw new NotFoundError('client');
-    const access: ClientAccess = onTeam ? 'care-team' : admin ? 'admin' : 'via-couple';
-    switch (action) {
-      case 'read':
-        return access;
-      case 'edit':
-        if (admin || onTeam) return access;
-        throw new ForbiddenError('Only the client’s own care team or an admin can change this record.');
-      case 'manage':
-        if (admin) return access;
-        throw new ForbiddenError('Only an admin can change care teams.');
-      case 'portal-link':
-        if (onTeam && row.on_every_couple_team) return access;
-        throw new ForbiddenError(
-          'Only a clinician on this client’s own care team, and on the care team of each couple they are in, can see or copy their portal link.',
-        );
-      case 'screen':
-        throw new ForbiddenError();
-    }
+    const access = row ? clientAccess(reachOf(actor, { onTeam: row.on_team, viaCouple: row.via_couple, onEveryCoupleTeam: row.on_every_couple_team })) : null;
+    if (!access) throw new NotFoundError('client');
+    refuseUnless(access.may, need, 'client');
+    return access;
   }
 
-  /** Whether the actor may see, copy or issue the client's portal link (see `portal-link`), without throwing. */
-  async mayShareLink(actor: StaffActor, clientId: string, runner: SqlRunner = this.db): Promise<boolean> {
-    try {
-      await this.client(actor, clientId, 'portal-link', runner);
-      return true;
-    } catch (error) {
-      if (error instanceof ForbiddenError) return false;
-      throw error;
-    }
-  }
-
-  async couple(actor: StaffActor, coupleId: string, action: RecordAction, runner: SqlRunner = this.db): Promise<void> {
+  /** The same for a couple. */
+  async couple(actor: StaffActor, coupleId: string, need: SubjectNeed = 'details.read', runner: SqlRunner = this.db): Promise<CoupleAccessAnswer> {
     const row = await kyselyOn(runner)
       .selectFrom('couple as c')
       .select(sqlText<boolean>(onCoupleTeam('c', slot('me')), { me: actor.userId }).as('on_team'))
       .where('c.practice_id', '=', actor.practiceId)
       .where('c.id', '=', coupleId)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError('couple');
-    const onTeam = isClinician(actor) && row.on_team;
-    const admin = isAdmin(actor);
-    if (!admin && !onTeam) throw new NotFoundError('couple');
-    switch (action) {
-      case 'read':
-        return;
-      case 'screen':
-        if (onTeam) return;
-        throw new ForbiddenError('Only a clinician on this couple’s care team can record a safety screening.');
-      case 'edit':
-      case 'manage':
-        if (admin) return;
-        throw new ForbiddenError('Only an admin can change a couple’s members or care team.');
-    }
+    const access = row ? coupleAccess(reachOf(actor, { onTeam: row.on_team })) : null;
+    if (!access) throw new NotFoundError('couple');
+    refuseUnless(access.may, need, 'couple');
+    return access;
   }
 
   /**
-   * For clinical records about a client or couple (notes, homework): whether
-   * the actor is an admin, and whether they are a clinician on that client's
-   * or couple's own care team. Neither: 404.
+   * A client or couple as the subject of clinical records (notes, homework,
+   * answers, alerts). A clinician who reaches a client only through a couple
+   * does not reach the client's own records: for them the client reads as
+   * missing here.
    */
-  async subjectTeam(
-    actor: StaffActor,
-    subject: { clientId: string } | { coupleId: string },
-    runner: SqlRunner = this.db,
-  ): Promise<{ admin: boolean; onTeam: boolean }> {
-    const isClient = 'clientId' in subject;
-    const db = kyselyOn(runner);
-    const me = { me: actor.userId };
-    const row = isClient
-      ? await db
-          .selectFrom('client as c')
-          .select(sqlText<boolean>(onClientTeam('c', slot('me')), me).as('on_team'))
-          .where('c.practice_id', '=', actor.practiceId)
-          .where('c.id', '=', subject.clientId)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('couple as c')
-          .select(sqlText<boolean>(onCoupleTeam('c', slot('me')), me).as('on_team'))
-          .where('c.practice_id', '=', actor.practiceId)
-          .where('c.id', '=', subject.coupleId)
-          .executeTakeFirst();
-    const what = isClient ? 'client' : 'couple';
-    if (!row) throw new NotFoundError(what);
-    const admin = isAdmin(actor);
-    const onTeam = isClinician(actor) && row.on_team;
-    if (!admin && !onTeam) throw new NotFoundError(what);
-    return { admin, onTeam };
+  async subject(actor: StaffActor, subject: Subject, runner: SqlRunner = this.db): Promise<RecordAccess<ClientAccessAnswer['via'] | CoupleVia>> {
+    const access = 'clientId' in subject ? await this.client(actor, subject.clientId, 'details.read', runner) : await this.couple(actor, subject.coupleId, 'details.read', runner);
+    if (!reachesOwnRecords(access)) throw new NotFoundError('client');
+    return access;
   }
 
   /** Ids named inside a body must be records of the actor's practice, or the request is a 404. */
@@ -199,7 +163,12 @@ export class AccessService {
   }
 
   async assertClientsVisible(actor: StaffActor, clientIds: string[], runner: SqlRunner = this.db): Promise<void> {
-    for (const id of new Set(clientIds)) await this.client(actor, id, 'read', runner);
+    for (const id of new Set(clientIds)) await this.client(actor, id, 'details.read', runner);
+  }
+
+  /** Lists by another clinician's caseload, or of the unassigned, are for those who see every caseload (admins). */
+  assertCaseloadsOfOthers(actor: StaffActor): void {
+    if (listScope(actor) !== 'practice') throw new ForbiddenError();
   }
 }
 
@@ -210,10 +179,10 @@ export class AccessService {
  * answer.
  */
 
-/** Note kinds an emergency opens. Psychotherapy notes stay with their author, even in an emergency. */
-export const EMERGENCY_NOTE_KINDS = ['progress'] as const;
+export { EMERGENCY_NOTE_KINDS };
 
-export interface EmergencyGrantAccess {
+/** An open emergency access, in the shape of every other answer: how the clinician reaches the client, and what they may do. */
+export interface EmergencyGrantAccess extends RecordAccess<'emergency'> {
   id: string;
   clientId: string;
   expiresAt: Date;
@@ -229,7 +198,6 @@ export class EmergencyAccess {
    * already reach through a care team.
    */
   async assertMayOpen(actor: StaffActor, clientId: string, runner: SqlRunner = this.db): Promise<void> {
-    if (!isClinician(actor)) throw new ForbiddenError('Only clinicians can open a record in an emergency.');
     const me = { me: actor.userId };
     const row = await kyselyOn(runner)
       .selectFrom('client as c')
@@ -238,7 +206,8 @@ export class EmergencyAccess {
       .where('c.id', '=', clientId)
       .executeTakeFirst();
     if (!row) throw new NotFoundError('client');
-    if (row.on_team || row.via_couple) {
+    const reach = reachOf(actor, { onTeam: row.on_team, viaCouple: row.via_couple });
+    if (reach.onTeam || reach.viaCouple) {
       throw new RuleViolationError('already_on_care_team', 'You already work with this client: open their record from your caseload instead.');
     }
   }
@@ -256,10 +225,10 @@ export class EmergencyAccess {
       .where('id', '=', grantId)
       .where('staff_user_id', '=', actor.userId)
       .executeTakeFirst();
-    if (!row || !isClinician(actor)) throw new NotFoundError('emergency access');
+    if (!row) throw new NotFoundError('emergency access');
     if (!row.open) {
       throw new AppError(403, 'emergency_access_ended', 'Your emergency access to this record has ended. Open it again, with a reason, if the emergency goes on.');
     }
-    return { id: row.id, clientId: row.client_id, expiresAt: row.expires_at };
+    return { via: 'emergency', may: emergencyMay(), id: row.id, clientId: row.client_id, expiresAt: row.expires_at };
   }
 }

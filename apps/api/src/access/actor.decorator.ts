@@ -8,3 +8,10 @@ export const CurrentActor = createParamDecorator((_data: unknown, ctx: Execution
   if (!request.actor) throw new UnauthenticatedError();
   return request.actor;
 });
+
+/** When this request's staff session times out (idle and absolute), set by the access guard with the actor. */
+export const CurrentSessionTimes = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  if (!request.sessionTimes) throw new UnauthenticatedError();
+  return request.sessionTimes;
+});

@@ -8,6 +8,6 @@ import { HomeworkStatsService } from './homework-stats.service.js';
   imports: [ExercisesModule],
   controllers: [AssignmentsController],
   providers: [AssignmentsService, HomeworkStatsService],
-  exports: [HomeworkStatsService],
+  exports: [HomeworkStatsService, AssignmentsService],
 })
 export class AssignmentsModule {}

@@ -30,11 +30,11 @@ import { requireOneSubject, subjectOf, type Subject } from '../common/subject-re
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { ExercisesService } from '../exercises/exercises.service.js';
-import { openAnswers } from './answers-cipher.js';
+import { openAnswers } from '../homework/answers-cipher.js';
 import { insertHomework } from './homework-rows.js';
 import type { BringQuery, CreateAssignmentDto, ListAssignmentsQuery, RescheduleAssignmentDto, SubjectQuery } from './dto/assignment.dto.js';
-import { assignmentStatus, memberStatus, occurrenceStatus } from './homework-status.js';
-import { practiceToday } from './practice-today.js';
+import { assignmentStatus, memberStatus, occurrenceStatus } from '../homework/homework-status.js';
+import { practiceToday } from '../practices/practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 
@@ -153,8 +153,8 @@ export class AssignmentsService {
 
   async create(actor: StaffActor, dto: CreateAssignmentDto): Promise<AssignmentDetail> {
     const subject = requireOneSubject(dto);
-    const team = await this.access.subjectTeam(actor, subject);
-    if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team assigns homework.');
+    const access = await this.access.subject(actor, subject);
+    if (!access.may.homework.edit) throw new ForbiddenError('Only a clinician on the care team assigns homework.');
     const isCouple = 'coupleId' in subject;
     if (!isCouple && dto.sharing !== undefined) throw new ValidationFailedError({ sharing: 'is only for couples' });
     const planned = planOccurrences({ today: await practiceToday(this.db, actor.practiceId), dueOn: dto.dueOn, recurrence: dto.recurrence, endsOn: dto.endsOn, count: dto.count });
@@ -207,7 +207,7 @@ export class AssignmentsService {
 
   async list(actor: StaffActor, query: ListAssignmentsQuery): Promise<Page<AssignmentSummary>> {
     const subject = requireOneSubject(query);
-    await this.access.subjectTeam(actor, subject);
+    await this.access.subject(actor, subject);
     const keyset = new Keyset(this.cursors, ASSIGNMENTS_BY_CREATED(actor.practiceId, 'coupleId' in subject ? subject.coupleId : subject.clientId), query);
     const today = await practiceToday(this.db, actor.practiceId);
     let q = selectAssignments(this.kdb, today).where('a.practice_id', '=', actor.practiceId);
@@ -225,8 +225,8 @@ export class AssignmentsService {
   async get(actor: StaffActor, id: string): Promise<AssignmentDetail> {
     const today = await practiceToday(this.db, actor.practiceId);
     const row = await this.find(this.db, actor.practiceId, id, today);
-    const team = await this.access.subjectTeam(actor, subjectOf(row));
-    const answersVisible = team.onTeam;
+    const access = await this.access.subject(actor, subjectOf(row));
+    const answersVisible = access.may.answers.read;
     const [occurrences, members, responses] = await Promise.all([
       this.kdb
         .selectFrom('assignment_occurrence')
@@ -340,8 +340,8 @@ export class AssignmentsService {
    */
   async trends(actor: StaffActor, query: SubjectQuery): Promise<Trends> {
     const subject = requireOneSubject(query);
-    const team = await this.access.subjectTeam(actor, subject);
-    if (!team.onTeam) return { series: [] };
+    const access = await this.access.subject(actor, subject);
+    if (!access.may.answers.read) return { series: [] };
     const isCouple = 'coupleId' in subject;
     const subjectId = isCouple ? subject.coupleId : subject.clientId;
     const assignments = await this.kdb
@@ -423,8 +423,8 @@ export class AssignmentsService {
    */
   async toBring(actor: StaffActor, query: BringQuery): Promise<BroughtToSession> {
     const subject = requireOneSubject(query);
-    const team = await this.access.subjectTeam(actor, subject);
-    if (!team.onTeam) return { items: [] };
+    const access = await this.access.subject(actor, subject);
+    if (!access.may.answers.read) return { items: [] };
     const isCouple = 'coupleId' in subject;
     const subjectId = isCouple ? subject.coupleId : subject.clientId;
     let bring = this.kdb
@@ -507,8 +507,8 @@ export class AssignmentsService {
   }
 
   private async assertOnTeam(actor: StaffActor, row: AssignmentRow, runner: SqlRunner) {
-    const team = await this.access.subjectTeam(actor, subjectOf(row), runner);
-    if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team changes homework.');
+    const access = await this.access.subject(actor, subjectOf(row), runner);
+    if (!access.may.homework.edit) throw new ForbiddenError('Only a clinician on the care team changes homework.');
   }
 
   private async bumpVersion(db: Db, practiceId: string, id: string, version: number) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { HomeworkStats } from '@tandem/shared';
-import { practiceToday } from './practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 
 /**
  * Homework counts for caseload rows: open occurrences due within the coming

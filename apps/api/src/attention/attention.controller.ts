@@ -4,8 +4,9 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { PageQuery } from '../common/page-query.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { AttentionService } from './attention.service.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('attention')
 @Controller()
@@ -14,12 +15,14 @@ export class AttentionController {
 
   @Get('attention')
   @Allow('staff')
+  @Returns('AttentionItemPage')
   list(@CurrentActor() actor: StaffActor, @Query() query: PageQuery) {
     return this.attention.list(actor, query);
   }
 
   @Get('attention/count')
   @Allow('staff')
+  @Returns('AttentionCount')
   count(@CurrentActor() actor: StaffActor) {
     return this.attention.count(actor);
   }
@@ -27,6 +30,7 @@ export class AttentionController {
   @Post('responses/:id/review')
   @Allow('clinician')
   @HttpCode(200)
+  @Returns('ResponseReview')
   markReviewed(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
     return this.attention.markReviewed(actor, id);
   }

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { sql } from 'kysely';
 import { ATTENTION_KINDS, type AttentionCount, type AttentionItem, type AttentionKind, type Page, type PersonRef, type ResponseReview } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
-import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { attentionAudiences } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors, pageLimit, type CursorScope } from '../common/cursor.js';
@@ -89,7 +90,7 @@ export class AttentionService {
         total += row.n;
       }
     }
-    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind, practice: isAdmin(actor) ? await this.practiceCounts(actor) : null };
+    return { total: Math.min(total, ATTENTION_COUNT_CAP), capped: total > ATTENTION_COUNT_CAP, byKind, practice: attentionAudiences(actor).includes('admin') ? await this.practiceCounts(actor) : null };
   }
 
   /**
@@ -133,8 +134,8 @@ export class AttentionService {
         .executeTakeFirst();
       if (!row) throw new NotFoundError('response');
       const subject = row.couple_id ? { coupleId: row.couple_id } : { clientId: row.assignment_client_id ?? row.client_id };
-      const team = await this.access.subjectTeam(actor, subject, tx);
-      if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team reviews answers.');
+      const access = await this.access.subject(actor, subject, tx);
+      if (!access.may.homework.edit) throw new ForbiddenError('Only a clinician on the care team reviews answers.');
       if (row.status !== 'submitted') {
         throw new RuleViolationError('not_submitted', 'These answers are still a draft. They can be marked reviewed once the client submits them.');
       }
@@ -168,7 +169,8 @@ export class AttentionService {
   }
 
   private sourcesFor(actor: StaffActor): AttentionSource[] {
-    return this.sources.filter((s) => (s.audience === 'clinician' ? isClinician(actor) : isAdmin(actor)));
+    const audiences = attentionAudiences(actor);
+    return this.sources.filter((s) => audiences.includes(s.audience));
   }
 
   /**

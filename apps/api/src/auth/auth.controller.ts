@@ -2,12 +2,16 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
-import { CurrentActor } from '../access/actor.decorator.js';
+import { CurrentActor, CurrentSessionTimes } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
+import { originOf, replyWith } from '../common/cookies.js';
 import { AuthService } from './auth.service.js';
+import { SESSION_COOKIE, type SessionTimes } from './session.service.js';
+import { CHALLENGE_COOKIE } from './sign-in-challenge.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { InviteTokenDto, SetPasswordDto } from './dto/set-password.dto.js';
 import { TwoFactorCodeDto } from './dto/two-factor.dto.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,26 +21,29 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Allow('public')
+  @Returns('LoginResponse')
   login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.auth.login(dto, req, res);
+    return replyWith(req, res, this.auth.login(dto, originOf(req)));
   }
 
   @Post('logout')
   @HttpCode(204)
   @Allow('public')
   logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.auth.logout(req, res);
+    return replyWith(req, res, this.auth.logout(req.cookies?.[SESSION_COOKIE], originOf(req)));
   }
 
   @Get('me')
   @Allow('staff')
-  me(@CurrentActor() actor: StaffActor, @Req() req: FastifyRequest) {
-    return this.auth.me(actor, req.sessionTimes!);
+  @Returns('MeResponse')
+  me(@CurrentActor() actor: StaffActor, @CurrentSessionTimes() times: SessionTimes) {
+    return this.auth.me(actor, times);
   }
 
   @Post('invite')
   @HttpCode(200)
   @Allow('public')
+  @Returns('InviteInfo')
   describeInvite(@Body() dto: InviteTokenDto) {
     return this.auth.describeInvite(dto.token);
   }
@@ -52,25 +59,28 @@ export class AuthController {
   @Post('two-factor')
   @HttpCode(200)
   @Allow('public')
+  @Returns('MeResponse')
   secondStep(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    return this.auth.verifySecondStep(dto, req, res);
+    return replyWith(req, res, this.auth.verifySecondStep(dto, req.cookies?.[CHALLENGE_COOKIE], originOf(req)));
   }
 
   /** Enrolment at sign-in, when the practice requires two-factor sign-in: a new secret and its QR code. */
   @Post('two-factor/enrolment')
   @HttpCode(200)
   @Allow('public')
+  @Returns('TwoFactorEnrolment')
   startEnrolment(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
-    return this.auth.startSignInEnrolment(req);
+    return this.auth.startSignInEnrolment(req.cookies?.[CHALLENGE_COOKIE], originOf(req));
   }
 
   /** The first code from the app: turns two-factor sign-in on, opens the session, shows the recovery codes once. */
   @Post('two-factor/enrolment/confirm')
   @HttpCode(200)
   @Allow('public')
+  @Returns('TwoFactorSignInEnrolled')
   confirmEnrolment(@Body() dto: TwoFactorCodeDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     res.header('cache-control', 'no-store');
-    return this.auth.confirmSignInEnrolment(dto, req, res);
+    return replyWith(req, res, this.auth.confirmSignInEnrolment(dto, req.cookies?.[CHALLENGE_COOKIE], originOf(req)));
   }
 }

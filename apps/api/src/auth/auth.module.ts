@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AccountController, StaffSecurityController } from './account.controller.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { GuessingLimits } from './guessing-limits.js';
 import { SessionService } from './session.service.js';
 import { SignInChallenges } from './sign-in-challenge.service.js';
 import { StaffSessionsService } from './staff-sessions.service.js';
@@ -11,7 +12,7 @@ import { TwoFactorService } from './two-factor.service.js';
 @Global()
 @Module({
   controllers: [AuthController, AccountController, StaffSecurityController],
-  providers: [AuthService, SessionService, TwoFactorService, SignInChallenges, TwoFactorSettingsService, StaffSessionsService],
-  exports: [SessionService],
+  providers: [AuthService, SessionService, TwoFactorService, SignInChallenges, TwoFactorSettingsService, StaffSessionsService, GuessingLimits],
+  exports: [SessionService, GuessingLimits],
 })
 export class AuthModule {}

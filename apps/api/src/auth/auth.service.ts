@@ -1,49 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { sql } from 'kysely';
 import type { LoginResponse, MeResponse, StaffRole, TwoFactorEnrolment, TwoFactorSignInEnrolled } from '@tandem/shared';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationFailedError } from '../common/app-error.js';
+import type { SessionOrigin, WithCookies } from '../common/cookies.js';
 import { hashToken } from '../common/tokens.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
 import type { RequestOrigin, StaffActor } from '../access/actor.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { AttemptThrottle } from './login-throttle.js';
-import { SessionService, type SessionTimes } from './session.service.js';
+import { GuessingLimits } from './guessing-limits.js';
+import { SESSION_COOKIE_ENDED, SessionService, type SessionTimes } from './session.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { SetPasswordDto } from './dto/set-password.dto.js';
 import type { TwoFactorCodeDto } from './dto/two-factor.dto.js';
-import { SignInChallenges, type Challenge } from './sign-in-challenge.service.js';
+import { CHALLENGE_COOKIE_ENDED, ChallengeSpentError, SignInChallenges, type Challenge } from './sign-in-challenge.service.js';
 import { TwoFactorService } from './two-factor.service.js';
 
 @Injectable()
 export class AuthService {
-  private readonly byEmail: AttemptThrottle;
-  private readonly byAddress: AttemptThrottle;
-  /** Wrong second-step codes, per account: the same limit as wrong passwords per email. */
-  private readonly byAccount: AttemptThrottle;
-
   constructor(
     @InjectKysely() private readonly kdb: Db,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
     @Inject(SignInChallenges) private readonly challenges: SignInChallenges,
-  ) {
-    this.byEmail = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
-    this.byAddress = new AttemptThrottle(config.login.maxAttempts * 5, config.login.windowSeconds);
-    this.byAccount = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
-  }
+    @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+  ) {}
 
-  async login(dto: LoginDto, request: FastifyRequest, reply: FastifyReply): Promise<LoginResponse> {
+  async login(dto: LoginDto, origin: SessionOrigin): Promise<WithCookies<LoginResponse>> {
     const email = dto.email.trim().toLowerCase();
     const emailKey = [`email:${email}`];
-    const addressKey = [`ip:${request.ip}`];
-    await this.byEmail.check(emailKey);
-    await this.byAddress.check(addressKey);
+    const addressKey = [`ip:${origin.ip}`];
+    await this.limits.signInByEmail.check(emailKey);
+    await this.limits.signInByAddress.check(addressKey);
 
     // The same email may belong to staff of two practices; the password decides which.
     const candidates = await this.kdb
@@ -64,10 +54,9 @@ export class AuthService {
       }
     }
     if (candidates.length === 0) await verifyPassword(await DUMMY_HASH, dto.password);
-    const origin = { requestId: request.id, ip: request.ip };
     if (!matched) {
-      await this.byEmail.fail(emailKey);
-      await this.byAddress.fail(addressKey);
+      await this.limits.signInByEmail.fail(emailKey);
+      await this.limits.signInByAddress.fail(addressKey);
       // Each practice where the email has an account sees the failure in its own log.
       const practices = candidates.length > 0 ? candidates : [undefined];
       const attempts = practices.map((candidate) => ({ kind: 'anonymous' as const, ...origin, practiceId: candidate?.practice_id ?? null, actorId: candidate?.id ?? null }));
@@ -78,23 +67,24 @@ export class AuthService {
       });
       throw new UnauthenticatedError('That email and password do not match an active account.', 'invalid_credentials');
     }
-    const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '', ...origin };
+    const actor: StaffActor = { kind: 'staff', userId: matched.id, practiceId: matched.practice_id, roles: [], sessionId: '', requestId: origin.requestId, ip: origin.ip };
     const factor = await this.twoFactor.status(matched.practice_id, matched.id);
     if (factor.enabled || factor.required) {
       // No session yet: the second step (or enrolment, when the practice requires it) comes first.
       const purpose = factor.enabled ? 'verify' : 'enrol';
-      await this.writes.transaction(actor, async (tx, audit) => {
-        await this.challenges.open(tx, { id: matched.id, practiceId: matched.practice_id }, purpose, request, reply);
+      const cookie = await this.writes.transaction(actor, async (tx, audit) => {
+        const opened = await this.challenges.open(tx, { id: matched.id, practiceId: matched.practice_id }, purpose);
         await audit.record({ action: 'auth.password_verified', recordType: 'staff_user', recordId: matched.id, detail: { next: purpose } });
+        return opened;
       });
-      return { step: purpose === 'verify' ? 'two-factor' : 'enrol-two-factor' };
+      return { body: { step: purpose === 'verify' ? 'two-factor' : 'enrol-two-factor' }, cookies: [cookie] };
     }
-    const times = await this.writes.transaction(actor, async (tx, audit) => {
-      const opened = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, request, reply, tx);
+    const session = await this.writes.transaction(actor, async (tx, audit) => {
+      const opened = await this.sessions.open({ id: matched.id, practiceId: matched.practice_id }, origin, tx);
       await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: matched.id });
       return opened;
     });
-    return this.me(actor, times);
+    return { body: await this.me(actor, session.times), cookies: [session.cookie] };
   }
 
   async me(actor: StaffActor, times: SessionTimes): Promise<MeResponse> {
@@ -116,14 +106,16 @@ export class AuthService {
     };
   }
 
-  async logout(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const origin = { kind: 'anonymous' as const, requestId: request.id, ip: request.ip };
+  /** Ends the session the cookie's `token` names; the cookie ends whatever it named. */
+  async logout(token: string | undefined, from: RequestOrigin): Promise<WithCookies<void>> {
+    const origin = { kind: 'anonymous' as const, requestId: from.requestId, ip: from.ip };
     await this.writes.transaction(origin, async (tx, audit) => {
-      const ended = await this.sessions.revokeByToken(request, reply, tx);
+      const ended = await this.sessions.revokeByToken(token, tx);
       if (ended) {
         await audit.record({ action: 'auth.sign_out', recordType: 'staff_user', recordId: ended.userId }, { ...origin, practiceId: ended.practiceId, actorId: ended.userId });
       }
     });
+    return { body: undefined, cookies: [SESSION_COOKIE_ENDED] };
   }
 
   /** What the invite link's page shows before a password is chosen. */
@@ -171,9 +163,9 @@ export class AuthService {
   }
 
   /** The second step: a code from the authenticator app, or one recovery code. Rate limited like the password. */
-  async verifySecondStep(dto: TwoFactorCodeDto, request: FastifyRequest, reply: FastifyReply): Promise<MeResponse> {
-    const challenge = await this.challenges.find(request, 'verify');
-    return this.finishSignIn(challenge, request, reply, async (tx, audit, actor) => {
+  async verifySecondStep(dto: TwoFactorCodeDto, challengeToken: string | undefined, origin: SessionOrigin): Promise<WithCookies<MeResponse>> {
+    const challenge = await this.challenges.find(challengeToken, 'verify');
+    return this.finishSignIn(challenge, origin, async (tx, audit, actor) => {
       const factor = await this.twoFactor.consume(tx, challenge.practiceId, challenge.userId, dto.code);
       if (factor) await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: factor } }, actor);
       return factor !== null;
@@ -181,9 +173,9 @@ export class AuthService {
   }
 
   /** Enrolment at sign-in, when the practice requires two-factor sign-in and this person has none yet. */
-  async startSignInEnrolment(request: FastifyRequest): Promise<TwoFactorEnrolment> {
-    const challenge = await this.challenges.find(request, 'enrol');
-    const who = this.challengeActor(challenge, request);
+  async startSignInEnrolment(challengeToken: string | undefined, origin: RequestOrigin): Promise<TwoFactorEnrolment> {
+    const challenge = await this.challenges.find(challengeToken, 'enrol');
+    const who = this.challengeActor(challenge, origin);
     return this.writes.transaction(who, async (tx, audit) => {
       const enrolment = await this.twoFactor.startEnrolment(tx, challenge.practiceId, challenge.userId);
       await audit.record({ action: 'two_factor.enrolment_started', recordType: 'staff_user', recordId: challenge.userId });
@@ -191,10 +183,10 @@ export class AuthService {
     });
   }
 
-  async confirmSignInEnrolment(dto: TwoFactorCodeDto, request: FastifyRequest, reply: FastifyReply): Promise<TwoFactorSignInEnrolled> {
-    const challenge = await this.challenges.find(request, 'enrol');
+  async confirmSignInEnrolment(dto: TwoFactorCodeDto, challengeToken: string | undefined, origin: SessionOrigin): Promise<WithCookies<TwoFactorSignInEnrolled>> {
+    const challenge = await this.challenges.find(challengeToken, 'enrol');
     let recoveryCodes: string[] = [];
-    const me = await this.finishSignIn(challenge, request, reply, async (tx, audit, actor) => {
+    const signedIn = await this.finishSignIn(challenge, origin, async (tx, audit, actor) => {
       try {
         recoveryCodes = await this.twoFactor.confirmEnrolment(tx, challenge.practiceId, challenge.userId, dto.code);
       } catch (error) {
@@ -205,7 +197,7 @@ export class AuthService {
       await audit.record({ action: 'auth.sign_in', recordType: 'staff_user', recordId: challenge.userId, detail: { secondFactor: 'totp', enrolled: true } }, actor);
       return true;
     });
-    return { me, recoveryCodes };
+    return { body: { me: signedIn.body, recoveryCodes }, cookies: signedIn.cookies };
   }
 
   /**
@@ -215,35 +207,32 @@ export class AuthService {
    */
   private async finishSignIn(
     challenge: Challenge,
-    request: FastifyRequest,
-    reply: FastifyReply,
+    origin: SessionOrigin,
     check: (tx: EntityManager, audit: AuditRecorder, actor: StaffActor) => Promise<boolean>,
-  ): Promise<MeResponse> {
+  ): Promise<WithCookies<MeResponse>> {
     const accountKey = [`account:${challenge.userId}`];
-    const addressKey = [`ip:${request.ip}`];
-    await this.byAccount.check(accountKey);
-    await this.byAddress.check(addressKey);
-    const actor: StaffActor = { kind: 'staff', userId: challenge.userId, practiceId: challenge.practiceId, roles: [], sessionId: '', requestId: request.id, ip: request.ip };
-    const times = await this.writes.transaction(this.challengeActor(challenge, request), async (tx, audit) => {
+    const addressKey = [`ip:${origin.ip}`];
+    await this.limits.secondStepByAccount.check(accountKey);
+    await this.limits.signInByAddress.check(addressKey);
+    const actor: StaffActor = { kind: 'staff', userId: challenge.userId, practiceId: challenge.practiceId, roles: [], sessionId: '', requestId: origin.requestId, ip: origin.ip };
+    const session = await this.writes.transaction(this.challengeActor(challenge, origin), async (tx, audit) => {
       // The sign-in itself is the staff member's; a failed attempt stays anonymous, like a wrong password.
       if (!(await check(tx, audit, actor))) {
         await audit.record({ action: 'auth.second_step_failed', recordType: 'staff_user', recordId: challenge.userId });
         return null;
       }
-      if (!(await this.challenges.use(tx, challenge, reply))) {
-        throw new UnauthenticatedError('Your sign-in took too long or was already used. Please enter your email and password again.', 'sign_in_expired');
-      }
-      return this.sessions.open({ id: challenge.userId, practiceId: challenge.practiceId }, request, reply, tx);
+      if (!(await this.challenges.use(tx, challenge))) throw new ChallengeSpentError();
+      return this.sessions.open({ id: challenge.userId, practiceId: challenge.practiceId }, origin, tx);
     });
-    if (!times) {
-      await this.byAccount.fail(accountKey);
-      await this.byAddress.fail(addressKey);
+    if (!session) {
+      await this.limits.secondStepByAccount.fail(accountKey);
+      await this.limits.signInByAddress.fail(addressKey);
       throw new UnauthenticatedError('That code is not right, or it was already used. Enter the newest code from your app.', 'invalid_code');
     }
-    return this.me(actor, times);
+    return { body: await this.me(actor, session.times), cookies: [CHALLENGE_COOKIE_ENDED, session.cookie] };
   }
 
-  private challengeActor(challenge: Challenge, request: FastifyRequest) {
-    return { kind: 'anonymous' as const, requestId: request.id, ip: request.ip, practiceId: challenge.practiceId, actorId: challenge.userId };
+  private challengeActor(challenge: Challenge, origin: RequestOrigin) {
+    return { kind: 'anonymous' as const, requestId: origin.requestId, ip: origin.ip, practiceId: challenge.practiceId, actorId: challenge.userId };
   }
 }

@@ -1,16 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { sql } from 'kysely';
 import type { StaffRole } from '@tandem/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
-import { UnauthenticatedError } from '../common/app-error.js';
+import type { SqlRunner } from '../common/sql.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
-import type { StaffActor } from '../access/actor.js';
+import type { RequestOrigin, StaffActor } from '../access/actor.js';
+import type { CookieChange, SessionOrigin } from '../common/cookies.js';
 
 export const SESSION_COOKIE = 'tandem_session';
+const COOKIE_PATH = '/api';
+/** Ends the session cookie in the browser. */
+export const SESSION_COOKIE_ENDED: CookieChange = { name: SESSION_COOKIE, path: COOKIE_PATH, clear: true };
 /** Activity is recorded to the second: a request within a second of the last write does not write again. */
 const TOUCH_GRACE_SECONDS = 1;
 
@@ -18,6 +21,17 @@ export interface SessionTimes {
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
 }
+
+/**
+ * What a request's session cookie turned out to be: none (or not a token),
+ * unknown (names no open session: end the cookie), ended (it timed out just
+ * now and is revoked: end the cookie, and say so), or open.
+ */
+export type StaffAuthentication =
+  | { kind: 'none' }
+  | { kind: 'unknown' }
+  | { kind: 'ended' }
+  | { kind: 'open'; actor: StaffActor; times: SessionTimes };
 
 @Injectable()
 export class SessionService {
@@ -31,13 +45,13 @@ export class SessionService {
     return this.config.session.idleMinutes * 60_000;
   }
 
-  /** Creates a session for a verified user and sets its cookie. */
-  async open(user: { id: string; practiceId: string }, request: FastifyRequest, reply: FastifyReply, runner: DataSource | EntityManager = this.db): Promise<SessionTimes> {
+  /** Creates a session for a verified user; returns its times and the cookie that carries it. */
+  async open(user: { id: string; practiceId: string }, origin: SessionOrigin, runner: SqlRunner = this.db): Promise<{ times: SessionTimes; cookie: CookieChange }> {
     const token = newToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.session.absoluteHours * 3_600_000);
     // Address and user agent are kept for the sessions page ("Firefox on Windows, 203.0.113.7").
-    const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
+    const { ip: address, userAgent } = origin;
     await kyselyOn(runner)
       .insertInto('staff_session')
       .values({
@@ -47,27 +61,19 @@ export class SessionService {
         created_at: now,
         last_seen_at: now,
         expires_at: expiresAt,
-        ip: request.ip || null,
+        ip: address || null,
         user_agent: userAgent,
       })
       .execute();
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/api',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      expires: expiresAt,
-    });
-    return { idleExpiresAt: new Date(now.getTime() + this.idleMs), absoluteExpiresAt: expiresAt };
+    return {
+      times: { idleExpiresAt: new Date(now.getTime() + this.idleMs), absoluteExpiresAt: expiresAt },
+      cookie: { name: SESSION_COOKIE, path: COOKIE_PATH, value: token, expires: expiresAt },
+    };
   }
 
-  /**
-   * The staff actor of this request, or null when there is no valid session.
-   * Throws 401 `session_expired` when the cookie names a session that timed out.
-   */
-  async authenticateStaff(request: FastifyRequest, reply: FastifyReply): Promise<StaffActor | null> {
-    const token = request.cookies?.[SESSION_COOKIE];
-    if (!token || !TOKEN_PATTERN.test(token)) return null;
+  /** The staff actor of the session the cookie's `token` names, and its times; or why there is none. */
+  async authenticateStaff(token: string | undefined, origin: RequestOrigin): Promise<StaffAuthentication> {
+    if (!token || !TOKEN_PATTERN.test(token)) return { kind: 'none' };
     // One statement finds the session and, when it is still open, records this request as its
     // latest activity, so every request moves the idle deadline to now + the setting. The write is
     // skipped when the last one is under a second old (a page's burst of parallel requests writes
@@ -115,34 +121,28 @@ export class SessionService {
         sql<Date | null>`CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END`.as('touched_at'),
       ])
       .executeTakeFirst();
-    if (!row) {
-      this.clearCookie(reply);
-      return null;
-    }
+    if (!row) return { kind: 'unknown' };
     if (!row.touched_at) {
       await this.kdb.updateTable('staff_session').set({ revoked_at: sql`now()` }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
-      this.clearCookie(reply);
-      throw new UnauthenticatedError('Your session has ended. Please sign in again.', 'session_expired');
+      return { kind: 'ended' };
     }
-    request.sessionTimes = {
-      idleExpiresAt: new Date(row.touched_at.getTime() + this.idleMs + TOUCH_GRACE_SECONDS * 1000),
-      absoluteExpiresAt: row.expires_at,
-    };
     return {
-      kind: 'staff',
-      userId: row.staff_user_id,
-      practiceId: row.practice_id,
-      roles: row.roles as StaffRole[],
-      sessionId: row.id,
-      requestId: request.id,
-      ip: request.ip,
+      kind: 'open',
+      actor: {
+        kind: 'staff',
+        userId: row.staff_user_id,
+        practiceId: row.practice_id,
+        roles: row.roles as StaffRole[],
+        sessionId: row.id,
+        requestId: origin.requestId,
+        ip: origin.ip,
+      },
+      times: { idleExpiresAt: new Date(row.touched_at.getTime() + this.idleMs + TOUCH_GRACE_SECONDS * 1000), absoluteExpiresAt: row.expires_at },
     };
   }
 
-  /** Ends the session of this request's cookie; returns whose it was, if it was open. */
-  async revokeByToken(request: FastifyRequest, reply: FastifyReply, runner: DataSource | EntityManager = this.db): Promise<{ practiceId: string; userId: string } | null> {
-    const token = request.cookies?.[SESSION_COOKIE];
-    this.clearCookie(reply);
+  /** Ends the session the cookie's `token` names; returns whose it was, if it was open. (The cookie itself: SESSION_COOKIE_ENDED.) */
+  async revokeByToken(token: string | undefined, runner: SqlRunner = this.db): Promise<{ practiceId: string; userId: string } | null> {
     if (!token || !TOKEN_PATTERN.test(token)) return null;
     const ended = await kyselyOn(runner)
       .updateTable('staff_session')
@@ -155,7 +155,7 @@ export class SessionService {
   }
 
   /** Ends every open session of a user at once (deactivation, password change). */
-  async revokeAllForUser(practiceId: string, userId: string, runner: DataSource | EntityManager = this.db) {
+  async revokeAllForUser(practiceId: string, userId: string, runner: SqlRunner = this.db) {
     await kyselyOn(runner)
       .updateTable('staff_session')
       .set({ revoked_at: sql`now()` })
@@ -163,9 +163,5 @@ export class SessionService {
       .where('staff_user_id', '=', userId)
       .where('revoked_at', 'is', null)
       .execute();
-  }
-
-  private clearCookie(reply: FastifyReply) {
-    reply.clearCookie(SESSION_COOKIE, { path: '/api' });
   }
 }

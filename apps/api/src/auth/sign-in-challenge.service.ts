@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlRunner } from '../common/sql.js';
 import { UnauthenticatedError } from '../common/app-error.js';
+import type { CookieChange, EndsCookies } from '../common/cookies.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 
 export const CHALLENGE_COOKIE = 'tandem_sign_in';
+const COOKIE_PATH = '/api/auth';
+/** Ends the challenge cookie in the browser: the challenge was used. */
+export const CHALLENGE_COOKIE_ENDED: CookieChange = { name: CHALLENGE_COOKIE, path: COOKIE_PATH, clear: true };
+const EXPIRED_MESSAGE = 'Your sign-in took too long or was already used. Please enter your email and password again.';
 /** Time between the password and the second step (or the end of enrolment). */
 const CHALLENGE_MINUTES = 10;
 
@@ -28,7 +32,8 @@ export interface Challenge {
 export class SignInChallenges {
   constructor(@InjectKysely() private readonly kdb: Db) {}
 
-  async open(tx: DataSource | EntityManager, user: { id: string; practiceId: string }, purpose: ChallengePurpose, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** Opens a challenge; returns the cookie that carries it. */
+  async open(tx: SqlRunner, user: { id: string; practiceId: string }, purpose: ChallengePurpose): Promise<CookieChange> {
     const token = newToken();
     const expiresAt = new Date(Date.now() + CHALLENGE_MINUTES * 60_000);
     const db = kyselyOn(tx);
@@ -43,18 +48,11 @@ export class SignInChallenges {
       .insertInto('staff_sign_in_challenge')
       .values({ practice_id: user.practiceId, staff_user_id: user.id, token_hash: hashToken(token), purpose, expires_at: expiresAt })
       .execute();
-    reply.setCookie(CHALLENGE_COOKIE, token, {
-      path: '/api/auth',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      expires: expiresAt,
-    });
+    return { name: CHALLENGE_COOKIE, path: COOKIE_PATH, value: token, expires: expiresAt };
   }
 
-  /** The open challenge of this request, for this purpose, or 401 (sign in again). */
-  async find(request: FastifyRequest, purpose: ChallengePurpose): Promise<Challenge> {
-    const token = request.cookies?.[CHALLENGE_COOKIE];
+  /** The open challenge the cookie's `token` names, for this purpose, or 401 (sign in again). */
+  async find(token: string | undefined, purpose: ChallengePurpose): Promise<Challenge> {
     if (token && TOKEN_PATTERN.test(token)) {
       const row = await this.kdb
         .selectFrom('staff_sign_in_challenge as c')
@@ -67,11 +65,14 @@ export class SignInChallenges {
         .executeTakeFirst();
       if (row && row.purpose === purpose) return { id: row.id, practiceId: row.practice_id, userId: row.staff_user_id, purpose };
     }
-    throw new UnauthenticatedError('Your sign-in took too long or was already used. Please enter your email and password again.', 'sign_in_expired');
+    throw new UnauthenticatedError(EXPIRED_MESSAGE, 'sign_in_expired');
   }
 
-  /** Marks the challenge used, in the transaction that opens the session; false when another request got there first. */
-  async use(tx: DataSource | EntityManager, challenge: Challenge, reply: FastifyReply): Promise<boolean> {
+  /**
+   * Marks the challenge used, in the transaction that opens the session; false when another
+   * request got there first. Either way its cookie has done its work (CHALLENGE_COOKIE_ENDED).
+   */
+  async use(tx: SqlRunner, challenge: Challenge): Promise<boolean> {
     const used = await kyselyOn(tx)
       .updateTable('staff_sign_in_challenge')
       .set({ used_at: sql`now()` })
@@ -80,7 +81,15 @@ export class SignInChallenges {
       .where('used_at', 'is', null)
       .returning('id')
       .execute();
-    reply.clearCookie(CHALLENGE_COOKIE, { path: '/api/auth' });
     return used.length > 0;
+  }
+}
+
+/** The challenge was used by another request meanwhile: sign in again; the cookie ends with the answer. */
+export class ChallengeSpentError extends UnauthenticatedError implements EndsCookies {
+  readonly cookies = [CHALLENGE_COOKIE_ENDED];
+
+  constructor() {
+    super(EXPIRED_MESSAGE, 'sign_in_expired');
   }
 }

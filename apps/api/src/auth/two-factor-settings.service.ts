@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { PracticeSecurity, RecoveryCodesResponse, TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
-import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
-import { AttemptThrottle } from './login-throttle.js';
+import { GuessingLimits } from './guessing-limits.js';
 import { SessionService } from './session.service.js';
 import { TwoFactorService } from './two-factor.service.js';
 
@@ -16,19 +14,13 @@ const WRONG_CODE = { code: 'is not right, or it was already used; enter the newe
 /** Two-factor sign-in from the signed-in side: one's own factor, the practice's requirement, an admin's reset. */
 @Injectable()
 export class TwoFactorSettingsService {
-  /** Wrong codes before changing the factor: limited like sign-in, so a stolen session cannot guess its way to turning it off. */
-  private readonly wrongCodes: AttemptThrottle;
-
   constructor(
     @InjectKysely() private readonly kdb: Db,
     @Inject(TwoFactorService) private readonly twoFactor: TwoFactorService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-    @Inject(AccessService) private readonly access: AccessService,
     @Inject(SessionService) private readonly sessions: SessionService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.wrongCodes = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
-  }
+    @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+  ) {}
 
   status(actor: StaffActor): Promise<TwoFactorStatus> {
     return this.twoFactor.status(actor.practiceId, actor.userId);
@@ -52,7 +44,7 @@ export class TwoFactorSettingsService {
 
   /** Ten new recovery codes (the old ones stop working); asks for a current code first. */
   async newRecoveryCodes(actor: StaffActor, code: string): Promise<RecoveryCodesResponse> {
-    await this.wrongCodes.check([actor.userId]);
+    await this.limits.factorChangeByAccount.check([actor.userId]);
     const codes = await this.writes.transaction(actor, async (tx, audit) => {
       if (!(await this.twoFactor.consume(tx, actor.practiceId, actor.userId, code))) return null;
       const recoveryCodes = await this.twoFactor.replaceRecoveryCodes(tx, actor.practiceId, actor.userId);
@@ -60,7 +52,7 @@ export class TwoFactorSettingsService {
       return recoveryCodes;
     });
     if (!codes) {
-      await this.wrongCodes.fail([actor.userId]);
+      await this.limits.factorChangeByAccount.fail([actor.userId]);
       throw new ValidationFailedError(WRONG_CODE);
     }
     return { recoveryCodes: codes };
@@ -68,7 +60,7 @@ export class TwoFactorSettingsService {
 
   /** Turns one's own two-factor sign-in off (asks for a current code); not while the practice requires it. */
   async disable(actor: StaffActor, code: string): Promise<void> {
-    await this.wrongCodes.check([actor.userId]);
+    await this.limits.factorChangeByAccount.check([actor.userId]);
     const done = await this.writes.transaction(actor, async (tx, audit, db) => {
       const practice = await db.selectFrom('practice').select('require_two_factor').where('id', '=', actor.practiceId).executeTakeFirst();
       if (practice?.require_two_factor) {
@@ -80,7 +72,7 @@ export class TwoFactorSettingsService {
       return true;
     });
     if (!done) {
-      await this.wrongCodes.fail([actor.userId]);
+      await this.limits.factorChangeByAccount.fail([actor.userId]);
       throw new ValidationFailedError(WRONG_CODE);
     }
   }
@@ -91,7 +83,6 @@ export class TwoFactorSettingsService {
    * when the practice requires it.
    */
   async reset(actor: StaffActor, staffId: string): Promise<void> {
-    this.access.requireAdmin(actor);
     await this.writes.transaction(actor, async (tx, audit, db) => {
       const row = await db.selectFrom('staff_user').select('id').where('practice_id', '=', actor.practiceId).where('id', '=', staffId).executeTakeFirst();
       if (!row) throw new NotFoundError('staff member');
@@ -102,7 +93,6 @@ export class TwoFactorSettingsService {
   }
 
   async practiceSecurity(actor: StaffActor): Promise<PracticeSecurity> {
-    this.access.requireAdmin(actor);
     const row = await this.kdb
       .selectFrom('practice as p')
       .select([
@@ -117,7 +107,6 @@ export class TwoFactorSettingsService {
   }
 
   async setPracticeSecurity(actor: StaffActor, requireTwoFactor: boolean): Promise<PracticeSecurity> {
-    this.access.requireAdmin(actor);
     await this.writes.transaction(actor, async (_tx, audit, db) => {
       const before = await db.selectFrom('practice').select('require_two_factor').where('id', '=', actor.practiceId).forUpdate().executeTakeFirstOrThrow();
       if (before.require_two_factor === requireTwoFactor) return;

@@ -4,6 +4,7 @@ import type { BackupStatus } from '@tandem/shared';
 import { Allow } from '../access/allow.decorator.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { BackupsService } from './backups.service.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('backups')
 @Controller('backups')
@@ -16,6 +17,7 @@ export class BackupsController {
 
   /** The installation's backups: last good one, last failure, next run, and what needs an admin's attention. */
   @Get('status')
+  @Returns('BackupStatus')
   status(): Promise<BackupStatus> {
     return this.backups.status(this.scheduler.next);
   }

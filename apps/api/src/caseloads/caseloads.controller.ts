@@ -4,6 +4,7 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { CaseloadsService } from './caseloads.service.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('caseloads')
 @Controller('caseloads')
@@ -12,6 +13,7 @@ export class CaseloadsController {
 
   @Get()
   @Allow('admin')
+  @Returns('CaseloadBoard')
   board(@CurrentActor() actor: StaffActor) {
     return this.caseloads.board(actor);
   }

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
 import { resolveDatabase } from '../database/resolve-database.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
+import { runMigrationsLocked } from '../database/migrate.js';
 import { FieldCipher } from '../encryption/field-cipher.js';
 import { loadCipher, newDataKey, readKeyFile, writeKeyFile } from '../encryption/keyring.js';
 import { rotateToCurrentKey } from '../encryption/rotate.js';
@@ -32,7 +33,7 @@ async function run() {
   const db = new DataSource(dataSourceOptions(database.url, 2));
   try {
     await db.initialize();
-    await db.runMigrations({ transaction: 'each' });
+    await runMigrationsLocked(db);
     const progress = await rotateToCurrentKey(db, cipher, {
       onBatch: (p) => process.stdout.write(`  ${p.table}: ${p.reencrypted} re-encrypted\n`),
     });

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../common/logger.js';
 import { resolveDatabase } from '../database/resolve-database.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
+import { runMigrationsLocked } from '../database/migrate.js';
 import { formatSignIns, seedDemo } from '../demo/seed-demo.js';
 import { loadCipher } from '../encryption/keyring.js';
 import { assertKeysMatchDatabase } from '../encryption/encryption.service.js';
@@ -16,7 +17,7 @@ async function run() {
   const db = new DataSource(dataSourceOptions(database.url, 2));
   try {
     await db.initialize();
-    await db.runMigrations({ transaction: 'each' });
+    await runMigrationsLocked(db);
     // Demo answers are encrypted like any others: with the configured data key, which must match the database's.
     const cipher = await loadCipher({ env: config.dataKeys, file: config.dataKeyFile, createIfMissing: config.createDataKeyFile });
     await assertKeysMatchDatabase(db, cipher);

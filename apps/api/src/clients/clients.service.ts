@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { sql, type ExpressionBuilder } from 'kysely';
-import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientAccess, type ClientDetail, type ClientStatus, type ClientSummary, type HomeworkStats, type Page } from '@tandem/shared';
+import { EARLIEST_DATE_OF_BIRTH, POSSIBLE_DUPLICATE_CLIENT, type ClientDetail, type ClientStatus, type ClientSummary, type HomeworkStats, type Page } from '@tandem/shared';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, clientsReachedBy, coupleShownTo, onClientTeam } from '../access/access.service.js';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { listScope, clientAccess, reachOf, type ClientAccessAnswer } from '../access/rules.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
@@ -18,7 +19,7 @@ import { CareTeamService, IN_COUPLE_WITH_CLINICIAN, primaryClinician } from '../
 import type { SetCareTeamDto } from '../care-teams/dto/care-team.dto.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
 import { endPortalLinks } from '../portal/portal-links.service.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/client.dto.js';
 
 /**
@@ -103,19 +104,20 @@ export class ClientsService {
     const values = { practice: actor.practiceId, me: actor.userId, who: query.clinicianId };
     const P = slot('practice');
 
-    // Homework status is the client's own care team's (and admins') to see, not a couple clinician's.
+    // Homework status is the client's own care team's (and admins') to see, not a couple clinician's
+    // (the access rules' homework.read, per row).
     let seesHomework = 'true';
     let couplesShown = 'true';
     let q = this.kdb
       .selectFrom('client as c')
       .leftJoinLateral(primaryClinician('client_id'), (join) => join.onTrue())
       .where('c.practice_id', '=', actor.practiceId);
-    if (!isAdmin(actor)) {
+    if (listScope(actor) === 'own') {
       q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('me'))})`, values));
       seesHomework = onClientTeam('c', slot('me'));
       couplesShown = coupleShownTo(actor, 'cp', slot('me'));
     }
-    if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
+    if (query.clinicianId || query.unassigned) this.access.assertCaseloadsOfOthers(actor);
     if (query.clinicianId) q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('who'))})`, values));
     // Waiting for a clinician: no primary of their own, and not in a couple that has one (its clinician sees them).
     if (query.unassigned) q = q.where('p.staff_user_id', 'is', null).where(sqlText<boolean>(`NOT ${IN_COUPLE_WITH_CLINICIAN}`));
@@ -141,13 +143,12 @@ export class ClientsService {
   }
 
   async get(actor: StaffActor, id: string): Promise<ClientDetail> {
-    const access = await this.access.client(actor, id, 'read');
+    const access = await this.access.client(actor, id);
     return this.detail(this.db, actor, id, access);
   }
 
   /** Admins create clients; naming a primary clinician puts the client on that caseload at once. */
   async create(actor: StaffActor, dto: CreateClientDto): Promise<ClientDetail> {
-    this.access.requireAdmin(actor);
     await this.checkDateOfBirth(actor, dto.dateOfBirth);
     return this.writes.transaction(actor, async (tx, audit, db) => {
       if (dto.dateOfBirth && !dto.confirmDuplicate) await this.refuseLikelyDuplicate(db, actor, dto.name, dto.dateOfBirth);
@@ -166,13 +167,14 @@ export class ClientsService {
         .executeTakeFirstOrThrow();
       if (dto.primaryClinicianId) await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, []);
       await audit.record({ action: 'client.created', recordType: 'client', recordId: id, subjectId: id });
-      return this.detail(tx, actor, id, 'admin');
+      // Its creator reaches it as the admin they are (even when they named themselves its primary clinician).
+      return this.detail(tx, actor, id, clientAccess(reachOf(actor, { onTeam: false }))!);
     });
   }
 
   /** Optimistic concurrency: the edit names the version it started from; a stale one gets 409. */
   async update(actor: StaffActor, id: string, dto: UpdateClientDto): Promise<ClientDetail> {
-    const access = await this.access.client(actor, id, 'edit');
+    const access = await this.access.client(actor, id, 'details.edit');
     await this.checkDateOfBirth(actor, dto.dateOfBirth);
     const changes = Object.fromEntries(
       Object.entries({
@@ -207,7 +209,7 @@ export class ClientsService {
    * couple and is left to its care team. Reactivating does not bring it back.
    */
   async setStatus(actor: StaffActor, id: string, status: ClientStatus): Promise<ClientDetail> {
-    const access = await this.access.client(actor, id, 'edit');
+    const access = await this.access.client(actor, id, 'details.edit');
     await this.writes.transaction(actor, async (tx, audit, db) => {
       const changed = await db
         .updateTable('client')
@@ -287,7 +289,7 @@ export class ClientsService {
 
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<ClientDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
-      const access = await this.access.client(actor, id, 'manage', tx);
+      const access = await this.access.client(actor, id, 'membership.edit', tx);
       const change = await this.careTeams.replace(tx, actor, { clientId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
       await audit.record({ action: 'client.care_team_changed', recordType: 'client', recordId: id, subjectId: id, detail: { ...change } });
       return this.detail(tx, actor, id, access);
@@ -301,7 +303,7 @@ export class ClientsService {
     );
   }
 
-  private async detail(runner: SqlRunner, actor: StaffActor, id: string, access: ClientAccess): Promise<ClientDetail> {
+  private async detail(runner: SqlRunner, actor: StaffActor, id: string, access: ClientAccessAnswer): Promise<ClientDetail> {
     const practiceId = actor.practiceId;
     // Couples (current and past) are named only to those who may open them.
     const couplesShown = coupleShownTo(actor, 'cp', slot('me'));
@@ -325,8 +327,8 @@ export class ClientsService {
       .where(sqlText<boolean>(couplesShown, values))
       .orderBy('cm.joined_at')
       .execute();
-    const basicOnly = access === 'via-couple';
-    const stats = basicOnly ? new Map<string, HomeworkStats>() : await this.homework.forSubjects(practiceId, 'client', [id]);
+    const basicOnly = !access.may.contact.read;
+    const stats = access.may.homework.read ? await this.homework.forSubjects(practiceId, 'client', [id]) : new Map<string, HomeworkStats>();
     return {
       ...toSummary(row, stats.get(id) ?? null),
       email: basicOnly ? null : row.email,
@@ -335,7 +337,7 @@ export class ClientsService {
       preferredLanguage: row.preferred_language,
       dischargedAt: row.discharged_at?.toISOString() ?? null,
       version: row.version,
-      access,
+      access: access.via,
       careTeam: await this.careTeams.members(runner, practiceId, { clientId: id }),
       coupleHistory: history.map((h) => ({
         id: h.id,

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isPortalPage } from './security-headers.js';
 
 const cached = new Map<string, string | null>();
 
@@ -8,11 +9,6 @@ async function pageHtml(dir: string, file: string): Promise<string | null> {
   const key = path.join(dir, file);
   if (!cached.has(key)) cached.set(key, await fs.readFile(key, 'utf8').catch(() => null));
   return cached.get(key)!;
-}
-
-/** The client portal's pages (its own entry, `portal.html`) and the link that leads to them. */
-export function isPortalPage(url: string): boolean {
-  return url === '/portal' || url.startsWith('/portal/') || url.startsWith('/portal?') || url.startsWith('/p/');
 }
 
 /**

@@ -73,6 +73,8 @@ export interface MailConfig {
   catcherSmtpPort: number;
   /** How long a password-reset link works. */
   resetMinutes: number;
+  /** How often each process looks for reminders and digests that are due (every process may; dedupe keys make one message). */
+  reminderCheckSeconds: number;
 }
 
 const bool = z
@@ -149,6 +151,7 @@ const schema = z.object({
   TANDEM_MAIL_CATCHER_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   TANDEM_MAIL_CATCHER_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   TANDEM_RESET_MINUTES: z.coerce.number().int().min(5).max(240).default(30),
+  TANDEM_REMINDER_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 }).refine((e) => !e.TANDEM_SMTP_URL || e.TANDEM_MAIL_FROM, {
   path: ['TANDEM_MAIL_FROM'],
   message: 'is required when TANDEM_SMTP_URL is set (the address Tandem sends from)',
@@ -236,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       catcherWebPort: e.TANDEM_MAIL_CATCHER_PORT,
       catcherSmtpPort: e.TANDEM_MAIL_CATCHER_SMTP_PORT,
       resetMinutes: e.TANDEM_RESET_MINUTES,
+      reminderCheckSeconds: e.TANDEM_REMINDER_CHECK_SECONDS,
     },
   };
 }

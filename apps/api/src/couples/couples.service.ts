@@ -6,7 +6,8 @@ import type { ConjointSafety, CoupleDetail, CoupleSummary, HomeworkStats, Page }
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AccessService, onCoupleTeam } from '../access/access.service.js';
 import { HomeworkStatsService } from '../assignments/homework-stats.service.js';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { listScope } from '../access/rules.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
@@ -89,8 +90,8 @@ export class CouplesService {
       .selectFrom('couple as c')
       .leftJoinLateral(primaryClinician('couple_id'), (join) => join.onTrue())
       .where('c.practice_id', '=', actor.practiceId);
-    if (!isAdmin(actor)) q = q.where(sqlText<boolean>(onCoupleTeam('c', slot('me')), values));
-    if (query.clinicianId || query.unassigned) this.access.requireAdmin(actor);
+    if (listScope(actor) === 'own') q = q.where(sqlText<boolean>(onCoupleTeam('c', slot('me')), values));
+    if (query.clinicianId || query.unassigned) this.access.assertCaseloadsOfOthers(actor);
     if (query.clinicianId) q = q.where(sqlText<boolean>(onCoupleTeam('c', slot('who')), values));
     if (query.unassigned) q = q.where('p.staff_user_id', 'is', null);
     if (query.safety) q = q.where('c.conjoint_safety', '=', query.safety);
@@ -106,12 +107,11 @@ export class CouplesService {
   }
 
   async get(actor: StaffActor, id: string): Promise<CoupleDetail> {
-    await this.access.couple(actor, id, 'read');
+    await this.access.couple(actor, id);
     return this.detail(this.db, actor.practiceId, id);
   }
 
   async create(actor: StaffActor, dto: CreateCoupleDto): Promise<CoupleDetail> {
-    this.access.requireAdmin(actor);
     return this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.assertClientsVisible(actor, dto.memberIds, tx);
       const { id } = await db.insertInto('couple').values({ practice_id: actor.practiceId, display_name: dto.displayName }).returning('id').executeTakeFirstOrThrow();
@@ -125,7 +125,7 @@ export class CouplesService {
   }
 
   async update(actor: StaffActor, id: string, dto: UpdateCoupleDto): Promise<CoupleDetail> {
-    await this.access.couple(actor, id, 'manage');
+    await this.access.couple(actor, id, 'membership.edit');
     return this.writes.transaction(actor, async (tx, audit, db) => {
       const updated = await db
         .updateTable('couple')
@@ -143,8 +143,8 @@ export class CouplesService {
 
   async addMember(actor: StaffActor, id: string, dto: AddMemberDto): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit, db) => {
-      await this.access.couple(actor, id, 'manage', tx);
-      await this.access.client(actor, dto.clientId, 'read', tx);
+      await this.access.couple(actor, id, 'membership.edit', tx);
+      await this.access.client(actor, dto.clientId, 'details.read', tx);
       await lockCouple(db, actor.practiceId, id);
       const already = await db
         .selectFrom('couple_member')
@@ -164,7 +164,7 @@ export class CouplesService {
   /** Members leave with a date; their history stays. A couple keeps at least two current members. */
   async removeMember(actor: StaffActor, id: string, clientId: string): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit, db) => {
-      await this.access.couple(actor, id, 'manage', tx);
+      await this.access.couple(actor, id, 'membership.edit', tx);
       await lockCouple(db, actor.practiceId, id);
       const current = await db
         .selectFrom('couple_member')
@@ -191,7 +191,7 @@ export class CouplesService {
   }
 
   async setSafety(actor: StaffActor, id: string, dto: SetSafetyDto): Promise<CoupleDetail> {
-    await this.access.couple(actor, id, 'screen');
+    await this.access.couple(actor, id, 'screening.edit');
     return this.writes.transaction(actor, async (tx, audit, db) => {
       const updated = await db
         .updateTable('couple')
@@ -216,7 +216,7 @@ export class CouplesService {
 
   async setCareTeam(actor: StaffActor, id: string, dto: SetCareTeamDto): Promise<CoupleDetail> {
     return this.writes.transaction(actor, async (tx, audit) => {
-      await this.access.couple(actor, id, 'manage', tx);
+      await this.access.couple(actor, id, 'membership.edit', tx);
       const change = await this.careTeams.replace(tx, actor, { coupleId: id }, dto.primaryClinicianId, dto.otherClinicianIds);
       await audit.record({ action: 'couple.care_team_changed', recordType: 'couple', recordId: id, subjectId: id, detail: { ...change } });
       return this.detail(tx, actor.practiceId, id);

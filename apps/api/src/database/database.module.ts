@@ -1,9 +1,24 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './data-source-options.js';
 import { ConnectionErrorGuard } from './connection-errors.js';
+import { runMigrationsLocked } from './migrate.js';
 import { KYSELY, kyselyOn } from '../db/kysely.js';
+
+/** Connects, then migrates under an advisory lock (several processes may start at once on one database). */
+async function connectAndMigrate(options?: DataSourceOptions): Promise<DataSource> {
+  const db = new DataSource(options!);
+  await db.initialize();
+  try {
+    await runMigrationsLocked(db);
+  } catch (error) {
+    // TypeOrmModule retries the whole factory: leave no pool behind.
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
 
 @Global()
 @Module({})
@@ -12,11 +27,13 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(url, poolSize),
-          migrationsRun: true,
-          retryAttempts: 3,
-          retryDelay: 1000,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(url, poolSize),
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: connectAndMigrate,
         }),
       ],
       providers: [

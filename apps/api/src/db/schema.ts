@@ -246,6 +246,32 @@ export interface ExerciseVersion {
   version: number;
 }
 
+export interface GuessingLimit {
+  expire: Int8 | null;
+  key: string;
+  points: Generated<number>;
+}
+
+export interface MeasureAssignment {
+  assignment_id: string;
+  every_weeks: number | null;
+  measure: string;
+  practice_id: string;
+}
+
+export interface MeasureScore {
+  assignment_id: string;
+  client_id: string;
+  couple_id: string | null;
+  id: Generated<string>;
+  measure: string;
+  practice_id: string;
+  response_id: string;
+  seq: number;
+  taken_at: Timestamp;
+  total: number;
+}
+
 export interface PasswordReset {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -416,6 +442,9 @@ export interface DB {
   emergency_access_notice: EmergencyAccessNotice;
   exercise: Exercise;
   exercise_version: ExerciseVersion;
+  guessing_limit: GuessingLimit;
+  measure_assignment: MeasureAssignment;
+  measure_score: MeasureScore;
   password_reset: PasswordReset;
   portal_link: PortalLink;
   portal_session: PortalSession;

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { FailedDelivery, Page } from '@tandem/shared';
 import { clientsReachedBy } from '../access/access.service.js';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { listScope } from '../access/rules.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
 import { Keyset } from '../db/keyset.js';
@@ -55,7 +56,7 @@ export class DeliveriesService {
       ])
       .where('d.practice_id', '=', actor.practiceId)
       .where('d.status', 'in', [sql.lit('failed'), sql.lit('opted_out')]);
-    if (!isAdmin(actor)) {
+    if (listScope(actor) === 'own') {
       const values = { practice: actor.practiceId, me: actor.userId };
       q = q.where(
         sqlText<boolean>(`((d.recipient_kind = 'staff' AND d.recipient_id = ${slot('me')}) OR d.client_id IN (${clientsReachedBy(slot('practice'), slot('me'))}))`, values),

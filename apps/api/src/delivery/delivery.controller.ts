@@ -5,13 +5,14 @@ import { Allow } from '../access/allow.decorator.js';
 import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { requestBaseUrl } from '../common/base-url.js';
-import { RecordIdPipe } from '../common/uuid-param.js';
+import { RecordIdPipe } from '../common/path-params.js';
 import { ReminderSettingsService } from '../reminders/reminder-settings.service.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DigestSettingDto, FailedDeliveriesQuery, PasswordResetDto, PasswordResetRequestDto, ReminderSettingsDto } from './dto/delivery.dto.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { SendLinkService } from './send-link.service.js';
 import { UnsubscribeService } from './unsubscribe.service.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('delivery')
 @Controller()
@@ -26,6 +27,7 @@ export class DeliveryController {
 
   @Get('deliveries/failed')
   @Allow('staff')
+  @Returns('FailedDeliveryPage')
   failed(@CurrentActor() actor: StaffActor, @Query() query: FailedDeliveriesQuery) {
     return this.deliveries.failed(actor, query);
   }
@@ -33,6 +35,7 @@ export class DeliveryController {
   @Post('clients/:id/portal-link/send')
   @HttpCode(202)
   @Allow('staff')
+  @Returns('SentLinks')
   sendClientLink(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Req() req: FastifyRequest) {
     return this.links.sendToClient(actor, id, requestBaseUrl(req));
   }
@@ -40,30 +43,35 @@ export class DeliveryController {
   @Post('couples/:id/portal-links/send')
   @HttpCode(202)
   @Allow('staff')
+  @Returns('SentLinks')
   sendCoupleLinks(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Req() req: FastifyRequest) {
     return this.links.sendToCouple(actor, id, requestBaseUrl(req));
   }
 
   @Get('clients/:id/reminders')
   @Allow('staff')
+  @Returns('ReminderSettings')
   reminderSettings(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string) {
     return this.settings.get(actor, id);
   }
 
   @Put('clients/:id/reminders')
   @Allow('staff')
+  @Returns('ReminderSettings')
   setReminderSettings(@CurrentActor() actor: StaffActor, @Param('id', RecordIdPipe) id: string, @Body() dto: ReminderSettingsDto) {
     return this.settings.set(actor, id, dto.enabled, dto.hour);
   }
 
   @Get('digest-setting')
   @Allow('clinician')
+  @Returns('DigestSetting')
   digest(@CurrentActor() actor: StaffActor) {
     return this.settings.digest(actor);
   }
 
   @Put('digest-setting')
   @Allow('clinician')
+  @Returns('DigestSetting')
   setDigest(@CurrentActor() actor: StaffActor, @Body() dto: DigestSettingDto) {
     return this.settings.setDigest(actor, dto.enabled);
   }
@@ -72,6 +80,7 @@ export class DeliveryController {
   @Post('unsubscribe/:token')
   @HttpCode(200)
   @Allow('public')
+  @Returns('Unsubscribed')
   unsubscribe(@Param('token') token: string, @Req() req: FastifyRequest) {
     return this.unsubscribes.unsubscribe(token, { requestId: req.id, ip: req.ip });
   }
@@ -79,6 +88,7 @@ export class DeliveryController {
   @Post('auth/password-reset/request')
   @HttpCode(202)
   @Allow('public')
+  @Returns('PasswordResetRequested')
   async requestReset(@Body() dto: PasswordResetRequestDto, @Req() req: FastifyRequest) {
     await this.resets.request(dto.email, { requestId: req.id, ip: req.ip }, requestBaseUrl(req));
     return { message: 'If that address belongs to someone on staff, a link to choose a new password is on its way.' };

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
-import { AttemptThrottle } from '../auth/login-throttle.js';
+import { GuessingLimits } from '../auth/guessing-limits.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { SessionService } from '../auth/session.service.js';
 import { Outbox } from './outbox.service.js';
@@ -18,25 +18,22 @@ const RESETS_PER_HOUR = 3;
  * Password reset by email. The answer to a request is the same whether or
  * not the address belongs to anyone; a link works once, for
  * TANDEM_RESET_MINUTES, and only its hash is kept. Requests are limited per
- * account (in the database) and per address asking (in memory, like sign-in).
+ * account and per address asking (GuessingLimits), all in the database.
  */
 @Injectable()
 export class PasswordResetService {
-  private readonly perIp: AttemptThrottle;
-
   constructor(
     @InjectKysely() private readonly kdb: Db,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.perIp = new AttemptThrottle(config.login.maxAttempts, config.login.windowSeconds);
-  }
+    @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+  ) {}
 
   async request(email: string, origin: RequestOrigin, baseUrl: string): Promise<void> {
-    await this.perIp.check([`reset:${origin.ip}`]);
-    await this.perIp.fail([`reset:${origin.ip}`]);
+    await this.limits.resetByAddress.check([`reset:${origin.ip}`]);
+    await this.limits.resetByAddress.fail([`reset:${origin.ip}`]);
     // Emails are unique per practice: someone on staff in two practices gets a link for each.
     const accounts = await this.kdb
       .selectFrom('staff_user as u')

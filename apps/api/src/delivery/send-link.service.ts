@@ -28,7 +28,7 @@ export class SendLinkService {
   ) {}
 
   async sendToClient(actor: StaffActor, clientId: string, baseUrl: string): Promise<SentLinks> {
-    await this.access.client(actor, clientId, 'read');
+    await this.access.client(actor, clientId, 'details.read');
     return this.writes.transaction(actor, async (tx, audit) => {
       const clients = await this.lockClients(tx, actor.practiceId, sql<boolean>`c.id = ${clientId}`);
       this.assertSendable(clients);
@@ -37,7 +37,7 @@ export class SendLinkService {
   }
 
   async sendToCouple(actor: StaffActor, coupleId: string, baseUrl: string): Promise<SentLinks> {
-    await this.access.couple(actor, coupleId, 'read');
+    await this.access.couple(actor, coupleId, 'details.read');
     return this.writes.transaction(actor, async (tx, audit) => {
       const clients = await this.lockClients(
         tx,

@@ -5,7 +5,7 @@ import type { SqlRunner } from '../common/sql.js';
 import { kyselyOn } from '../db/kysely.js';
 import { insertHomework } from '../assignments/homework-rows.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { sealAnswers } from '../assignments/answers-cipher.js';
+import { sealAnswers } from '../homework/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
 
 /** Something a client might write, per kind of question; varied by week so the review reads like real homework. */

@@ -7,6 +7,7 @@ import { kyselyOn } from '../db/kysely.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { seedDemoCaseload } from './demo-caseload.js';
 import { seedDemoHomework } from './demo-homework.js';
+import { seedDemoMeasures } from './demo-measures.js';
 
 export const DEMO_PRACTICE_NAME = 'Riverside Couples Therapy';
 
@@ -58,7 +59,10 @@ export async function seedDemo(db: DataSource, cipher: FieldCipher): Promise<{ p
     }
     const clinicians = { maya: staffIds[1]!, sam: staffIds[2]! };
     const people = await seedDemoCaseload(tx, practiceId, clinicians);
-    if (people) await seedDemoHomework(tx, practiceId, cipher, people, clinicians);
+    if (people) {
+      await seedDemoHomework(tx, practiceId, cipher, people, clinicians);
+      await seedDemoMeasures(tx, practiceId, cipher, people, clinicians);
+    }
     return { practiceId, signIns };
   });
 }

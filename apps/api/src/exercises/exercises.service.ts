@@ -13,7 +13,8 @@ import {
   type LibraryItemDetail,
   type Page,
 } from '@tandem/shared';
-import { isAdmin, type StaffActor } from '../access/actor.js';
+import type { StaffActor } from '../access/actor.js';
+import { exerciseMay } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
@@ -144,7 +145,7 @@ export class ExercisesService {
     if (id.startsWith(BUILTIN)) {
       const exercise = findBuiltInExercise(id.slice(BUILTIN.length), version);
       if (!exercise) throw new NotFoundError('exercise');
-      return { ...builtInItem(exercise), exercise, versions: [], canEdit: false };
+      return { ...builtInItem(exercise), exercise, versions: [], canEdit: exerciseMay(actor, { builtIn: true, authorId: null }).edit };
     }
     const row = await this.find(this.db, actor.practiceId, id, version);
     const versions = (await this.db.query(
@@ -154,7 +155,7 @@ export class ExercisesService {
       [actor.practiceId, id],
     )) as Array<{ version: number; created_at: Date; by_id: string; by_name: string }>;
     const history: ExerciseVersionInfo[] = versions.map((v) => ({ version: v.version, createdAt: v.created_at.toISOString(), createdBy: { id: v.by_id, name: v.by_name } }));
-    return { ...practiceItem(row), exercise: row.definition, versions: history, canEdit: this.mayEdit(actor, row) && row.archived_at === null };
+    return { ...practiceItem(row), exercise: row.definition, versions: history, canEdit: this.may(actor, row).edit && row.archived_at === null };
   }
 
   async create(actor: StaffActor, dto: CreateExerciseDto): Promise<LibraryItemDetail> {
@@ -184,7 +185,7 @@ export class ExercisesService {
 
   /** An edit appends a version; the version it started from must still be the current one. */
   async update(actor: StaffActor, id: string, dto: UpdateExerciseDto): Promise<LibraryItemDetail> {
-    this.refuseBuiltIn(id);
+    this.refuseBuiltIn(actor, id);
     const current = await this.find(this.db, actor.practiceId, id);
     this.assertMayEdit(actor, current);
     if (current.archived_at) throw new ConflictError('archived', 'This exercise is archived. Restore it before editing.');
@@ -214,7 +215,7 @@ export class ExercisesService {
 
   /** Archived exercises leave the library list but stay readable, with every version, for assignments that use them. */
   async setArchived(actor: StaffActor, id: string, archived: boolean): Promise<LibraryItemDetail> {
-    this.refuseBuiltIn(id);
+    this.refuseBuiltIn(actor, id);
     const row = await this.find(this.db, actor.practiceId, id);
     this.assertMayEdit(actor, row);
     await this.writes.transaction(actor, async (tx, audit) => {
@@ -250,18 +251,18 @@ export class ExercisesService {
     return row;
   }
 
-  private mayEdit(actor: StaffActor, row: PracticeRow) {
-    return isAdmin(actor) || row.author_id === actor.userId;
+  private may(actor: StaffActor, row: PracticeRow) {
+    return exerciseMay(actor, { builtIn: false, authorId: row.author_id });
   }
 
   private assertMayEdit(actor: StaffActor, row: PracticeRow) {
-    if (!this.mayEdit(actor, row)) throw new ForbiddenError('Only the exercise’s author or an admin can change it.');
+    if (!this.may(actor, row).edit) throw new ForbiddenError('Only the exercise’s author or an admin can change it.');
   }
 
-  private refuseBuiltIn(id: string) {
+  private refuseBuiltIn(actor: StaffActor, id: string) {
     if (id.startsWith(BUILTIN)) {
       if (!findBuiltInExercise(id.slice(BUILTIN.length))) throw new NotFoundError('exercise');
-      throw new ForbiddenError('Built-in exercises are read-only. Make a copy to adapt one.');
+      if (!exerciseMay(actor, { builtIn: true, authorId: null }).edit) throw new ForbiddenError('Built-in exercises are read-only. Make a copy to adapt one.');
     }
   }
 

@@ -14,9 +14,10 @@ import {
   type Page,
 } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
+import { noteMay, notesListed } from '../access/rules.js';
 import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { practiceToday } from '../practices/practice-today.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
@@ -71,6 +72,8 @@ const NOTES_BY_SESSION = (practiceId: string, subjectId: string): KeysetSpec<{ s
   ],
 });
 
+const AUTHOR = { read: true, edit: true };
+
 function toSummary(row: NoteRow): NoteSummary {
   return {
     id: row.id,
@@ -107,7 +110,7 @@ export class NotesService {
 
   async list(actor: StaffActor, query: ListNotesQuery): Promise<Page<NoteSummary>> {
     const subject = requireOneSubject(query);
-    const team = await this.access.subjectTeam(actor, subject);
+    const access = await this.access.subject(actor, subject);
     const subjectId = 'clientId' in subject ? subject.clientId : subject.coupleId;
     const keyset = new Keyset(this.cursors, NOTES_BY_SESSION(actor.practiceId, subjectId), query);
     let q = selectNotes(this.kdb)
@@ -115,22 +118,22 @@ export class NotesService {
       .where('clientId' in subject ? 'n.client_id' : 'n.couple_id', '=', subjectId)
       .where('n.addendum_of', 'is', null);
     // Admins see every note's metadata; the care team sees progress notes and their own psychotherapy notes.
-    if (!team.admin) q = q.where((eb) => eb.or([eb('n.kind', '=', sql.lit('progress')), eb('n.author_id', '=', actor.userId)]));
+    if (notesListed(access.may) === 'progress-and-own') q = q.where((eb) => eb.or([eb('n.kind', '=', sql.lit('progress')), eb('n.author_id', '=', actor.userId)]));
     const { rows, nextCursor } = await keyset.read(q);
     return { items: rows.map(toSummary), nextCursor };
   }
 
   async get(actor: StaffActor, id: string): Promise<NoteDetail> {
     const row = await this.find(this.db, actor.practiceId, id);
-    const { readable } = await this.visibility(actor, row);
-    if (readable) await this.writes.event(actor, { action: 'note.read', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
-    return this.detail(actor, row, readable);
+    const may = await this.noteMay(actor, row);
+    if (may.read) await this.writes.event(actor, { action: 'note.read', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
+    return this.detail(row, may);
   }
 
   async create(actor: StaffActor, dto: CreateNoteDto): Promise<NoteDetail> {
     const subject = requireOneSubject(dto, 'give either a client or a couple, not both');
-    const team = await this.access.subjectTeam(actor, subject);
-    if (!team.onTeam) throw new ForbiddenError('Only a clinician on the care team writes session notes.');
+    const access = await this.access.subject(actor, subject);
+    if (!access.may.notes.edit) throw new ForbiddenError('Only a clinician on the care team writes session notes.');
     await this.checkSessionDate(actor, dto.sessionDate);
     const id = crypto.randomUUID();
     const sections = Object.fromEntries(NOTE_TEMPLATES[dto.format].map((s) => [s.key, '']));
@@ -153,7 +156,7 @@ export class NotesService {
         .execute();
       await audit.record({ action: 'note.created', recordType: 'session_note', recordId: id, subjectId: dto.clientId ?? dto.coupleId, detail: { kind: dto.kind, format: dto.format } });
     });
-    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+    return this.detail(await this.find(this.db, actor.practiceId, id));
   }
 
   /** Autosave: the edit names the version it was based on; a stale one is a 409 and changes nothing. */
@@ -183,7 +186,7 @@ export class NotesService {
       if (updated.length === 0) throw this.refusedWrite(row);
       await audit.record({ action: 'note.updated', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
-    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+    return this.detail(await this.find(this.db, actor.practiceId, id));
   }
 
   async sign(actor: StaffActor, id: string, dto: SignNoteDto): Promise<NoteDetail> {
@@ -206,14 +209,14 @@ export class NotesService {
       if (signed.length === 0) throw this.refusedWrite(row);
       await audit.record({ action: 'note.signed', recordType: 'session_note', recordId: id, subjectId: row.client_id ?? row.couple_id! });
     });
-    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+    return this.detail(await this.find(this.db, actor.practiceId, id));
   }
 
   /** Corrections to a signed note: a new note of its own, attached to it, written and signed the same way. */
   async addAddendum(actor: StaffActor, parentId: string): Promise<NoteDetail> {
     const parent = await this.find(this.db, actor.practiceId, parentId);
-    const { readable } = await this.visibility(actor, parent);
-    if (!readable) throw new ForbiddenError('Only clinicians who can read this note add addenda to it.');
+    const may = await this.noteMay(actor, parent);
+    if (!may.addendum) throw new ForbiddenError('Only clinicians who can read this note add addenda to it.');
     if (parent.status !== 'signed') throw new RuleViolationError('not_signed', 'This note is still a draft: change it directly instead of adding an addendum.');
     if (parent.addendum_of) throw new RuleViolationError('addendum_of_addendum', 'Add the addendum to the original note.');
     const id = crypto.randomUUID();
@@ -237,7 +240,7 @@ export class NotesService {
         .execute();
       await audit.record({ action: 'note.addendum_created', recordType: 'session_note', recordId: id, subjectId: parent.client_id ?? parent.couple_id!, detail: { addendumOf: parentId } });
     });
-    return this.detail(actor, await this.find(this.db, actor.practiceId, id), true);
+    return this.detail(await this.find(this.db, actor.practiceId, id));
   }
 
   /** Drafts can be thrown away by their author; signed notes never (the database refuses too). */
@@ -263,17 +266,16 @@ export class NotesService {
     if (sessionDate > (await practiceToday(this.db, actor.practiceId))) throw new ValidationFailedError({ sessionDate: 'cannot be in the future: date the note on the day of the session' });
   }
 
-  /** Whether the actor may know the note exists, and read it. Not even that: 404. */
-  private async visibility(actor: StaffActor, row: NoteRow): Promise<{ readable: boolean }> {
-    const team = await this.access.subjectTeam(actor, subjectOf(row));
-    const readable = team.onTeam && (row.kind === 'progress' || row.author_id === actor.userId);
-    if (!readable && !team.admin) throw new NotFoundError('note');
-    return { readable };
+  /** What the actor may do with the note (the access rules' noteMay). May not even know it exists: 404. */
+  private async noteMay(actor: StaffActor, row: NoteRow) {
+    const access = await this.access.subject(actor, subjectOf(row));
+    const may = noteMay(actor, access.may, { kind: row.kind, authorId: row.author_id });
+    if (!may) throw new NotFoundError('note');
+    return may;
   }
 
   private async assertAuthorOnTeam(actor: StaffActor, row: NoteRow) {
-    const { readable } = await this.visibility(actor, row);
-    if (!readable || row.author_id !== actor.userId) throw new ForbiddenError('Only the note’s author can change it.');
+    if (!(await this.noteMay(actor, row)).edit) throw new ForbiddenError('Only the note’s author can change it.');
   }
 
   private refusedWrite(row: NoteRow) {
@@ -308,14 +310,15 @@ export class NotesService {
     return row;
   }
 
-  private async detail(actor: StaffActor, row: NoteRow, readable: boolean): Promise<NoteDetail> {
+  /** `may`: what the reader may do with this note; its author, having just written it, may read and edit it. */
+  private async detail(row: NoteRow, may: { read: boolean; edit: boolean } = AUTHOR): Promise<NoteDetail> {
     const addenda = await selectNotes(this.kdb).where('n.practice_id', '=', row.practice_id).where('n.addendum_of', '=', row.id).orderBy('n.created_at').execute();
     return {
       ...toSummary(row),
-      sections: readable ? (JSON.parse(this.open(row)) as Record<string, string>) : null,
+      sections: may.read ? (JSON.parse(this.open(row)) as Record<string, string>) : null,
       signedBy: row.signed_by ? { id: row.signed_by, name: row.signed_by_name! } : null,
       addenda: addenda.map(toSummary),
-      canEdit: readable && row.status === 'draft' && row.author_id === actor.userId,
+      canEdit: may.edit && row.status === 'draft',
     };
   }
 }

@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
 import { AppError } from '../common/app-error.js';
+import { originOf, replyWith } from '../common/cookies.js';
 import { PortalSessionService } from './portal-session.service.js';
 
 const BUSY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,11 +24,13 @@ export class PortalEntryController {
   constructor(@Inject(PortalSessionService) private readonly sessions: PortalSessionService) {}
 
   @Get(':token')
+  @ApiResponse({ status: 303, description: 'To the portal with a session cookie, or to the page that says the link no longer works.' })
+  @ApiResponse({ status: 429, description: 'Too many attempts from this address: a page that says to wait.', content: { 'text/html': { schema: { type: 'string' } } } })
   @Allow('public')
   async open(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     try {
-      const result = await this.sessions.exchange(token, request, reply);
+      const result = await replyWith(request, reply, this.sessions.exchange(token, originOf(request)));
       return reply.redirect(result.ok ? '/portal' : '/portal/link-expired', 303);
     } catch (error) {
       if (error instanceof AppError && error.status === 429) {

@@ -46,7 +46,7 @@ export async function endPortalLinks(
  * Portal links: one working link per client; the token is shown once and
  * only its SHA-256 hash is kept. A link opens everything the client reads in
  * the portal, so only staff who may read all of that in the dashboard may
- * issue it or copy it (AccessService, `portal-link`); anyone who sees the
+ * issue it or copy it (the access rules, `portalLink.share`); anyone who sees the
  * client may see whether a link exists and revoke it. Replacing a working
  * link is a confirmed act, since the client may be using it.
  */
@@ -60,7 +60,7 @@ export class PortalLinksService {
   ) {}
 
   async status(actor: StaffActor, clientId: string): Promise<PortalLinkStatus> {
-    await this.access.client(actor, clientId, 'read');
+    const access = await this.access.client(actor, clientId, 'portalLink.read');
     const [row] = (await this.db.query(
       `SELECT l.created_at, l.expires_at, l.last_used_at, u.id AS by_id, u.name AS by_name
          FROM portal_link l JOIN staff_user u ON u.practice_id = l.practice_id AND u.id = l.created_by
@@ -77,7 +77,7 @@ export class PortalLinksService {
             createdBy: { id: row.by_id, name: row.by_name },
           }
         : null,
-      canShare: await this.access.mayShareLink(actor, clientId),
+      canShare: access.may.portalLink.share,
     };
   }
 
@@ -85,7 +85,7 @@ export class PortalLinksService {
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.portal.linkDays * 86_400_000);
     await this.writes.transaction(actor, async (tx, audit) => {
-      await this.access.client(actor, clientId, 'portal-link', tx);
+      await this.access.client(actor, clientId, 'portalLink.share', tx);
       const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2 FOR UPDATE`, [actor.practiceId, clientId])) as Array<{
         status: string;
         name: string;
@@ -114,7 +114,7 @@ export class PortalLinksService {
   /** The dashboard reports each copy of a link to the clipboard: who copied a working link is on record. */
   async copied(actor: StaffActor, clientId: string): Promise<void> {
     await this.writes.transaction(actor, async (tx, audit) => {
-      await this.access.client(actor, clientId, 'portal-link', tx);
+      await this.access.client(actor, clientId, 'portalLink.share', tx);
       const [link] = (await tx.query(
         `SELECT id FROM portal_link WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now()
           ORDER BY created_at DESC LIMIT 1`,
@@ -127,7 +127,7 @@ export class PortalLinksService {
 
   /** Ends the client's link and every portal session opened with it. Anyone who sees the client may: it only takes access away. */
   async revoke(actor: StaffActor, clientId: string): Promise<void> {
-    await this.access.client(actor, clientId, 'read');
+    await this.access.client(actor, clientId, 'portalLink.revoke');
     await this.writes.transaction(actor, (tx, audit) => endPortalLinks(tx, audit, actor, clientId));
   }
 }

@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import type { PortalActor } from '../access/actor.js';
+import type { PortalActor, RequestOrigin } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
-import { LookupThrottle } from '../auth/login-throttle.js';
+import { GuessingLimits } from '../auth/guessing-limits.js';
+import type { CookieChange, WithCookies } from '../common/cookies.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export const PORTAL_COOKIE = 'tandem_portal';
 const COOKIE_PATH = '/api/portal';
+/** Ends the portal cookie in the browser. */
+export const PORTAL_COOKIE_ENDED: CookieChange = { name: PORTAL_COOKIE, path: COOKIE_PATH, clear: true };
 
 export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
 
@@ -21,30 +23,22 @@ export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
  */
 @Injectable()
 export class PortalSessionService {
-  private readonly throttle: LookupThrottle;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
-  ) {
-    this.throttle = new LookupThrottle({
-      maxFailures: config.portal.maxFailedLookups,
-      windowSeconds: config.portal.lookupWindowSeconds,
-      perMinute: config.portal.lookupsPerMinute,
-      perMinuteWhileGuessing: config.portal.lookupsPerMinuteWhileGuessing,
-    });
-  }
+    @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+  ) {}
 
   /**
    * Exchanges a link token for a portal session cookie. Each look-up spends
    * from the caller's address's budget (429 past it, before the database is
    * asked); unknown links count against the address, and past their limit
-   * answer 429, while a link that exists still opens (LookupThrottle).
+   * answer 429, while a link that exists still opens (PortalLinkLookups).
    */
-  async exchange(token: string, request: FastifyRequest, reply: FastifyReply): Promise<ExchangeResult> {
-    const throttleKey = `portal:${request.ip}`;
-    await this.throttle.spend(throttleKey);
+  async exchange(token: string, origin: RequestOrigin): Promise<WithCookies<ExchangeResult>> {
+    const throttleKey = `portal:${origin.ip}`;
+    await this.limits.portalLinks.spend(throttleKey);
     const link = TOKEN_PATTERN.test(token)
       ? ((await this.db.query(
           `SELECT l.practice_id, l.id, l.client_id, l.expires_at FROM portal_link l
@@ -54,9 +48,8 @@ export class PortalSessionService {
         )) as Array<{ practice_id: string; id: string; client_id: string; expires_at: Date }>)[0]
       : undefined;
     if (!link) {
-      this.clearCookie(reply);
-      await this.throttle.fail(throttleKey);
-      return { ok: false, reason: 'invalid' };
+      await this.limits.portalLinks.fail(throttleKey);
+      return { body: { ok: false, reason: 'invalid' }, cookies: [PORTAL_COOKIE_ENDED] };
     }
     const sessionToken = newToken();
     const expiresAt = new Date(Math.min(link.expires_at.getTime(), Date.now() + this.config.portal.sessionHours * 3_600_000));
@@ -66,22 +59,14 @@ export class PortalSessionService {
         [link.practice_id, link.client_id, link.id, hashToken(sessionToken), expiresAt],
       )) as Array<{ id: string }>;
       await tx.query(`UPDATE portal_link SET last_used_at = now() WHERE practice_id = $1 AND id = $2`, [link.practice_id, link.id]);
-      const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: request.id, ip: request.ip };
+      const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: origin.requestId, ip: origin.ip };
       await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, actor);
     });
-    reply.setCookie(PORTAL_COOKIE, sessionToken, {
-      path: COOKIE_PATH,
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      expires: expiresAt,
-    });
-    return { ok: true };
+    return { body: { ok: true }, cookies: [{ name: PORTAL_COOKIE, path: COOKIE_PATH, value: sessionToken, expires: expiresAt }] };
   }
 
-  /** The client of this request's portal session, or null. */
-  async authenticate(request: FastifyRequest): Promise<PortalActor | null> {
-    const token = request.cookies?.[PORTAL_COOKIE];
+  /** The client of the portal session the cookie's `token` names, or null. */
+  async authenticate(token: string | undefined, origin: RequestOrigin): Promise<PortalActor | null> {
     if (!token || !TOKEN_PATTERN.test(token)) return null;
     const [row] = (await this.db.query(
       `SELECT s.id, s.practice_id, s.client_id FROM portal_session s
@@ -92,17 +77,14 @@ export class PortalSessionService {
       [hashToken(token)],
     )) as Array<{ id: string; practice_id: string; client_id: string }>;
     if (!row) return null;
-    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, requestId: request.id, ip: request.ip };
+    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, requestId: origin.requestId, ip: origin.ip };
   }
 
-  async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const token = request.cookies?.[PORTAL_COOKIE];
-    this.clearCookie(reply);
-    if (!token || !TOKEN_PATTERN.test(token)) return;
-    await modify(this.db, `UPDATE portal_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id`, [hashToken(token)]);
-  }
-
-  private clearCookie(reply: FastifyReply) {
-    reply.clearCookie(PORTAL_COOKIE, { path: COOKIE_PATH });
+  /** Ends the portal session the cookie's `token` names; the cookie ends whatever it named. */
+  async signOut(token: string | undefined): Promise<WithCookies<void>> {
+    if (token && TOKEN_PATTERN.test(token)) {
+      await modify(this.db, `UPDATE portal_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id`, [hashToken(token)]);
+    }
+    return { body: undefined, cookies: [PORTAL_COOKIE_ENDED] };
   }
 }

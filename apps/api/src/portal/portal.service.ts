@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { sql } from 'kysely';
 import {
+  measureOfExercise,
   validateAnswers,
   type Answers,
   type Exercise,
@@ -17,8 +18,10 @@ import {
   type SharingMode,
 } from '@tandem/shared';
 import type { PortalActor } from '../access/actor.js';
+import { partnerAnswersShown, portalReaches } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { AlertsService } from '../safety/alerts.service.js';
+import { MeasureScoring } from '../measures/measure-scoring.service.js';
 import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
@@ -28,9 +31,9 @@ import { slot, sqlText } from '../db/sql-text.js';
 import type { SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { openAnswers, sealAnswers } from '../assignments/answers-cipher.js';
-import { memberStatus } from '../assignments/homework-status.js';
-import { practiceToday } from '../assignments/practice-today.js';
+import { openAnswers, sealAnswers } from '../homework/answers-cipher.js';
+import { memberStatus } from '../homework/homework-status.js';
+import { practiceToday } from '../practices/practice-today.js';
 import type { PortalHistoryQuery, SaveDraftDto, SubmitResponseDto } from './dto/portal.dto.js';
 
 interface OccurrenceRow {
@@ -79,15 +82,8 @@ const HISTORY_BY_UPDATE = (practiceId: string, clientId: string): KeysetSpec<{ u
   ],
 });
 
-/**
- * Couple homework reaches a client only while they are a member of that
- * couple: leaving it ends access at once, to what was there and to what the
- * others submit afterwards. Every portal query that reaches assignments says
- * so. `a` is the assignment alias, `client` the placeholder of the client id.
- */
-const stillReaches = (a: string, client: string) =>
-  `(${a}.couple_id IS NULL OR EXISTS (SELECT 1 FROM couple_member cm WHERE cm.practice_id = ${a}.practice_id AND cm.couple_id = ${a}.couple_id
-                                        AND cm.client_id = ${client} AND cm.left_at IS NULL))`;
+/** Every portal query that reaches assignments says which the client still reaches (the access rules' portalReaches). */
+const stillReaches = portalReaches;
 
 /** The name a client is greeted by: their preferred name, or the first word of their name. */
 export const firstName = (name: string, preferred: string | null) => preferred?.trim() || name.trim().split(/\s+/)[0] || name;
@@ -109,6 +105,7 @@ export class PortalService {
     @Inject(CrisisResourcesService) private readonly crisis: CrisisResourcesService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @InjectKysely() private readonly kdb: Db,
+    @Inject(MeasureScoring) private readonly measures: MeasureScoring,
   ) {}
 
   async me(actor: PortalActor): Promise<PortalMe> {
@@ -225,6 +222,7 @@ export class PortalService {
       version: row.version ?? 0,
       sharing: row.sharing,
       partners,
+      measure: measureOfExercise(row.exercise)?.id ?? null,
     };
   }
 
@@ -340,16 +338,9 @@ export class PortalService {
         .execute();
       await audit.record({ action: 'response.submitted', recordType: 'assignment', recordId: assignmentId, subjectId: row.couple_id ?? actor.clientId, detail: { seq } });
       if (saved[0]) {
-        await this.alerts.raiseFor(tx, audit, {
-          practiceId: actor.practiceId,
-          responseId: id,
-          clientId: actor.clientId,
-          coupleId: row.couple_id,
-          assignmentId,
-          seq,
-          exercise: row.exercise,
-          answers: dto.answers,
-        });
+        const submitted = { practiceId: actor.practiceId, responseId: id, clientId: actor.clientId, coupleId: row.couple_id, assignmentId, seq, exercise: row.exercise, answers: dto.answers };
+        await this.measures.recordSubmitted(tx, audit, submitted);
+        await this.alerts.raiseFor(tx, audit, submitted);
       }
       const result = saved[0];
       if (!result) throw new ConflictError('already_submitted', 'You have already submitted this one. Your answers are with your clinician.');
@@ -380,8 +371,7 @@ export class PortalService {
       .orderBy('c.name')
       .orderBy('c.id')
       .execute();
-    const everyoneDone = row.status === 'submitted' && others.every((o) => o.status === 'submitted');
-    const reveal = row.sharing === 'reveal-when-both-done' && everyoneDone;
+    const reveal = partnerAnswersShown(row.sharing, [row.status, ...others.map((o) => o.status)].map((status) => status === 'submitted'));
     return others.map((o) => ({
       firstName: firstName(o.name, o.preferred_name),
       done: o.status === 'submitted',

@@ -26,13 +26,13 @@ export class ReminderSettingsService {
   ) {}
 
   async get(actor: StaffActor, clientId: string): Promise<ReminderSettings> {
-    await this.access.client(actor, clientId, 'read');
+    await this.access.client(actor, clientId, 'details.read');
     const row = await this.kdb.selectFrom('client').select(SETTINGS).where('practice_id', '=', actor.practiceId).where('id', '=', clientId).executeTakeFirstOrThrow();
     return toSettings(row);
   }
 
   async set(actor: StaffActor, clientId: string, enabled: boolean, hour: number): Promise<ReminderSettings> {
-    await this.access.client(actor, clientId, 'edit');
+    await this.access.client(actor, clientId, 'details.edit');
     return this.writes.transaction(actor, async (_tx, audit, db) => {
       const row = await db
         .updateTable('client')

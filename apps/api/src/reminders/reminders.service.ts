@@ -42,7 +42,7 @@ export class RemindersService implements OnApplicationBootstrap, OnModuleDestroy
 
   onApplicationBootstrap(): void {
     if (!this.transport.configured) return;
-    this.timer = setInterval(() => void this.scheduled(), 60_000);
+    this.timer = setInterval(() => void this.scheduled(), this.config.mail.reminderCheckSeconds * 1000);
     this.timer.unref();
   }
 

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
+import { measureOfExercise, measureRisk, riskSignals, withBuiltInSafety, type AlertCounts, type AlertPriority, type AlertView, type Answers, type Exercise, type Page } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
-import { isAdmin, isClinician, type StaffActor } from '../access/actor.js';
-import { openAnswers } from '../assignments/answers-cipher.js';
+import type { StaffActor } from '../access/actor.js';
+import { alertCountScope } from '../access/rules.js';
+import { openAnswers } from '../homework/answers-cipher.js';
 import { AuditedWrites, type AuditRecorder } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
@@ -27,6 +28,13 @@ export interface SubmittedResponse {
   seq: number;
   exercise: Exercise;
   answers: Answers;
+}
+
+/** Why a set of answers needs a clinician: flagged steps, and for a standard measure its own rules (PHQ-9 item 9, a severe band). */
+function reasonsFor(exercise: Exercise, answers: Answers): string[] {
+  const measure = measureOfExercise(exercise);
+  const fromMeasure = measure ? (measureRisk(measure.id, answers)?.reasons ?? []) : [];
+  return [...riskSignals(withBuiltInSafety(exercise).steps, answers).map((s) => s.reason), ...fromMeasure];
 }
 
 /** Who should look at an answer: the care team of the client (their own homework) or of the couple (couple homework). */
@@ -91,9 +99,10 @@ export class AlertsService {
 
   /** Inside the submit transaction: raises the alert, if the answers call for one. Returns its id. */
   async raiseFor(tx: EntityManager, audit: AuditRecorder, submitted: SubmittedResponse): Promise<string | null> {
-    const signals = riskSignals(withBuiltInSafety(submitted.exercise).steps, submitted.answers);
+    const signals = reasonsFor(submitted.exercise, submitted.answers);
     if (signals.length === 0) return null;
-    const priority: AlertPriority = 'normal';
+    const measure = measureOfExercise(submitted.exercise);
+    const priority: AlertPriority = (measure && measureRisk(measure.id, submitted.answers)?.priority) || 'normal';
     const db = kyselyOn(tx);
     const row = await db
       .insertInto('alert')
@@ -141,7 +150,6 @@ export class AlertsService {
   }
 
   async list(actor: StaffActor, query: ListAlertsQuery): Promise<Page<AlertView>> {
-    if (!isClinician(actor)) throw new ForbiddenError('Alerts are for the clinicians on the care team. Admins see how many are open.');
     const keyset = new Keyset<{ raised_at: Date; id: string }>(
       this.cursors,
       {
@@ -158,7 +166,7 @@ export class AlertsService {
     let q = selectAlerts(this.kdb).where('al.practice_id', '=', actor.practiceId).where(onAlertTeam(actor.userId));
     if (query.clientId || query.coupleId) {
       const subject = requireOneSubject(query);
-      await this.access.subjectTeam(actor, subject);
+      await this.access.subject(actor, subject);
       q = 'clientId' in subject ? q.where('al.client_id', '=', subject.clientId).where('al.couple_id', 'is', null) : q.where('al.couple_id', '=', subject.coupleId);
     }
     if ((query.status ?? 'open') === 'open') q = q.where('al.acknowledged_at', 'is', null);
@@ -169,8 +177,9 @@ export class AlertsService {
 
   /** What admins may know: how many alerts are open in the practice. */
   async counts(actor: StaffActor): Promise<AlertCounts> {
-    if (!isAdmin(actor) && !isClinician(actor)) throw new ForbiddenError();
-    const mine = !isAdmin(actor);
+    const scope = alertCountScope(actor);
+    if (scope === 'none') throw new ForbiddenError();
+    const mine = scope === 'own';
     const row = await this.kdb
       .selectFrom('alert as al')
       .select([sql<number>`count(*)::int`.as('open'), sql<number>`count(*) FILTER (WHERE al.priority = 'high')::int`.as('open_high')])
@@ -204,7 +213,7 @@ export class AlertsService {
 
   private async findVisible(actor: StaffActor, id: string): Promise<AlertRow> {
     const row = await selectAlerts(this.kdb).where('al.practice_id', '=', actor.practiceId).where('al.id', '=', id).where(onAlertTeam(actor.userId)).executeTakeFirst();
-    if (!row || !isClinician(actor)) throw new NotFoundError('alert');
+    if (!row) throw new NotFoundError('alert');
     return row;
   }
 
@@ -232,7 +241,7 @@ export class AlertsService {
       assignmentId: row.assignment_id,
       seq: row.seq,
       exerciseTitle: exercise.title,
-      reasons: riskSignals(exercise.steps, answers).map((s) => s.reason),
+      reasons: reasonsFor(exercise, answers),
       acknowledged:
         row.acknowledged_at && row.note_enc && row.key_id
           ? {

@@ -5,6 +5,7 @@ import { CurrentActor } from '../access/actor.decorator.js';
 import type { StaffActor } from '../access/actor.js';
 import { CrisisResourcesService } from './crisis-resources.service.js';
 import { SetCrisisResourcesDto } from './dto/safety.dto.js';
+import { Returns } from '../openapi/returns.decorator.js';
 
 @ApiTags('safety')
 @Controller('practice/crisis-resources')
@@ -13,12 +14,14 @@ export class CrisisResourcesController {
   constructor(@Inject(CrisisResourcesService) private readonly resources: CrisisResourcesService) {}
 
   @Get()
+  @Returns('CrisisResources')
   get(@CurrentActor() actor: StaffActor) {
     return this.resources.get(actor);
   }
 
   @Put()
   @Allow('admin')
+  @Returns('CrisisResources')
   set(@CurrentActor() actor: StaffActor, @Body() dto: SetCrisisResourcesDto) {
     return this.resources.set(actor, dto);
   }

@@ -573,6 +573,39 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     expect: careTeamClinicianOnly(200),
   },
 
+  {
+    route: 'POST /api/measures/assignments',
+    audience: 'clinician',
+    params: clientOnTeam,
+    bodyFromParams: (params) => ({ clientId: params.id, measure: 'phq-9', dueOn: inThreeDays() }),
+    expect: careTeamClinicianOnly(201),
+  },
+  // Scores are for the care team's clinicians: an admin as such is refused, never shown them.
+  {
+    route: 'GET /api/measures/scores',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: { ...careTeamRecord(200), homeAdmin: 403 },
+  },
+  {
+    route: 'GET /api/measures/summary',
+    audience: 'staff',
+    params: clientOnTeam,
+    query: (params) => ({ clientId: params.id! }),
+    expect: { ...careTeamRecord(200), homeAdmin: 403 },
+  },
+  {
+    route: 'GET /api/measures/latest',
+    audience: 'clinician',
+    params: clientOnTeam,
+    query: (params) => ({ clientIds: params.id! }),
+    // Ids a clinician may not read simply have no scores for them.
+    expect: { ...signedIn(200), homeAdmin: 403, otherAdmin: 403 },
+  },
+  { route: 'GET /api/measures/coverage', audience: 'admin', expect: adminOwnPractice(200) },
+  { route: 'GET /api/portal/measures', audience: 'portal', expect: portalOnly(200, 200) },
+
   { route: 'GET /api/clients/:id/portal-link', audience: 'staff', params: clientOnTeam, expect: careTeamRecord(200) },
   // A working link is for the client's own care team only (DESIGN.md): admins as such never see or copy one.
   { route: 'POST /api/clients/:id/portal-link', audience: 'clinician', params: clientOnTeam, body: () => ({}), expect: careTeamClinicianOnly(201) },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GuessingLimits } from '../../src/auth/guessing-limits.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { newAdmin, newClinician, newPractice, newStaff, signIn, TEST_PASSWORD } from '../support/factories.js';
 
@@ -75,6 +76,29 @@ describe('staff sign-in', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.body.code).toBe('rate_limited');
+  });
+
+  it('keeps the counts in PostgreSQL without the email or address, and sweeps windows that ended over an hour ago', async () => {
+    const practice = await newPractice(t.db);
+    const clinician = await newClinician(t.db, practice);
+    expect((await t.request().post('/api/auth/login').send({ email: clinician.email, password: 'wrong password here' })).status).toBe(401);
+    const rows = (await t.db.query(`SELECT key, points FROM guessing_limit`)) as Array<{ key: string; points: number }>;
+    const prefixes = new Set(rows.map((r) => r.key.split(':')[0]));
+    expect(prefixes).toEqual(new Set(['sign-in-email', 'sign-in-address']));
+    for (const row of rows) {
+      expect(row.key).toMatch(/^[a-z-]+:[A-Za-z0-9_-]{43}$/);
+      expect(row.key).not.toContain(clinician.email);
+      expect(row.key).not.toContain('127.0.0.1');
+    }
+    await t.db.query(`INSERT INTO guessing_limit (key, points, expire) VALUES ('sign-in-email:old', 3, $1), ('sign-in-email:recent', 3, $2)`, [
+      Date.now() - 2 * 3_600_000,
+      Date.now() - 60_000,
+    ]);
+    await t.app.get(GuessingLimits).sweep();
+    const left = ((await t.db.query(`SELECT key FROM guessing_limit`)) as Array<{ key: string }>).map((r) => r.key);
+    expect(left).not.toContain('sign-in-email:old');
+    expect(left).toContain('sign-in-email:recent');
+    expect(left.length).toBe(rows.length + 1);
   });
 
   it('finds the right account when two practices use the same email', async () => {

@@ -37,7 +37,8 @@ describe('the demo practice', () => {
     const priyaAndDan = couples.find((c) => c.displayName === 'Priya & Dan')!;
     expect(priyaAndDan.homework.lastActivityAt).not.toBeNull();
 
-    const timeline = (await maya!.get('/api/assignments').query({ coupleId: priyaAndDan.id })).body.items;
+    // Measures are homework too; this looks at the exercises.
+    const timeline = (await maya!.get('/api/assignments').query({ coupleId: priyaAndDan.id })).body.items.filter((a: { exercise: { id: string } }) => !a.exercise.id.startsWith('measure:'));
     expect(timeline).toHaveLength(1);
     expect(timeline[0]).toMatchObject({ exercise: { title: 'When we miss each other' }, sharing: 'reveal-when-both-done', progress: { done: 4, total: 6 } });
     const detail = (await maya!.get(`/api/assignments/${timeline[0].id}`)).body;
@@ -53,5 +54,25 @@ describe('the demo practice', () => {
     expect(clients.find((c) => c.name === 'Priya Raman')!.homework!.overdue).toBe(1);
     const board = (await admin!.get('/api/caseloads')).body.clinicians as Array<{ overdue: number }>;
     expect(board.some((row) => row.overdue > 0)).toBe(true);
+  });
+
+  it('comes with a few months of outcome measures: a couple’s CSI-4 with both lines and the gap, and a PHQ-9 that has changed', async () => {
+    const { signIns } = await seedDemo(t.db, t.app.get(FIELD_CIPHER));
+    const [admin, maya] = await Promise.all(signIns.slice(0, 2).map((s) => signIn(t, s)));
+    const couples = (await maya!.get('/api/couples')).body.items as Array<{ id: string; displayName: string }>;
+    const couple = (await maya!.get('/api/measures/summary').query({ coupleId: couples.find((c) => c.displayName === 'Priya & Dan')!.id })).body;
+    const csi = couple.series.filter((s: { measure: string }) => s.measure === 'csi-4');
+    expect(csi).toHaveLength(2);
+    expect(csi.every((s: { points: unknown[] }) => s.points.length >= 6)).toBe(true);
+    expect(couple.gaps[0].points.length).toBeGreaterThanOrEqual(6);
+    const days = couple.series.flatMap((s: { points: Array<{ takenAt: string }> }) => s.points.map((p) => Date.parse(p.takenAt)));
+    expect(Math.max(...days) - Math.min(...days)).toBeGreaterThan(60 * 86_400_000);
+    expect(Math.max(...days)).toBeLessThanOrEqual(Date.now());
+
+    const clients = (await maya!.get('/api/clients').query({ limit: '100' })).body.items as Array<{ id: string; name: string }>;
+    const grace = (await maya!.get('/api/measures/summary').query({ clientId: clients.find((c) => c.name === 'Grace Liu')!.id })).body;
+    expect(grace.series.find((s: { measure: string }) => s.measure === 'phq-9')).toMatchObject({ latest: { total: 8, band: { label: 'Mild' } }, change: { verdict: 'recovered' } });
+    const coverage = (await admin!.get('/api/measures/coverage')).body.clinicians as Array<{ clientsMeasured: number }>;
+    expect(coverage.reduce((sum, c) => sum + c.clientsMeasured, 0)).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from '@tandem/shared';
+import type { paths } from './schema';
 
 /** An error answer of the API, in the one shape every route uses. */
 export class ApiError extends Error {
@@ -69,14 +70,76 @@ function friendlyMessage(status: number, message?: string): string {
   return message ?? 'That did not work. Please try again.';
 }
 
-/** The one typed way the dashboard talks to the API. */
+/** The API's routes, by path without the `/api` prefix, as the OpenAPI document describes them. */
+type Routes = { [P in keyof paths as P extends `/api${infer Rest}` ? Rest : never]: paths[P] };
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The operation at a path for a method, or never where the path has no such method. */
+type Operation<P, M extends Method> = P extends keyof Routes ? (Routes[P][M] extends { responses: unknown } ? Routes[P][M] : never) : never;
+/** Paths that answer a method. */
+export type ApiPath<M extends Method> = { [P in keyof Routes]: [Operation<P, M>] extends [never] ? never : P }[keyof Routes];
+
+type JsonOf<R> = R extends { content: { 'application/json': infer Body } } ? Body : undefined;
+/** The body of an operation's success answer (undefined for a 204). */
+export type ApiResult<P, M extends Method> =
+  Operation<P, M>['responses'] extends infer Responses
+    ? JsonOf<Responses[Extract<keyof Responses, 200 | 201 | 202 | 204>]>
+    : never;
+
+type PathParams<O> = O extends { parameters: { path: infer Params } } ? ([Params] extends [undefined] ? { path?: never } : { path: Params }) : { path?: never };
+type QueryParams<O> = O extends { parameters: { query?: infer Query } } ? ([Query] extends [undefined] ? { query?: never } : { query?: Query }) : { query?: never };
+type RequestBody<O> = O extends { requestBody: { content: { 'application/json': infer Body } } }
+  ? { body: Body }
+  : O extends { requestBody?: { content: { 'application/json': infer Body } } }
+    ? { body?: Body }
+    : { body?: never };
+/** What a call names: the path's parameters, the query and the body, as the document types them. */
+export type ApiInit<P, M extends Method> = PathParams<Operation<P, M>> & QueryParams<Operation<P, M>> & RequestBody<Operation<P, M>> & RequestOptions;
+/** The query an operation takes, for hooks that pass a filter record through. */
+export type ApiQuery<P, M extends Method = 'get'> = NonNullable<QueryParams<Operation<P, M>>['query']>;
+type InitArgs<P, M extends Method> = object extends ApiInit<P, M> ? [init?: ApiInit<P, M>] : [init: ApiInit<P, M>];
+
+type QueryValue = string | number | boolean | null | undefined;
+
+/** `/clients/{id}` with `{ id }` becomes `/clients/<id>`; a query object becomes its query string (empty values left out). */
+function address(path: string, init: { path?: object; query?: object } = {}): string {
+  const params = (init.path ?? {}) as Record<string, string | number>;
+  const filled = path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    if (params[name] === undefined) throw new Error(`No value for {${name}} in ${path}`);
+    return encodeURIComponent(String(params[name])).replace(/%3A/gi, ':');
+  });
+  const query = Object.fromEntries(
+    Object.entries((init.query ?? {}) as Record<string, QueryValue>).map(([key, value]) => [key, typeof value === 'number' || typeof value === 'boolean' ? String(value) : value]),
+  );
+  return filled + queryString(query);
+}
+
+function call<M extends Method>(method: M) {
+  return <P extends ApiPath<M>>(path: P, ...[init]: InitArgs<P, M>): Promise<ApiResult<P, M>> => {
+    const options = (init ?? {}) as ApiInit<P, M> & { body?: unknown };
+    const body = method === 'post' ? (options.body ?? {}) : options.body;
+    return request<ApiResult<P, M>>(method.toUpperCase(), address(path, options), body, { quiet401: options.quiet401, keepalive: options.keepalive });
+  };
+}
+
+/**
+ * The one way the dashboard and the portal talk to the API, typed from the
+ * OpenAPI document (`schema.d.ts`, made by `npm run api:types`): the path
+ * picks the operation, which types the parameters, the body and the answer.
+ *   api.get('/clients/{id}', { path: { id } })
+ *   api.patch('/clients/{id}', { path: { id }, body })
+ */
 export const api = {
-  get: <T>(path: string, options?: { quiet401?: boolean }) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: { quiet401?: boolean }) => request<T>('POST', path, body ?? {}, options),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  put: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
-  delete: <T>(path: string) => request<T>('DELETE', path),
+  get: call('get'),
+  post: call('post'),
+  put: call('put'),
+  patch: call('patch'),
+  delete: call('delete'),
 };
+
+/** The address of a GET route for a link the browser follows itself (a download). */
+export function apiHref<P extends ApiPath<'get'>>(path: P, ...[init]: InitArgs<P, 'get'>): string {
+  return `/api${address(path, init)}`;
+}
 
 export function queryString(params: Record<string, string | undefined | null | false>): string {
   const entries = Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');

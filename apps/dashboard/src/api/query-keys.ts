@@ -7,6 +7,7 @@ export const keys = {
   staff: {
     all: () => ['staff'] as const,
     list: (q: string) => ['staff', 'list', q] as const,
+    clinicians: () => ['staff', 'clinicians'] as const,
   },
   clients: {
     all: () => ['clients'] as const,
@@ -36,7 +37,18 @@ export const keys = {
     trends: (subject: object) => ['homework', 'trends', subject] as const,
     toBring: (subject: object) => ['homework', 'to-bring', subject] as const,
   },
+  portalLinks: () => ['portal-link'] as const,
+
+  measures: {
+    all: () => ['measures'] as const,
+    summary: (subject: object) => ['measures', 'summary', subject] as const,
+    latest: (clientIds: string[]) => ['measures', 'latest', clientIds] as const,
+    coverage: () => ['measures', 'coverage'] as const,
+  },
   portalLink: (clientId: string) => ['portal-link', clientId] as const,
+  reminders: (clientId: string) => ['reminders', clientId] as const,
+  digestSetting: () => ['digest-setting'] as const,
+  invite: (token: string) => ['invite', token] as const,
   backups: () => ['backups'] as const,
   alerts: {
     all: () => ['alerts'] as const,

@@ -26,7 +26,7 @@ export function AppShell() {
     // What a page still holds (a note's last words) is saved first.
     mutationFn: async () => {
       if (!(await settlePendingWork())) return false;
-      await api.post<void>('/auth/logout', {}, { quiet401: true });
+      await api.post('/auth/logout', { quiet401: true });
       return true;
     },
     onSettled: (left) => {

@@ -71,3 +71,9 @@ export function useBrowserApp(): BrowserApp {
   });
   return env;
 }
+
+/** Types `typed` into the search combobox labelled `label` and chooses the option named `option` (exactly, when a string). */
+export async function chooseFromSearch(scope: Page | Locator, label: string, typed: string, option: string | RegExp): Promise<void> {
+  await scope.getByRole('combobox', { name: label }).fill(typed);
+  await scope.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
+}

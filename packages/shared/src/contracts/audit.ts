@@ -71,6 +71,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'exercise.updated': 'Saved a new version of an exercise',
   'exercise.archived': 'Archived an exercise',
   'exercise.restored': 'Restored an exercise',
+  'measure.scored': 'An outcome measure was scored',
+  'measure.read': 'Read outcome-measure scores',
 };
 
 /** Words for an action; an action without words yet reads as its code with spaces. */
@@ -90,6 +92,7 @@ export const AUDIT_ACTION_FILTERS: Array<{ value: string; label: string }> = [
   { value: 'response.read', label: 'Homework answers read' },
   { value: 'portal_link', label: 'Portal links' },
   { value: 'exercise', label: 'Exercise library' },
+  { value: 'measure', label: 'Outcome measures (scored, read)' },
 ];
 
 const words = (value: unknown) => String(value).replace(/_/g, ' ');

@@ -44,3 +44,8 @@ export interface DigestSetting {
 
 export const REMINDER_HOUR_MIN = 8;
 export const REMINDER_HOUR_MAX = 20;
+
+/** The answer to a one-click unsubscribe: whose email stopped. */
+export interface Unsubscribed {
+  practiceName: string;
+}

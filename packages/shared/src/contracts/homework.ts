@@ -1,6 +1,7 @@
 import type { Answers, ExerciseStep, Recurrence, SharingMode } from '../exercises/steps.js';
 import type { PersonRef } from './clients.js';
 import type { CrisisResources } from './safety.js';
+import type { MeasureId } from '../measures/instruments.js';
 
 
 export const SHARING_EXPLAINED: Record<SharingMode, string> = {
@@ -194,6 +195,8 @@ export interface PortalOccurrence extends PortalItem {
   version: number;
   sharing: SharingMode | null;
   partners: PartnerAnswers[];
+  /** Set when this is a standard outcome measure: the portal shows it one question at a time. */
+  measure: MeasureId | null;
 }
 
 export interface SaveDraftRequest {

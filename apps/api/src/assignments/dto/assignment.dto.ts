@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, RECURRENCES, SHARING_MODES, type Recurrence, type SharingMode } from '@tandem/shared';
+import { INSTRUCTIONS_MAX_LENGTH, MAX_OCCURRENCES, RECURRENCES, SHARING_MODES, type Recurrence, type SharingMode, type CancelAssignmentRequest, type CreateAssignmentRequest, type RescheduleAssignmentRequest } from '@tandem/shared';
 import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
@@ -9,7 +9,7 @@ import { EXERCISE_ID } from '../../exercises/dto/exercise.dto.js';
 
 const DATE_MESSAGE = 'must be a date like 2026-11-20';
 
-export class CreateAssignmentDto extends SubjectRef {
+export class CreateAssignmentDto extends SubjectRef implements CreateAssignmentRequest {
   @ApiProperty({ description: 'Library id: builtin:<slug> or a practice exercise id' })
   @IsString()
   @Matches(EXERCISE_ID, { message: 'must be an exercise from the library' })
@@ -58,7 +58,7 @@ export class CreateAssignmentDto extends SubjectRef {
   remind?: boolean;
 }
 
-export class RescheduleAssignmentDto {
+export class RescheduleAssignmentDto implements RescheduleAssignmentRequest {
   @ApiProperty({ example: '2026-11-27', description: 'New due date of the next open occurrence' })
   @IsCalendarDate(DATE_MESSAGE)
   dueOn: string;
@@ -68,7 +68,7 @@ export class RescheduleAssignmentDto {
   version: number;
 }
 
-export class CancelAssignmentDto {
+export class CancelAssignmentDto implements CancelAssignmentRequest {
   @ApiProperty()
   @IsVersion('must be the assignment’s version number')
   version: number;

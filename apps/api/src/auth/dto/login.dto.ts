@@ -1,7 +1,8 @@
+import type { LoginRequest } from '@tandem/shared';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
-export class LoginDto {
+export class LoginDto implements LoginRequest {
   @ApiProperty({ example: 'admin@example.org', maxLength: 254 })
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)

@@ -1,3 +1,4 @@
+import type { SetPasswordRequest } from '@tandem/shared';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { TOKEN_PATTERN } from '../../common/tokens.js';
@@ -9,7 +10,7 @@ export class InviteTokenDto {
   token: string;
 }
 
-export class SetPasswordDto extends InviteTokenDto {
+export class SetPasswordDto extends InviteTokenDto implements SetPasswordRequest {
   @ApiProperty({ minLength: 12, maxLength: 256 })
   @IsString()
   @MaxLength(256)

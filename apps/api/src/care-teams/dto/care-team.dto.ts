@@ -1,7 +1,8 @@
+import type { SetCareTeamRequest } from '@tandem/shared';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
 
-export class SetCareTeamDto {
+export class SetCareTeamDto implements SetCareTeamRequest {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'must be a clinician id' })
   primaryClinicianId: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { CLIENT_STATUSES, type ClientStatus } from '@tandem/shared';
+import { CLIENT_STATUSES, type ClientStatus, type CreateClientRequest, type UpdateClientRequest } from '@tandem/shared';
 import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
@@ -12,28 +12,28 @@ const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string
 const nullable = () => ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null);
 
 class ClientFields {
-  @ApiPropertyOptional({ nullable: true, maxLength: 100 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100 })
   @Transform(blankToNull)
   @nullable()
   @IsString()
   @MaxLength(100)
   preferredName?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 254 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 254 })
   @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim().toLowerCase()) : value))
   @nullable()
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 40 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 40 })
   @Transform(blankToNull)
   @nullable()
   @IsString()
   @Matches(/^[0-9+()\-.\s]{3,40}$/, { message: 'must be a phone number (digits, spaces, + - . ( ))' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '1990-04-17' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '1990-04-17' })
   @Transform(blankToNull)
   @nullable()
   @IsCalendarDate('must be a date like 1990-04-17')
@@ -47,7 +47,7 @@ class ClientFields {
   preferredLanguage?: string;
 }
 
-export class CreateClientDto extends ClientFields {
+export class CreateClientDto extends ClientFields implements CreateClientRequest {
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @Transform(trim)
   @IsString()
@@ -66,7 +66,7 @@ export class CreateClientDto extends ClientFields {
   primaryClinicianId?: string;
 }
 
-export class UpdateClientDto extends ClientFields {
+export class UpdateClientDto extends ClientFields implements UpdateClientRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOmittable()
   @Transform(trim)

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { CONJOINT_SAFETY, type ConjointSafety } from '@tandem/shared';
+import { CONJOINT_SAFETY, type ConjointSafety, type CreateCoupleRequest } from '@tandem/shared';
 import { IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class CreateCoupleDto {
+export class CreateCoupleDto implements CreateCoupleRequest {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Alex & Sam' })
   @Transform(trim)
   @IsString()
@@ -54,7 +54,7 @@ export class SetSafetyDto {
   @IsIn(CONJOINT_SAFETY, { message: 'must be unscreened, cleared or concern' })
   status: ConjointSafety;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 2000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
   @Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? null : trim({ value })))
   @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
   @IsString()

@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsString, Matches, MaxLength } from 'class-validator';
-import { AUDIENCES, THEMES, type Audience, type Exercise, type Theme } from '@tandem/shared';
+import { AUDIENCES, THEMES, type Audience, type Exercise, type Theme, type SaveExerciseRequest, type UpdateExerciseRequest } from '@tandem/shared';
 import { INT4_MAX, IsBoundedInt } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
 export const EXERCISE_ID = /^(builtin:[a-z0-9]+(-[a-z0-9]+)*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-export class CreateExerciseDto {
+export class CreateExerciseDto implements SaveExerciseRequest {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The exercise: slug, title, summary, theme, audience, minutes, source, safety, recurrence, steps' })
   @IsObject({ message: 'must be an exercise definition' })
   definition: Omit<Exercise, 'version'>;
@@ -19,7 +19,7 @@ export class CreateExerciseDto {
   copiedFrom?: string;
 }
 
-export class UpdateExerciseDto {
+export class UpdateExerciseDto implements UpdateExerciseRequest {
   @ApiProperty({ type: 'object', additionalProperties: true })
   @IsObject({ message: 'must be an exercise definition' })
   definition: Omit<Exercise, 'version'>;

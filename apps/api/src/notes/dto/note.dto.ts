@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsObject } from 'class-validator';
-import { NOTE_FORMATS, NOTE_KINDS, type NoteFormat, type NoteKind } from '@tandem/shared';
+import { NOTE_FORMATS, NOTE_KINDS, type NoteFormat, type NoteKind, type CreateNoteRequest, type UpdateNoteRequest } from '@tandem/shared';
 import { IsCalendarDate, IsVersion } from '../../common/bounds.js';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 import { SubjectRef } from '../../common/subject-ref.dto.js';
 
-export class CreateNoteDto extends SubjectRef {
+export class CreateNoteDto extends SubjectRef implements CreateNoteRequest {
   @ApiProperty({ example: '2026-11-20' })
   @IsCalendarDate('must be a date like 2026-11-20')
   sessionDate: string;
@@ -20,7 +20,7 @@ export class CreateNoteDto extends SubjectRef {
   kind: NoteKind;
 }
 
-export class UpdateNoteDto {
+export class UpdateNoteDto implements UpdateNoteRequest {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: 20000 } })
   @IsOmittable()
   @IsObject({ message: 'must map each section to its text' })

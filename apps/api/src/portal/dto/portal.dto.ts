@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsObject, IsUUID, Max, Min } from 'class-validator';
-import type { Answers } from '@tandem/shared';
+import type { Answers, IssuePortalLinkRequest, SaveDraftRequest, SubmitResponseRequest } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
-export class SaveDraftDto {
+export class SaveDraftDto implements SaveDraftRequest {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Step id → answer' })
   @IsObject({ message: 'must map each step to its answer' })
   answers: Answers;
@@ -16,7 +16,7 @@ export class SaveDraftDto {
   version: number;
 }
 
-export class SubmitResponseDto {
+export class SubmitResponseDto implements SubmitResponseRequest {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Step id → answer' })
   @IsObject({ message: 'must map each step to its answer' })
   answers: Answers;
@@ -28,7 +28,7 @@ export class SubmitResponseDto {
 
 export class PortalHistoryQuery extends PageQuery {}
 
-export class IssuePortalLinkDto {
+export class IssuePortalLinkDto implements IssuePortalLinkRequest {
   @ApiPropertyOptional({
     description: 'Must be true to replace a link that is still active: the client may be using it, and it stops working at once.',
   })

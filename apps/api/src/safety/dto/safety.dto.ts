@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { ALERT_NOTE_MAX_LENGTH, MAX_CRISIS_LINES, type CrisisResource } from '@tandem/shared';
+import { ALERT_NOTE_MAX_LENGTH, MAX_CRISIS_LINES, type CrisisResource, type AcknowledgeAlertRequest, type SetCrisisResourcesRequest } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 import { SubjectRef } from '../../common/subject-ref.dto.js';
@@ -34,7 +34,7 @@ export class CrisisLineDto implements CrisisResource {
   textBody?: string;
 }
 
-export class SetCrisisResourcesDto {
+export class SetCrisisResourcesDto implements SetCrisisResourcesRequest {
   @ApiProperty({ example: '911' })
   @Matches(/^[0-9]{2,6}$/, { message: 'must be the local emergency number, digits only (e.g. 911, 112, 999)' })
   emergencyNumber: string;
@@ -56,7 +56,7 @@ export class ListAlertsQuery extends IntersectionType(PageQuery, SubjectRef) {
   status?: 'open' | 'all';
 }
 
-export class AcknowledgeAlertDto {
+export class AcknowledgeAlertDto implements AcknowledgeAlertRequest {
   @ApiProperty({ maxLength: ALERT_NOTE_MAX_LENGTH, description: 'What the clinician did or decided' })
   @IsString({ message: 'needs a short note' })
   @MinLength(1, { message: 'needs a short note' })

@@ -11,13 +11,13 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { STAFF_ROLES, type StaffRole } from '@tandem/shared';
+import { STAFF_ROLES, type StaffRole, type InviteStaffRequest, type UpdateStaffRequest } from '@tandem/shared';
 import { IsOmittable } from '../../common/omittable.js';
 import { PageQuery } from '../../common/page-query.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class InviteStaffDto {
+export class InviteStaffDto implements InviteStaffRequest {
   @ApiProperty({ maxLength: 254 })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'must be an email address' })
@@ -40,7 +40,7 @@ export class InviteStaffDto {
   roles: StaffRole[];
 }
 
-export class UpdateStaffDto {
+export class UpdateStaffDto implements UpdateStaffRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOmittable()
   @Transform(trim)

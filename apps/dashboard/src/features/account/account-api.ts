@@ -1,35 +1,26 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page, RecoveryCodesResponse, StaffSessionInfo, TwoFactorEnrolment, TwoFactorStatus } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
-export const useTwoFactorStatus = () => useQuery({ queryKey: keys.account.twoFactor(), queryFn: () => api.get<TwoFactorStatus>('/account/two-factor') });
+export const useTwoFactorStatus = () => useQuery({ queryKey: keys.account.twoFactor(), queryFn: () => api.get('/account/two-factor') });
 
-function useTwoFactorMutation<TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>) {
-  const queryClient = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.account.twoFactor() }) });
-}
+const useTwoFactorMutation = <TArgs, TResult>(fn: (args: TArgs) => Promise<TResult>) => useChange('twoFactor', fn, { wait: true });
 
-export const useStartEnrolment = () => useMutation({ mutationFn: () => api.post<TwoFactorEnrolment>('/account/two-factor/enrolment') });
+export const useStartEnrolment = () => useMutation({ mutationFn: () => api.post('/account/two-factor/enrolment') });
 export const useConfirmEnrolment = () =>
-  useTwoFactorMutation((code: string) => api.post<RecoveryCodesResponse>('/account/two-factor/enrolment/confirm', { code }));
+  useTwoFactorMutation((code: string) => api.post('/account/two-factor/enrolment/confirm', { body: { code } }));
 export const useNewRecoveryCodes = () =>
-  useTwoFactorMutation((code: string) => api.post<RecoveryCodesResponse>('/account/two-factor/recovery-codes', { code }));
-export const useDisableTwoFactor = () => useTwoFactorMutation((code: string) => api.post<void>('/account/two-factor/disable', { code }));
+  useTwoFactorMutation((code: string) => api.post('/account/two-factor/recovery-codes', { body: { code } }));
+export const useDisableTwoFactor = () => useTwoFactorMutation((code: string) => api.post('/account/two-factor/disable', { body: { code } }));
 
 export function useOwnSessions() {
   return useInfiniteQuery({
     queryKey: keys.account.sessions(),
-    queryFn: ({ pageParam }) => api.get<Page<StaffSessionInfo>>(`/account/sessions${queryString({ cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/account/sessions', { query: { cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
-export function useEndSession() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => api.delete<void>(`/account/sessions/${id}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.account.sessions() }),
-  });
-}
+export const useEndSession = () => useChange('sessions', (id: string) => api.delete('/account/sessions/{id}', { path: { id } }), { wait: true });

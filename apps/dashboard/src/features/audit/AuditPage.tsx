@@ -1,11 +1,14 @@
 import { useState } from 'react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView, type ClientSummary, type CoupleSummary, type Page, type StaffMember } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { AUDIT_ACTION_FILTERS, auditDetailText, type AuditEventView } from '@tandem/shared';
+import { api, apiHref } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Badge, EmptyState, Field, FormAlert, Loading, PageHeading, SelectField, fieldError } from '../../ui/forms';
 import { formatDateTime } from '../../ui/dates';
 import { groupRepeatedReads } from './group-reads';
+import { SearchCombobox, type ComboOption } from '../../ui/SearchCombobox';
+import { useStaffSearch } from '../staff/staff-api';
+import { useSubjectSearch } from '../caseload/caseload-api';
 
 function who(e: AuditEventView): string {
   if (e.actor.kind === 'system') return 'Tandem';
@@ -23,15 +26,15 @@ function what(e: AuditEventView): string {
 }
 
 export default function AuditPage() {
-  const [filters, setFilters] = useState({ actorId: '', subjectId: '', action: '', from: '', to: '' });
-  const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value });
+  const [actor, setActor] = useState<ComboOption | null>(null);
+  const [subject, setSubject] = useState<ComboOption | null>(null);
+  const [rest, setRest] = useState({ action: '', from: '', to: '' });
+  const filters = { actorId: actor?.id ?? '', subjectId: subject?.id ?? '', ...rest };
+  const set = (key: keyof typeof rest) => (e: { target: { value: string } }) => setRest({ ...rest, [key]: e.target.value });
   const backwards = Boolean(filters.from && filters.to && filters.from > filters.to);
-  const staff = useQuery({ queryKey: [...keys.staff.all(), 'all'], queryFn: () => api.get<Page<StaffMember>>('/staff?limit=100') });
-  const clients = useQuery({ queryKey: [...keys.clients.all(), 'audit-picker'], queryFn: () => api.get<Page<ClientSummary>>('/clients?limit=100') });
-  const couples = useQuery({ queryKey: [...keys.couples.all(), 'audit-picker'], queryFn: () => api.get<Page<CoupleSummary>>('/couples?limit=100') });
   const log = useInfiniteQuery({
     queryKey: keys.audit.list(filters),
-    queryFn: ({ pageParam }) => api.get<Page<AuditEventView>>(`/audit${queryString({ ...filters, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) => api.get('/audit', { query: { ...filters, cursor: pageParam ?? undefined } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     enabled: !backwards,
@@ -46,27 +49,8 @@ export default function AuditPage() {
         one person within two minutes show as one row with a count; each read is kept and exported.
       </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter the audit log">
-        <SelectField label="Person" value={filters.actorId} onChange={set('actorId')}>
-          <option value="">Anyone</option>
-          {staff.data?.items.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label="Client or couple" value={filters.subjectId} onChange={set('subjectId')}>
-          <option value="">Any</option>
-          {couples.data?.items.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.displayName}
-            </option>
-          ))}
-          {clients.data?.items.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </SelectField>
+        <SearchCombobox label="Person" placeholder="Anyone" useSearch={useStaffSearch} value={actor} onChange={setActor} />
+        <SearchCombobox label="Client or couple" placeholder="Any" useSearch={useSubjectSearch} value={subject} onChange={setSubject} />
         <SelectField label="What happened" value={filters.action} onChange={set('action')}>
           <option value="">Everything</option>
           {AUDIT_ACTION_FILTERS.map(({ value, label }) => (
@@ -82,7 +66,7 @@ export default function AuditPage() {
             Export CSV
           </span>
         ) : (
-          <a className="button" href={`/api/audit/export.csv${queryString(filters)}`} download>
+          <a className="button" href={apiHref('/audit/export.csv', { query: filters })} download>
             Export CSV
           </a>
         )}

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import { PASSWORD_MIN_LENGTH } from '@tandem/shared';
-import { api, ApiError } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { Field, FormAlert, PageHeading, fieldError } from '../../ui/forms';
 
 function tokenFromHash(): string {
@@ -12,7 +12,7 @@ function tokenFromHash(): string {
 /** Asks for a reset link by email; the answer is the same whether or not the address is known. */
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
-  const request = useMutation({ mutationFn: () => api.post<{ message: string }>('/auth/password-reset/request', { email }, { quiet401: true }) });
+  const request = useMutation({ mutationFn: () => api.post('/auth/password-reset/request', { body: { email }, quiet401: true }) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     request.mutate();
@@ -47,7 +47,7 @@ export default function ResetPasswordPage() {
   const navigate = useNavigate();
   const [password, setPassword] = useState('');
   const save = useMutation({
-    mutationFn: () => api.post<void>('/auth/password-reset', { token, password }, { quiet401: true }),
+    mutationFn: () => api.post('/auth/password-reset', { body: { token, password }, quiet401: true }),
     onSuccess: () => {
       window.history.replaceState(null, '', window.location.pathname);
       void navigate('/sign-in', { replace: true, state: { notice: 'Your new password is set. Sign in with it.' } });

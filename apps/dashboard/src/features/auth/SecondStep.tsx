@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import type { MeResponse, TwoFactorEnrolment as Enrolment, TwoFactorSignInEnrolled } from '@tandem/shared';
+import type { MeResponse } from '@tandem/shared';
 import { api } from '../../api/client';
 import { Field, FormAlert, Loading, Notice } from '../../ui/forms';
 import { RecoveryCodes, TwoFactorEnrolment } from '../account/TwoFactorEnrolment';
@@ -9,7 +9,7 @@ import { RecoveryCodes, TwoFactorEnrolment } from '../account/TwoFactorEnrolment
 export function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (me: MeResponse) => void; onRestart: () => void }) {
   const [code, setCode] = useState('');
   const verify = useMutation({
-    mutationFn: () => api.post<MeResponse>('/auth/two-factor', { code }, { quiet401: true }),
+    mutationFn: () => api.post('/auth/two-factor', { body: { code }, quiet401: true }),
     onSuccess: onSignedIn,
   });
   const submit = (event: FormEvent) => {
@@ -43,9 +43,9 @@ export function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (me: MeRespons
 
 /** The practice requires two-factor sign-in and this person has none yet: set it up before the first session. */
 export function EnrolStep({ onSignedIn }: { onSignedIn: (me: MeResponse) => void }) {
-  const start = useMutation({ mutationFn: () => api.post<Enrolment>('/auth/two-factor/enrolment', {}, { quiet401: true }) });
+  const start = useMutation({ mutationFn: () => api.post('/auth/two-factor/enrolment', { quiet401: true }) });
   const confirm = useMutation({
-    mutationFn: (code: string) => api.post<TwoFactorSignInEnrolled>('/auth/two-factor/enrolment/confirm', { code }, { quiet401: true }),
+    mutationFn: (code: string) => api.post('/auth/two-factor/enrolment/confirm', { body: { code }, quiet401: true }),
   });
   const { mutate } = start;
   // Once per sign-in: a second start would replace the secret the first one showed.

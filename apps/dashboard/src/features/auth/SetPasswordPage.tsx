@@ -3,13 +3,8 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import { PASSWORD_MIN_LENGTH } from '@tandem/shared';
 import { api, ApiError } from '../../api/client';
+import { keys } from '../../api/query-keys';
 import { Field, FormAlert, Loading, PageHeading, fieldError } from '../../ui/forms';
-
-interface InviteInfo {
-  email: string;
-  name: string;
-  practiceName: string;
-}
 
 /** Reads the one-time token from the link's fragment, which never reaches a server. */
 function tokenFromHash(): string {
@@ -23,13 +18,13 @@ export default function SetPasswordPage() {
   const [confirm, setConfirm] = useState('');
   const [mismatch, setMismatch] = useState(false);
   const invite = useQuery({
-    queryKey: ['invite', token],
-    queryFn: () => api.post<InviteInfo>('/auth/invite', { token }, { quiet401: true }),
+    queryKey: keys.invite(token),
+    queryFn: () => api.post('/auth/invite', { body: { token }, quiet401: true }),
     enabled: token.length > 0,
     retry: false,
   });
   const save = useMutation({
-    mutationFn: () => api.post<void>('/auth/set-password', { token, password }, { quiet401: true }),
+    mutationFn: () => api.post('/auth/set-password', { body: { token, password }, quiet401: true }),
     onSuccess: () => {
       window.history.replaceState(null, '', window.location.pathname);
       void navigate('/sign-in', { replace: true, state: { notice: 'Your password is set. Sign in with your email and new password.' } });

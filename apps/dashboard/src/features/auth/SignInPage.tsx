@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { isSignInStep, type LoginResponse, type MeResponse, type SignInStepResponse } from '@tandem/shared';
+import { isSignInStep, type MeResponse, type SignInStepResponse } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { Field, FormAlert, Notice, PageHeading, fieldError } from '../../ui/forms';
@@ -31,7 +31,7 @@ export default function SignInPage() {
     void navigate(destination, { replace: true });
   };
   const signIn = useMutation({
-    mutationFn: () => api.post<LoginResponse>('/auth/login', { email, password }, { quiet401: true }),
+    mutationFn: () => api.post('/auth/login', { body: { email, password }, quiet401: true }),
     onSuccess: (data) => {
       if (isSignInStep(data)) {
         setPassword('');

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { MeResponse } from '@tandem/shared';
-import { api, ApiError } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 
 /** The signed-in staff member, or null when nobody is signed in. */
@@ -9,7 +8,7 @@ export function useMe() {
     queryKey: keys.me(),
     queryFn: async () => {
       try {
-        return await api.get<MeResponse>('/auth/me', { quiet401: true });
+        return await api.get('/auth/me', { quiet401: true });
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
         throw error;

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import type { ClientSummary, CoupleSummary } from '@tandem/shared';
 import { EmptyState, FormAlert, Loading, PageHeading } from '../../ui/forms';
 import { useCaseloadBoard, useClients, useClinicians, useCouples, useSetClientCareTeam, useSetCoupleCareTeam } from './caseload-api';
+import { useMeasureCoverage } from '../measures/measures-api';
 import { ClinicianCaseload } from './ClinicianCaseload';
 import { NewClientForm } from './NewClientForm';
 import { NewCoupleForm } from './NewCoupleForm';
@@ -53,6 +54,7 @@ function UnassignedCouple({ couple }: { couple: CoupleSummary }) {
 
 export default function CaseloadBoardPage() {
   const board = useCaseloadBoard();
+  const measured = useMeasureCoverage();
   const unassignedClients = useClients({ unassigned: 'true', status: 'active' });
   const unassignedCouples = useCouples({ unassigned: 'true' });
   const clients = unassignedClients.data?.pages.flatMap((p) => p.items) ?? [];
@@ -81,6 +83,7 @@ export default function CaseloadBoardPage() {
                 <th scope="col">Active clients</th>
                 <th scope="col">Couples</th>
                 <th scope="col">Overdue homework</th>
+                <th scope="col">Clients with a measure, last 30 days</th>
               </tr>
             </thead>
             <tbody>
@@ -104,6 +107,7 @@ export default function CaseloadBoardPage() {
                   <td>{row.activeClients}</td>
                   <td>{row.couples}</td>
                   <td>{row.overdue > 0 ? <strong>{row.overdue}</strong> : 0}</td>
+                  <td>{measured.data ? (measured.data.clinicians.find((m) => m.clinicianId === row.clinician.id)?.clientsMeasured ?? 0) : '…'}</td>
                 </tr>
               ))}
             </tbody>

@@ -11,6 +11,7 @@ import { CLIENT_LABELS } from './client-labels';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { AlertsPanel } from '../safety/AlertsPanel';
+import { MeasuresSection } from '../measures/MeasuresSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { useAssignments } from '../homework/homework-api';
 import { EARLIEST_DATE_OF_BIRTH } from '@tandem/shared';
@@ -232,7 +233,7 @@ export default function ClientPage() {
         <section className="panel" aria-labelledby="portal-heading">
           <h2 id="portal-heading">Portal link</h2>
           <p className="muted">{c.preferredName ?? c.name.split(' ')[0]} does homework on a phone through a private link: no account or password.</p>
-          <SendLinkButton path={`/clients/${c.id}/portal-link/send`} label="Send link" />
+          <SendLinkButton to={{ clientId: c.id }} label="Send link" />
           <PortalLinkPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} />
           {c.access !== 'via-couple' && <ReminderSettingsPanel clientId={c.id} name={c.preferredName ?? c.name.split(' ')[0]!} canEdit={canEdit} />}
         </section>
@@ -241,6 +242,7 @@ export default function ClientPage() {
       {(c.access !== 'via-couple' || isAdmin) && (
         <HomeworkSection subject={{ clientId: c.id }} canAssign={onTeam && c.status === 'active'} showAnswers={onTeam} />
       )}
+      {onTeam && <MeasuresSection subject={{ clientId: c.id }} canAssign={c.status === 'active'} />}
       {(c.access !== 'via-couple' || isAdmin) && <NotesPanel subject={{ clientId: c.id }} canWrite={onTeam} />}
     </section>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { ClientDetail, CoupleDetail, PersonRef } from '@tandem/shared';
+import type { PersonRef } from '@tandem/shared';
 import { api } from '../../api/client';
 import { EmptyState, FormAlert, Loading } from '../../ui/forms';
 import { useClients, useClinicians, useCouples, useSetClientCareTeam, useSetCoupleCareTeam } from './caseload-api';
@@ -22,7 +22,7 @@ function Reassign({ kind, id, name, from }: { kind: Kind; id: string; name: stri
     setBusy(true);
     setError(null);
     try {
-      const record = await api.get<ClientDetail | CoupleDetail>(`/${kind === 'client' ? 'clients' : 'couples'}/${id}`);
+      const record = await (kind === 'client' ? api.get('/clients/{id}', { path: { id } }) : api.get('/couples/{id}', { path: { id } }));
       const others = record.careTeam.filter((m) => m.role === 'secondary' && m.staffId !== to).map((m) => m.staffId);
       const body = { id, primaryClinicianId: to, otherClinicianIds: others };
       await (kind === 'client' ? setClient.mutateAsync(body) : setCouple.mutateAsync(body));

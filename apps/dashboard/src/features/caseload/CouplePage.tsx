@@ -12,6 +12,7 @@ import { SafetyBadge } from './SafetyBadge';
 import { NotesPanel } from '../notes/NotesPanel';
 import { HomeworkSection } from '../homework/HomeworkSection';
 import { AlertsPanel } from '../safety/AlertsPanel';
+import { MeasuresSection } from '../measures/MeasuresSection';
 import { PortalLinkPanel } from '../homework/PortalLinkPanel';
 import { formatDate } from '../../ui/dates';
 import { SendLinkButton } from '../delivery/SendLinkButton';
@@ -133,13 +134,14 @@ export default function CouplePage() {
       <section className="panel" aria-labelledby="links-heading">
         <h2 id="links-heading">Portal links</h2>
         <p className="muted">Each partner answers on their own phone, through a private link of their own.</p>
-        <SendLinkButton path={`/couples/${c.id}/portal-links/send`} label="Send links" />
+        <SendLinkButton to={{ coupleId: c.id }} label="Send links" />
         {current.map((m) => (
           <PortalLinkPanel key={m.clientId} clientId={m.clientId} name={m.preferredName ?? m.name.split(' ')[0]!} />
         ))}
       </section>
       {onTeam && <AlertsPanel subject={{ coupleId: c.id }} showWho />}
       {(onTeam || isAdmin) && <HomeworkSection subject={{ coupleId: c.id }} canAssign={onTeam} showAnswers={onTeam} safety={c.safety.status} />}
+      {onTeam && <MeasuresSection subject={{ coupleId: c.id }} canAssign />}
       {(onTeam || isAdmin) && <NotesPanel subject={{ coupleId: c.id }} canWrite={onTeam} />}
     </section>
   );

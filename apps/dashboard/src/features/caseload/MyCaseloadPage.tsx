@@ -6,6 +6,8 @@ import { useMe } from '../auth/use-me';
 import { useClients, useCouples } from './caseload-api';
 import { SafetyBadge } from './SafetyBadge';
 import { HomeworkStatsLine } from '../homework/HomeworkStatsLine';
+import { LatestMeasuresLine, latestFor } from '../measures/LatestMeasuresLine';
+import { useLatestMeasures } from '../measures/measures-api';
 
 /** A clinician's own people: the clients and couples on their care teams. */
 export default function MyCaseloadPage() {
@@ -18,6 +20,7 @@ export default function MyCaseloadPage() {
   const couples = useCouples({ ...mine, q: q.trim() });
   const clientItems = clients.data?.pages.flatMap((p) => p.items) ?? [];
   const coupleItems = couples.data?.pages.flatMap((p) => p.items) ?? [];
+  const latest = useLatestMeasures([...clientItems.map((c) => c.id), ...coupleItems.flatMap((c) => c.members.map((m) => m.id))], me.user.roles.includes('clinician'));
   return (
     <section>
       <PageHeading>My caseload</PageHeading>
@@ -47,6 +50,12 @@ export default function MyCaseloadPage() {
                 <SafetyBadge status={c.conjointSafety} />
                 <span className="muted">{c.members.map((m) => m.preferredName ?? m.name).join(', ')}</span>
                 <HomeworkStatsLine stats={c.homework} />
+                {c.members.map((m) => (
+                  <span key={m.id} className="latest-measures__person">
+                    {latestFor(latest.data?.items, m.id).length > 0 && <span className="muted">{m.preferredName ?? m.name}:</span>}{' '}
+                    <LatestMeasuresLine items={latestFor(latest.data?.items, m.id)} />
+                  </span>
+                ))}
               </li>
             ))}
           </ul>
@@ -73,6 +82,7 @@ export default function MyCaseloadPage() {
                 {c.status === 'discharged' && <Badge>discharged</Badge>}
                 {c.couples.length > 0 && <span className="muted">in {c.couples.map((x) => x.displayName).join(', ')}</span>}
                 <HomeworkStatsLine stats={c.homework} />
+                <LatestMeasuresLine items={latestFor(latest.data?.items, c.id)} />
               </li>
             ))}
           </ul>

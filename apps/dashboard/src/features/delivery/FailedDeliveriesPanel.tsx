@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import type { DeliveryMessageKind, FailedDelivery, Page } from '@tandem/shared';
+import type { DeliveryMessageKind, FailedDelivery } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
 import { formatDateTime } from '../../ui/dates';
@@ -24,7 +24,7 @@ const path = (d: FailedDelivery) => (d.coupleId ? `/couples/${d.coupleId}` : d.c
  * on their care teams. Never an address or a message's content.
  */
 export function FailedDeliveriesPanel() {
-  const failed = useQuery({ queryKey: keys.deliveries.failed(), queryFn: () => api.get<Page<FailedDelivery>>('/deliveries/failed?limit=20') });
+  const failed = useQuery({ queryKey: keys.deliveries.failed(), queryFn: () => api.get('/deliveries/failed', { query: { limit: '20' } }) });
   if (!failed.data || failed.data.items.length === 0) return null;
   return (
     <section className="panel" aria-labelledby="failed-deliveries-title">

@@ -1,18 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { REMINDER_HOUR_MAX, REMINDER_HOUR_MIN, type DigestSetting, type ReminderSettings } from '@tandem/shared';
+import { REMINDER_HOUR_MAX, REMINDER_HOUR_MIN } from '@tandem/shared';
 import { api } from '../../api/client';
+import { keys } from '../../api/query-keys';
 import { FormAlert } from '../../ui/forms';
 
 const HOURS = Array.from({ length: REMINDER_HOUR_MAX - REMINDER_HOUR_MIN + 1 }, (_, i) => REMINDER_HOUR_MIN + i);
-const reminderKey = (clientId: string) => ['reminders', clientId] as const;
 
 /** A client's homework reminders: on or off, and the hour they arrive (practice time; never 21:00 to 08:00). */
 export function ReminderSettingsPanel({ clientId, name, canEdit }: { clientId: string; name: string; canEdit: boolean }) {
   const queryClient = useQueryClient();
-  const settings = useQuery({ queryKey: reminderKey(clientId), queryFn: () => api.get<ReminderSettings>(`/clients/${clientId}/reminders`) });
+  const settings = useQuery({ queryKey: keys.reminders(clientId), queryFn: () => api.get('/clients/{id}/reminders', { path: { id: clientId } }) });
   const save = useMutation({
-    mutationFn: (next: { enabled: boolean; hour: number }) => api.put<ReminderSettings>(`/clients/${clientId}/reminders`, next),
-    onSuccess: (data) => queryClient.setQueryData(reminderKey(clientId), data),
+    mutationFn: (next: { enabled: boolean; hour: number }) => api.put('/clients/{id}/reminders', { path: { id: clientId }, body: next }),
+    onSuccess: (data) => queryClient.setQueryData(keys.reminders(clientId), data),
   });
   const s = settings.data;
   if (!s) return <FormAlert error={settings.error ?? undefined} />;
@@ -46,10 +46,10 @@ export function ReminderSettingsPanel({ clientId, name, canEdit }: { clientId: s
 /** A clinician's daily digest: counts only, at most once a day, off unless they turn it on. */
 export function DigestToggle() {
   const queryClient = useQueryClient();
-  const digest = useQuery({ queryKey: ['digest-setting'], queryFn: () => api.get<DigestSetting>('/digest-setting') });
+  const digest = useQuery({ queryKey: keys.digestSetting(), queryFn: () => api.get('/digest-setting') });
   const save = useMutation({
-    mutationFn: (enabled: boolean) => api.put<DigestSetting>('/digest-setting', { enabled }),
-    onSuccess: (data) => queryClient.setQueryData(['digest-setting'], data),
+    mutationFn: (enabled: boolean) => api.put('/digest-setting', { body: { enabled } }),
+    onSuccess: (data) => queryClient.setQueryData(keys.digestSetting(), data),
   });
   if (!digest.data) return null;
   return (

@@ -1,18 +1,15 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { SentLinks } from '@tandem/shared';
 import { api } from '../../api/client';
+import { useChange } from '../../api/changes';
 import { FormAlert } from '../../ui/forms';
 
 /**
  * "Send link": Tandem emails each client their own new portal link. The
  * link is never shown here; the button says who it went to.
  */
-export function SendLinkButton({ path, label }: { path: string; label: string }) {
-  const queryClient = useQueryClient();
-  const send = useMutation({
-    mutationFn: () => api.post<SentLinks>(path, {}),
-    onSuccess: () => void queryClient.invalidateQueries(),
-  });
+export function SendLinkButton({ to, label }: { to: { clientId: string } | { coupleId: string }; label: string }) {
+  const send = useChange('portalLink', () =>
+    'clientId' in to ? api.post('/clients/{id}/portal-link/send', { path: { id: to.clientId } }) : api.post('/couples/{id}/portal-links/send', { path: { id: to.coupleId } }),
+  );
   return (
     <div className="send-link" role="group" aria-label={label}>
       <FormAlert error={send.error ?? undefined} />

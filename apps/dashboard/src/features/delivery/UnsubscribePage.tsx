@@ -6,7 +6,7 @@ import { FormAlert, PageHeading } from '../../ui/forms';
 /** The "stop these emails" link of a message: one button, so a link scanner cannot unsubscribe anyone. */
 export default function UnsubscribePage() {
   const token = useMemo(() => window.location.hash.slice(1), []);
-  const stop = useMutation({ mutationFn: () => api.post<{ practiceName: string }>(`/unsubscribe/${encodeURIComponent(token)}`, {}, { quiet401: true }) });
+  const stop = useMutation({ mutationFn: () => api.post('/unsubscribe/{token}', { path: { token }, quiet401: true }) });
   return (
     <main className="auth-page">
       <div className="auth-card">

@@ -1,7 +1,7 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AttentionCount, AttentionItem, Page, ResponseReview } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 /** New submissions arrive while the page is open: the queue and its count look again every minute. */
 const REFRESH_MS = 60_000;
@@ -9,7 +9,7 @@ const REFRESH_MS = 60_000;
 export function useAttention(enabled = true) {
   return useInfiniteQuery({
     queryKey: keys.attention.list(),
-    queryFn: ({ pageParam }) => api.get<Page<AttentionItem>>(`/attention${queryString({ cursor: pageParam, limit: '20' })}`),
+    queryFn: ({ pageParam }) => api.get('/attention', { query: { cursor: pageParam ?? undefined, limit: '20' } }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: REFRESH_MS,
@@ -18,16 +18,7 @@ export function useAttention(enabled = true) {
 }
 
 export const useAttentionCount = () =>
-  useQuery({ queryKey: keys.attention.count(), queryFn: () => api.get<AttentionCount>('/attention/count'), refetchInterval: REFRESH_MS });
+  useQuery({ queryKey: keys.attention.count(), queryFn: () => api.get('/attention/count'), refetchInterval: REFRESH_MS });
 
 /** Marks one member's submitted answers reviewed; the queue, its count and the homework that shows the answers refresh. */
-export function useMarkReviewed() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (responseId: string) => api.post<ResponseReview>(`/responses/${responseId}/review`),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: keys.attention.all() });
-      void queryClient.invalidateQueries({ queryKey: keys.homework.all() });
-    },
-  });
-}
+export const useMarkReviewed = () => useChange('review', (responseId: string) => api.post('/responses/{id}/review', { path: { id: responseId } }));

@@ -1,8 +1,7 @@
-import { useState, type FormEvent } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { SHARING_EXPLAINED, type ConjointSafety, type LibraryItem, type Page, type Recurrence, type SharingMode } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
-import { keys } from '../../api/query-keys';
+import { useCallback, useState, type FormEvent } from 'react';
+import { SHARING_EXPLAINED, type ConjointSafety, type LibraryItem, type Recurrence, type SharingMode } from '@tandem/shared';
+import { SearchCombobox, searchResults, type ComboOption } from '../../ui/SearchCombobox';
+import { useLibrary } from '../exercises/library-api';
 import { Field, FormAlert, Notice, SelectField, SuccessNotice, fieldError } from '../../ui/forms';
 import { dayFromToday, useAssign, type HomeworkSubject } from './homework-api';
 import { formatDate } from '../../ui/dates';
@@ -17,12 +16,22 @@ const RECURRENCE_LABEL: Record<Recurrence, string> = { once: 'Once', daily: 'Eve
 export function AssignHomeworkForm({ subject, safety, onDone }: { subject: HomeworkSubject; safety?: ConjointSafety; onDone?: () => void }) {
   const isCouple = 'coupleId' in subject;
   const audience = isCouple ? 'couple' : 'individual';
-  const library = useQuery({
-    queryKey: keys.library.list({ audience, limit: '100', purpose: 'assign' }),
-    queryFn: () => api.get<Page<LibraryItem>>(`/exercises${queryString({ audience, limit: '100' })}`),
-  });
+  const gatedBlocked = isCouple && safety !== 'cleared';
+  // The library for this audience, searched as the clinician types; exercises that need screening are listed but not choosable for an uncleared couple.
+  const useExerciseSearch = useCallback(
+    (q: string, enabled: boolean) =>
+      searchResults(useLibrary({ audience, q }, enabled), (item) => ({
+        id: item.id,
+        label: `${item.title} (${item.minutes} min)${item.requiresScreening ? ' — needs screening' : ''}`,
+        disabled: gatedBlocked && item.requiresScreening,
+        item,
+      })),
+    [audience, gatedBlocked],
+  );
   const assign = useAssign();
-  const [exerciseId, setExerciseId] = useState('');
+  const [choice, setChoice] = useState<ComboOption | null>(null);
+  const chosen = choice?.item as LibraryItem | undefined;
+  const exerciseId = choice?.id ?? '';
   const [instructions, setInstructions] = useState('');
   const [dueOn, setDueOn] = useState(dayFromToday(7));
   const [recurrence, setRecurrence] = useState<Recurrence>('once');
@@ -33,16 +42,14 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
   const [remind, setRemind] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
-  const gatedBlocked = isCouple && safety !== 'cleared';
-  const chosen = library.data?.items.find((i) => i.id === exerciseId);
   const recurrences = chosen?.recurrence ?? (['once'] as Recurrence[]);
 
   // Answers are never shared between partners of a couple screened as a concern.
   const sharingModes = (chosen?.sharing.allowed ?? (['private', 'reveal-when-both-done'] as SharingMode[])).filter((m) => safety !== 'concern' || m === 'private');
 
-  const pick = (id: string) => {
-    setExerciseId(id);
-    const item = library.data?.items.find((i) => i.id === id);
+  const pick = (option: ComboOption | null) => {
+    setChoice(option);
+    const item = option?.item as LibraryItem | undefined;
     if (item && !item.recurrence.includes(recurrence)) setRecurrence(item.recurrence[0]!);
     if (item) setSharing(safety === 'concern' ? 'private' : item.sharing.recommended);
   };
@@ -65,7 +72,7 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
         onSuccess: (a) => {
           setDone(`Assigned “${a.exercise.title}”: ${a.occurrenceCount === 1 ? `due ${formatDate(a.firstDueOn)}` : `${a.occurrenceCount} times, first due ${formatDate(a.firstDueOn)}`}.`);
           // Back to a blank form: with no exercise chosen only "Once" is offered, so every schedule field starts over too.
-          setExerciseId('');
+          setChoice(null);
           setInstructions('');
           setRecurrence('once');
           setEnds('count');
@@ -97,14 +104,15 @@ export function AssignHomeworkForm({ subject, safety, onDone }: { subject: Homew
       )}
       <FormAlert error={error} fields={assignLabels} />
       <SuccessNotice>{done}</SuccessNotice>
-      <SelectField label="Exercise" value={exerciseId} required onChange={(e) => pick(e.target.value)} error={fieldError(error, 'exerciseId', assignLabels.exerciseId)}>
-        <option value="">Choose an exercise…</option>
-        {library.data?.items.map((item) => (
-          <option key={item.id} value={item.id} disabled={gatedBlocked && item.requiresScreening}>
-            {item.title} ({item.minutes} min){item.requiresScreening ? ' — needs screening' : ''}
-          </option>
-        ))}
-      </SelectField>
+      <SearchCombobox
+        label="Exercise"
+        placeholder="Type to search the library…"
+        required
+        useSearch={useExerciseSearch}
+        value={choice}
+        onChange={pick}
+        error={fieldError(error, 'exerciseId', assignLabels.exerciseId)}
+      />
       {chosen && <p className="field__hint">{chosen.summary}</p>}
       <div className="field">
         <label htmlFor="assign-instructions">Instructions in your words</label>

@@ -1,6 +1,7 @@
 import { HomeworkTimeline } from '../homework/HomeworkTimeline';
 import { formatDate, useToBring } from '../homework/homework-api';
 import { useNotes } from './notes-api';
+import { MeasuresSince } from '../measures/MeasuresSince';
 import type { NoteDetail } from '@tandem/shared';
 
 /**
@@ -20,6 +21,7 @@ export function HomeworkSinceLastNote({ note }: { note: NoteDetail }) {
       <h2 id="homework-since-heading">Homework since the last session</h2>
       <p className="muted">{since ? `Given or due since the previous note (${formatDate(since)}).` : 'All homework so far: this is the first note.'}</p>
       <ToBring subject={subject} since={since} />
+      <MeasuresSince subject={subject} since={since} />
       <HomeworkTimeline subject={subject} canChange={false} since={since} />
     </section>
   );

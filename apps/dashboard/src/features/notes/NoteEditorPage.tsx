@@ -1,12 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router-dom';
 import { NOTE_SECTION_MAX_LENGTH, NOTE_TEMPLATES, type NoteDetail } from '@tandem/shared';
-import { ApiError } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { HomeworkSinceLastNote } from './HomeworkSinceLastNote';
 import { Badge, FormAlert, Loading, Notice, PageHeading, fieldError } from '../../ui/forms';
 import NotFoundPage from '../../app/NotFoundPage';
 import { useAddAddendum, useNote, useSaveNote, useSignNote } from './notes-api';
-import { ago, useDebouncedSave, useNow } from './use-autosave';
+import { ago, useAutosave, useNow } from '../../ui/use-autosave';
 import { isSigningOut, pendingWork } from '../../app/pending-work';
 import { formatDate, formatDateTime } from '../../ui/dates';
 import { AddendumView, DiscardDraft, SessionDateField, sessionDateProblem } from './DraftParts';
@@ -25,85 +25,57 @@ const COUNTER_FROM = NOTE_SECTION_MAX_LENGTH * 0.9;
  * typed (the navigation waits for it); leaving the page (reload, closing the
  * tab) with unsaved text asks first, and saves it on the way out.
  */
+type Draft = { sections: Record<string, string>; sessionDate: string };
+
 function DraftEditor({ note }: { note: NoteDetail }) {
   const navigate = useNavigate();
   const save = useSaveNote(note.id);
   const sign = useSignNote(note.id);
   const now = useNow();
   const sections = NOTE_TEMPLATES[note.format];
-  const [text, setText] = useState<Record<string, string>>(note.sections ?? {});
-  const latest = useRef(text);
-  const [sessionDate, setSessionDate] = useState(note.sessionDate);
-  const latestDate = useRef(sessionDate);
+  const tooLongIn = (draft: Draft) => sections.filter((section) => (draft.sections[section.key] ?? '').length > NOTE_SECTION_MAX_LENGTH);
+  const auto = useAutosave<Draft>({
+    initial: { sections: note.sections ?? {}, sessionDate: note.sessionDate },
+    version: note.version,
+    delayMs: 1_000,
+    send: ({ sections: text, sessionDate: date }, version, { keepalive }) => {
+      // A date out of bounds stays on screen with its message and is not sent; the text still saves.
+      const body = { sections: text, ...(sessionDateProblem(date) ? {} : { sessionDate: date }), version };
+      if (!keepalive) return save.mutateAsync(body);
+      // The page is going away: a request that outlives it.
+      return fetch(`/api/notes/${note.id}`, {
+        method: 'PATCH',
+        keepalive: true,
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => (r.ok ? ((await r.json()) as NoteDetail) : Promise.reject(new ApiError(r.status, 'error', 'Not saved'))));
+    },
+    problem: (draft) => {
+      const over = tooLongIn(draft)[0];
+      return over ? `“${over.label}” is too long` : null;
+    },
+    signOutRegistry: pendingWork,
+    askBeforeUnload: true,
+  });
+  const text = auto.value.sections;
+  const sessionDate = auto.value.sessionDate;
   const dateProblem = sessionDateProblem(sessionDate);
-  const baseVersion = useRef(note.version);
-  const [dirty, setDirtyState] = useState(false);
-  const dirtyRef = useRef(false);
-  const conflictRef = useRef(false);
-  const inFlight = useRef<Promise<boolean> | null>(null);
-  const discarding = useRef(false);
-  const [savedAt, setSavedAt] = useState<number | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const conflict = save.error instanceof ApiError && save.error.status === 409;
-  const refused = save.error instanceof ApiError && save.error.status === 400;
-  const tooLong = sections.filter((section) => (text[section.key] ?? '').length > NOTE_SECTION_MAX_LENGTH);
+  const conflict = auto.state.kind === 'conflict';
+  const saveError = auto.state.kind === 'failed' ? auto.state.error : auto.state.kind === 'conflict' ? auto.state.error : undefined;
+  const refused = auto.state.kind === 'failed' && auto.state.error instanceof ApiError && auto.state.error.status === 400;
+  const tooLong = tooLongIn(auto.value);
   const sectionLabels = Object.fromEntries(sections.map((section) => [`sections.${section.key}`, section.label]));
 
-  const setDirty = (value: boolean) => {
-    dirtyRef.current = value;
-    setDirtyState(value);
-  };
-  const cannotSave = () =>
-    conflictRef.current || sections.some((section) => (latest.current[section.key] ?? '').length > NOTE_SECTION_MAX_LENGTH);
-
-  /** A date out of bounds stays on screen with its message and is not sent; the text still saves. */
-  const datePart = () => (sessionDateProblem(latestDate.current) ? {} : { sessionDate: latestDate.current });
-
-  /** Saves what is typed now, after any save already on its way; false when it could not be saved. */
-  const persist = async (): Promise<boolean> => {
-    while (inFlight.current) await inFlight.current;
-    if (discarding.current || !dirtyRef.current) return true;
-    if (cannotSave()) return false;
-    const sent = latest.current;
-    const attempt = save
-      .mutateAsync({ sections: sent, ...datePart(), version: baseVersion.current })
-      .then((saved) => {
-        baseVersion.current = saved.version;
-        setSavedAt(Date.now());
-        if (latest.current === sent) setDirty(false);
-        return true;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof ApiError && error.status === 409) conflictRef.current = true;
-        return false;
-      });
-    inFlight.current = attempt;
-    try {
-      return await attempt;
-    } finally {
-      inFlight.current = null;
-    }
-  };
-  useDebouncedSave(dirty && !save.isPending && !conflict && !refused && tooLong.length === 0, persist);
-
   // Inside the dashboard: hold the navigation until what is typed is saved; ask only if it cannot be.
-  const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) => !isSigningOut() && currentLocation.pathname !== nextLocation.pathname && (dirtyRef.current || inFlight.current !== null),
-  );
-  // Signing out saves first too.
-  const persistRef = useRef(persist);
-  persistRef.current = persist;
-  useEffect(() => {
-    const saveBeforeSignOut = () => persistRef.current();
-    pendingWork.add(saveBeforeSignOut);
-    return () => void pendingWork.delete(saveBeforeSignOut);
-  }, []);
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => !isSigningOut() && currentLocation.pathname !== nextLocation.pathname && auto.hasUnsaved());
   const [leaving, setLeaving] = useState(false);
   const blocked = blocker.state === 'blocked';
   useEffect(() => {
     if (!blocked) return;
     let current = true;
-    void persist().then((ok) => {
+    void auto.flush().then((ok) => {
       if (!current) return;
       if (ok) blocker.proceed?.();
       else setLeaving(true);
@@ -113,74 +85,38 @@ function DraftEditor({ note }: { note: NoteDetail }) {
     };
   }, [blocked]);
 
-  // Leaving the page: the browser asks first; if the person leaves anyway, what is typed is sent on the way out.
-  useEffect(() => {
-    if (!dirty) return;
-    const ask = (event: BeforeUnloadEvent) => {
-      if (discarding.current) return;
-      event.preventDefault();
-      event.returnValue = '';
-    };
-    const sendOnTheWayOut = () => {
-      if (discarding.current || !dirtyRef.current || cannotSave()) return;
-      void fetch(`/api/notes/${note.id}`, {
-        method: 'PATCH',
-        keepalive: true,
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sections: latest.current, ...datePart(), version: baseVersion.current }),
-      }).catch(() => undefined);
-    };
-    window.addEventListener('beforeunload', ask);
-    window.addEventListener('pagehide', sendOnTheWayOut);
-    return () => {
-      window.removeEventListener('beforeunload', ask);
-      window.removeEventListener('pagehide', sendOnTheWayOut);
-    };
-  }, [dirty, note.id]);
-
-  const edit = (key: string, value: string) => {
-    const next = { ...latest.current, [key]: value };
-    latest.current = next;
-    setText(next);
-    setDirty(true);
+  const edit = (change: Partial<Draft>) => {
+    auto.change({ ...auto.latest(), ...change });
     // An old refusal (an empty note, a field the server refused) no longer describes what is on screen.
     if (sign.error) sign.reset();
-    if (refused) save.reset();
   };
   /** Takes the other tab's version number and keeps this tab's text; the next save overwrites theirs. */
   const keepMine = () => {
-    void fetch(`/api/notes/${note.id}`, { credentials: 'same-origin' })
-      .then((r) => r.json())
-      .then((latestNote: NoteDetail) => {
-        baseVersion.current = latestNote.version;
-        conflictRef.current = false;
-        save.reset();
-        setDirty(true);
-      });
+    void api.get('/notes/{id}', { path: { id: note.id } }).then((latestNote) => auto.adoptVersion(latestNote.version));
   };
   const discardMine = () => {
-    discarding.current = true;
+    auto.stop();
     void navigate(0);
   };
   const doSign = async () => {
-    if (!(await persist())) return;
-    sign.mutate(baseVersion.current, { onSuccess: () => setConfirming(false) });
+    if (!(await auto.flush())) return;
+    sign.mutate(auto.version(), { onSuccess: () => setConfirming(false) });
   };
 
-  const status = save.isPending
-    ? 'Saving…'
-    : conflict
-      ? 'Not saved'
-      : tooLong.length > 0
-        ? `Not saved: “${tooLong[0]!.label}” is longer than ${LIMIT_WORDS} characters`
-        : refused
-          ? 'Not saved'
-          : dirty
-            ? 'Unsaved changes'
-            : savedAt
-              ? `Saved ${ago(savedAt, now)}`
-              : 'All changes saved';
+  const status =
+    auto.state.kind === 'saving'
+      ? 'Saving…'
+      : conflict
+        ? 'Not saved'
+        : tooLong.length > 0
+          ? `Not saved: “${tooLong[0]!.label}” is longer than ${LIMIT_WORDS} characters`
+          : refused
+            ? 'Not saved'
+            : auto.hasUnsaved()
+              ? 'Unsaved changes'
+              : auto.state.kind === 'saved'
+                ? `Saved ${ago(auto.state.at, now)}`
+                : 'All changes saved';
   return (
     <>
       <p className="autosave" role="status" aria-live="polite">
@@ -222,16 +158,12 @@ function DraftEditor({ note }: { note: NoteDetail }) {
           </button>
         </FormAlert>
       )}
-      {save.error && !conflict && <FormAlert error={save.error} fields={{ ...sectionLabels, sessionDate: 'Session date' }} />}
+      {saveError !== undefined && !conflict && <FormAlert error={saveError} fields={{ ...sectionLabels, sessionDate: 'Session date' }} />}
       {!note.addendumOf && (
         <SessionDateField
           value={sessionDate}
-          problem={dateProblem ?? fieldError(save.error, 'sessionDate', 'Session date')}
-          onChange={(date) => {
-            latestDate.current = date;
-            setSessionDate(date);
-            setDirty(true);
-          }}
+          problem={dateProblem ?? fieldError(saveError, 'sessionDate', 'Session date')}
+          onChange={(date) => edit({ sessionDate: date })}
         />
       )}
       {sections.map((section) => {
@@ -239,7 +171,7 @@ function DraftEditor({ note }: { note: NoteDetail }) {
         const over = value.length > NOTE_SECTION_MAX_LENGTH;
         const problem = over
           ? `“${section.label}” is ${value.length.toLocaleString('en')} characters long; a section can hold ${LIMIT_WORDS}. Shorten it by ${(value.length - NOTE_SECTION_MAX_LENGTH).toLocaleString('en')} characters (or move some text to another section) to save it.`
-          : fieldError(save.error, `sections.${section.key}`, section.label);
+          : fieldError(saveError, `sections.${section.key}`, section.label);
         const id = `section-${section.key}`;
         return (
           <div className={`field${problem ? ' field--invalid' : ''}`} key={section.key}>
@@ -253,7 +185,7 @@ function DraftEditor({ note }: { note: NoteDetail }) {
               aria-invalid={problem ? true : undefined}
               rows={note.format === 'free' ? 10 : 5}
               value={value}
-              onChange={(e) => edit(section.key, e.target.value)}
+              onChange={(e) => edit({ sections: { ...auto.latest().sections, [section.key]: e.target.value } })}
             />
             {value.length >= COUNTER_FROM && (
               <p className="step__count muted" id={`${id}-count`}>
@@ -286,13 +218,8 @@ function DraftEditor({ note }: { note: NoteDetail }) {
           </button>
           <DiscardDraft
             note={note}
-            onDiscarding={() => {
-              discarding.current = true;
-              setDirty(false);
-            }}
-            onKept={() => {
-              discarding.current = false;
-            }}
+            onDiscarding={auto.stop}
+            onKept={auto.resume}
           />
         </div>
       )}

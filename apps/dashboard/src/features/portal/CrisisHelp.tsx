@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { NOT_READ_IN_REAL_TIME, type PortalMe } from '@tandem/shared';
+import { NOT_READ_IN_REAL_TIME } from '@tandem/shared';
 import { api } from '../../api/client';
 import { portalKeys } from './portal-api';
 
@@ -12,7 +12,7 @@ const sms = (phone: string, body?: string) => `sms:${phone}${body ? `?&body=${en
  * every exercise page and after every submission.
  */
 export function CrisisHelp() {
-  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }) });
+  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get('/portal/me', { quiet401: true }) });
   const resources = me.data?.crisisResources;
   if (!resources) return null;
   return (

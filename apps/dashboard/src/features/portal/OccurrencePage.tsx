@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence, type SavedResponse } from '@tandem/shared';
+import { SHARING_NOTICE, validateAnswers, type AnswerValue, type Answers, type PortalOccurrence } from '@tandem/shared';
 import { CrisisHelp } from './CrisisHelp';
 import { ApiError, api } from '../../api/client';
 import { PageHeading, describeError } from '../../ui/forms';
@@ -9,8 +9,11 @@ import { StepView } from '../exercises/StepView';
 import { formatDay, portalKeys } from './portal-api';
 import { clearLocalDraft, localDraftKey, pendingSaves, readLocalDraft, writeLocalDraft } from './local-drafts';
 import { PortalLink } from './portal-nav';
+import { useAutosave } from '../../ui/use-autosave';
 
-type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'error'; message: string } | { kind: 'conflict' };
+import { MeasureSteps, SHOW_STEP_EVENT } from '../measures/MeasureSteps';
+
+type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string } | { kind: 'conflict' };
 
 const AUTOSAVE_DELAY_MS = 800;
 
@@ -31,7 +34,7 @@ const serverErrors = (error: unknown): Record<string, string> =>
 export function OccurrencePage({ assignmentId, seq, clientId }: { assignmentId: string; seq: number; clientId: string }) {
   const occurrence = useQuery({
     queryKey: portalKeys.occurrence(assignmentId, seq),
-    queryFn: () => api.get<PortalOccurrence>(`/portal/assignments/${assignmentId}/occurrences/${seq}`),
+    queryFn: () => api.get('/portal/assignments/{assignmentId}/occurrences/{seq}', { path: { assignmentId, seq } }),
     // The page owns the answers while open: no background refetch may overwrite what is being typed.
     staleTime: Infinity,
     refetchOnWindowFocus: false,
@@ -68,7 +71,7 @@ function Heading({ data }: { data: PortalOccurrence }) {
       <PortalLink to="/portal">← Your exercises</PortalLink>
       <PageHeading>{data.title}</PageHeading>
       <p className="muted">
-        About {data.minutes} minutes · due {formatDay(data.dueOn)}
+        About {data.minutes} minute{data.minutes === 1 ? '' : 's'} · due {formatDay(data.dueOn)}
       </p>
       {data.instructions && (
         <section aria-label="From your clinician">
@@ -86,6 +89,8 @@ const sameAnswers = (a: Answers, b: Answers) => JSON.stringify(a) === JSON.strin
 /** The step's first control, which the error summary's links and the submit check move focus to. */
 function focusStep(stepId: string) {
   const box = document.getElementById(`step-${stepId}`);
+  // A measure shows one question at a time: bring the question on screen first.
+  if (!box) return void window.dispatchEvent(new CustomEvent(SHOW_STEP_EVENT, { detail: stepId }));
   const control = box?.querySelector<HTMLElement>('textarea, input, select');
   (control ?? box)?.focus({ preventScroll: true });
   // Centred: clear of the sticky submit bar at the bottom of a phone screen.
@@ -95,142 +100,95 @@ function focusStep(stepId: string) {
 function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: string }) {
   const queryClient = useQueryClient();
   const localKey = localDraftKey(clientId, data.assignmentId, data.seq);
-  // A copy typed on this version that never reached the server (a reload, the phone putting the page away) wins.
-  const [restored] = useState(() => {
-    const local = readLocalDraft(localKey);
-    if (local && local.version === data.version && !sameAnswers(local.answers, data.answers)) return local.answers;
-    if (local) clearLocalDraft(localKey);
-    return null;
+  const auto = useAutosave<Answers>({
+    initial: data.answers,
+    version: data.version,
+    delayMs: AUTOSAVE_DELAY_MS,
+    send: (answers, version, { keepalive }) =>
+      api.put('/portal/assignments/{assignmentId}/occurrences/{seq}/draft', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers, version }, keepalive }),
+    problem: (answers) => {
+      const draftCheck = validateAnswers(data.steps, answers, { mode: 'draft' });
+      return draftCheck.ok ? null : (Object.values(draftCheck.errors)[0] ?? 'an answer needs attention.');
+    },
+    isConflict: (error) => error instanceof ApiError && error.status === 409 && error.code === 'stale_version',
+    // A copy on this phone of what the server has not confirmed: a reload or the phone putting the page away loses nothing.
+    backup: {
+      read: () => {
+        const local = readLocalDraft(localKey);
+        return local && { value: local.answers, version: local.version };
+      },
+      write: ({ value, version }) => writeLocalDraft(localKey, { answers: value, version }),
+      clear: () => clearLocalDraft(localKey),
+    },
+    same: sameAnswers,
+    signOutRegistry: pendingSaves,
+    // Leaving for another portal page: what is unsent goes now.
+    sendOnUnmount: true,
   });
-  const [answers, setAnswers] = useState<Answers>(restored ?? data.answers);
-  const [save, setSave] = useState<SaveState>(data.version > 0 && !restored ? { kind: 'saved', at: '' } : { kind: 'idle' });
+  const answers = auto.value;
+  // Typing after a save still says "Draft saved" until the next save starts; a copy restored from this phone is not saved yet.
+  const [restoredCopy] = useState(() => auto.state.kind === 'unsaved');
+  const savedBefore = auto.version() > data.version || (data.version > 0 && !restoredCopy);
   const [attempted, setAttempted] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(null);
-  const version = useRef(data.version);
-  const latest = useRef(answers);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const inFlight = useRef(false);
-  const dirty = useRef(false);
-  const unsent = useRef(restored !== null);
   const submissionId = useRef<string | null>(null);
-  const stopped = useRef(false);
   const summaryRef = useRef<HTMLDivElement>(null);
-  const base = `/portal/assignments/${data.assignmentId}/occurrences/${data.seq}`;
+  const save: SaveState =
+    auto.state.kind === 'saving'
+      ? { kind: 'saving' }
+      : auto.state.kind === 'conflict'
+        ? { kind: 'conflict' }
+        : auto.state.kind === 'blocked'
+          ? { kind: 'error', message: `Not saved yet: ${auto.state.problem}` }
+          : auto.state.kind === 'failed'
+            ? {
+                kind: 'error',
+                message:
+                  auto.state.error instanceof ApiError && auto.state.error.status !== 0
+                    ? auto.state.error.message
+                    : 'Not saved yet: we will keep trying. What you typed stays on this phone meanwhile.',
+              }
+            : auto.state.kind === 'saved' || savedBefore
+              ? { kind: 'saved' }
+              : { kind: 'idle' };
 
   const check = validateAnswers(data.steps, answers, { mode: attempted ? 'submit' : 'draft' });
   const errors = { ...check.errors, ...serverErrors(submitError) };
   const problems = data.steps.filter((step) => errors[step.id]);
 
-  /** Saves the latest answers; one save at a time, and a change made meanwhile is saved right after. */
-  const flush = useCallback(
-    async (options: { keepalive?: boolean } = {}) => {
-      if (stopped.current) return;
-      if (inFlight.current) {
-        dirty.current = true;
-        return;
-      }
-      const draftCheck = validateAnswers(data.steps, latest.current, { mode: 'draft' });
-      if (!draftCheck.ok) {
-        setSave({ kind: 'error', message: `Not saved yet: ${Object.values(draftCheck.errors)[0] ?? 'an answer needs attention.'}` });
-        return;
-      }
-      inFlight.current = true;
-      dirty.current = false;
-      unsent.current = false;
-      const sent = latest.current;
-      setSave({ kind: 'saving' });
-      try {
-        const saved = await api.put<SavedResponse>(`${base}/draft`, { answers: sent, version: version.current }, options);
-        version.current = saved.version;
-        setSave({ kind: 'saved', at: saved.savedAt });
-        // Confirmed: the local copy goes, unless more was typed meanwhile (then it moves onto the new version).
-        if (latest.current === sent) clearLocalDraft(localKey);
-        else writeLocalDraft(localKey, { answers: latest.current, version: saved.version });
-      } catch (error) {
-        unsent.current = true;
-        if (stopped.current) return;
-        if (error instanceof ApiError && error.status === 409 && error.code === 'stale_version') setSave({ kind: 'conflict' });
-        else setSave({ kind: 'error', message: error instanceof ApiError && error.status !== 0 ? error.message : 'Not saved yet: we will keep trying. What you typed stays on this phone meanwhile.' });
-      } finally {
-        inFlight.current = false;
-      }
-      if (dirty.current) void flush();
-    },
-    [base, data.steps, localKey],
-  );
-
-  // A copy restored from this phone goes to the server straight away.
-  useEffect(() => {
-    if (restored) void flush();
-  }, [restored, flush]);
-
-  // Hidden (switching apps, locking the phone) or closed: send what is typed now, in a request that outlives the page.
-  useEffect(() => {
-    const sendNow = () => {
-      if (!unsent.current || stopped.current) return;
-      clearTimeout(timer.current);
-      void flush({ keepalive: true });
-    };
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') sendNow();
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener('pagehide', sendNow);
-    const beforeSignOut = async () => {
-      clearTimeout(timer.current);
-      if (unsent.current) await flush();
-    };
-    pendingSaves.add(beforeSignOut);
-    return () => {
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener('pagehide', sendNow);
-      pendingSaves.delete(beforeSignOut);
-      clearTimeout(timer.current);
-      // Leaving for another portal page: what is unsent goes now.
-      sendNow();
-    };
-  }, [flush]);
-
   const change = (stepId: string, value: AnswerValue | undefined) => {
-    const next = { ...latest.current };
+    const next = { ...auto.latest() };
     if (value === undefined) delete next[stepId];
     else next[stepId] = value;
-    latest.current = next;
-    unsent.current = true;
-    writeLocalDraft(localKey, { answers: next, version: version.current });
-    setAnswers(next);
+    auto.change(next);
     setSubmitError(null);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => void flush(), AUTOSAVE_DELAY_MS);
   };
 
   const submit = async () => {
     setAttempted(true);
-    const full = validateAnswers(data.steps, latest.current, { mode: 'submit' });
+    const full = validateAnswers(data.steps, auto.latest(), { mode: 'submit' });
     if (!full.ok) {
       const first = data.steps.find((step) => full.errors[step.id]);
       // On a phone the messages are off-screen: take the person to the first one.
       requestAnimationFrame(() => (first ? focusStep(first.id) : summaryRef.current?.focus()));
       return;
     }
-    clearTimeout(timer.current);
-    stopped.current = true;
+    auto.stop();
     // One id per submission: a retry after a lost answer is recognised by the server, never counted twice.
     submissionId.current ??= newSubmissionId();
     setSubmitting(true);
     setSubmitError(null);
     try {
-      await api.post<SavedResponse>(`${base}/submit`, { answers: latest.current, submissionId: submissionId.current });
-      unsent.current = false;
+      await api.post('/portal/assignments/{assignmentId}/occurrences/{seq}/submit', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers: auto.latest(), submissionId: submissionId.current } });
       clearLocalDraft(localKey);
-      await queryClient.invalidateQueries({ queryKey: ['portal'] });
+      await queryClient.invalidateQueries({ queryKey: portalKeys.all() });
     } catch (error) {
-      stopped.current = false;
+      auto.resume();
       setSubmitError(error);
       if (error instanceof ApiError && error.code === 'already_submitted') {
         clearLocalDraft(localKey);
-        await queryClient.invalidateQueries({ queryKey: ['portal'] });
+        await queryClient.invalidateQueries({ queryKey: portalKeys.all() });
       } else {
         const first = data.steps.find((step) => serverErrors(error)[step.id]);
         if (first) requestAnimationFrame(() => focusStep(first.id));
@@ -283,9 +241,11 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
             <strong>Answer on your own.</strong> {SHARING_NOTICE[data.sharing ?? 'private']}
           </p>
         )}
-        {data.steps.map((step) => (
-          <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />
-        ))}
+        {data.measure ? (
+          <MeasureSteps steps={data.steps} answers={answers} errors={errors} onChange={change} />
+        ) : (
+          data.steps.map((step) => <StepView key={step.id} step={step} value={answers[step.id]} onChange={(v) => change(step.id, v)} error={errors[step.id]} />)
+        )}
         <div className="portal-save">
           <button type="submit" className="button button--primary" disabled={submitting}>
             {submitting ? 'Submitting…' : 'Submit my answers'}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
-import type { PortalHome, PortalItem, PortalMe } from '@tandem/shared';
+import type { PortalItem, PortalMe } from '@tandem/shared';
 import { ApiError, api } from '../../api/client';
 import { PageHeading } from '../../ui/forms';
 import { OccurrencePage } from './OccurrencePage';
@@ -73,7 +73,7 @@ function LinkExpired() {
 async function signOut(): Promise<void> {
   await Promise.all([...pendingSaves].map((send) => send().catch(() => undefined)));
   clearAllLocalDrafts();
-  await api.post<void>('/portal/sign-out', {}, { quiet401: true }).catch(() => undefined);
+  await api.post('/portal/sign-out', { quiet401: true }).catch(() => undefined);
   queryClient.clear();
 }
 
@@ -91,7 +91,7 @@ function SignedOut() {
 }
 
 function SignedIn({ route }: { route: PortalRoute }) {
-  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }) });
+  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get('/portal/me', { quiet401: true }) });
   const [signedOut, setSignedOut] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   if (signedOut) return <SignedOut />;
@@ -157,7 +157,7 @@ function Home({ me }: { me: PortalMe }) {
   useEffect(() => {
     document.title = 'Your exercises · Tandem';
   }, []);
-  const home = useQuery({ queryKey: portalKeys.home(), queryFn: () => api.get<PortalHome>('/portal/home') });
+  const home = useQuery({ queryKey: portalKeys.home(), queryFn: () => api.get('/portal/home') });
   // Local copies of exercises no longer to do (submitted on another device, cancelled) have no use here.
   useEffect(() => {
     if (home.data) keepOnlyLocalDrafts(me.clientId, home.data.todo.map((item) => localDraftKey(me.clientId, item.assignmentId, item.seq)));

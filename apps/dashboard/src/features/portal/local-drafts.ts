@@ -74,4 +74,4 @@ export function keepOnlyLocalDrafts(clientId: string, open: string[]): void {
 }
 
 /** Saves still to be sent by open exercise pages; sign-out sends them first. */
-export const pendingSaves = new Set<() => Promise<void>>();
+export const pendingSaves = new Set<() => Promise<unknown>>();

@@ -2,6 +2,7 @@ import type { HomeworkStatus } from '@tandem/shared';
 
 /** Query keys of the portal (its own small app, with its own cache). */
 export const portalKeys = {
+  all: () => ['portal'] as const,
   me: () => ['portal', 'me'] as const,
   home: () => ['portal', 'home'] as const,
   occurrence: (assignmentId: string, seq: number) => ['portal', 'occurrence', assignmentId, seq] as const,

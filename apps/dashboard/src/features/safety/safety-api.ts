@@ -1,29 +1,25 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AlertCounts, AlertView, CrisisResources, Page, SetCrisisResourcesRequest } from '@tandem/shared';
-import { api, queryString } from '../../api/client';
+import type { SetCrisisResourcesRequest } from '@tandem/shared';
+import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 
 export type AlertSubject = { clientId: string } | { coupleId: string } | Record<string, never>;
 
 export const useOpenAlerts = (subject: AlertSubject = {}) =>
-  useQuery({ queryKey: keys.alerts.list(subject), queryFn: () => api.get<Page<AlertView>>(`/alerts${queryString({ ...subject, limit: '50' })}`) });
+  useQuery({ queryKey: keys.alerts.list(subject), queryFn: () => api.get('/alerts', { query: { ...subject, limit: '50' } }) });
 
-export const useAlertCounts = () => useQuery({ queryKey: keys.alerts.counts(), queryFn: () => api.get<AlertCounts>('/alerts/counts') });
+export const useAlertCounts = () => useQuery({ queryKey: keys.alerts.counts(), queryFn: () => api.get('/alerts/counts') });
 
-export function useAcknowledgeAlert() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, note }: { id: string; note: string }) => api.post<AlertView>(`/alerts/${id}/acknowledge`, { note }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.alerts.all() }),
-  });
-}
+export const useAcknowledgeAlert = () =>
+  useChange('alerts', ({ id, note }: { id: string; note: string }) => api.post('/alerts/{id}/acknowledge', { path: { id }, body: { note } }), { wait: true });
 
-export const useCrisisResources = () => useQuery({ queryKey: keys.crisisResources(), queryFn: () => api.get<CrisisResources>('/practice/crisis-resources') });
+export const useCrisisResources = () => useQuery({ queryKey: keys.crisisResources(), queryFn: () => api.get('/practice/crisis-resources') });
 
 export function useSetCrisisResources() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: SetCrisisResourcesRequest) => api.put<CrisisResources>('/practice/crisis-resources', body),
+    mutationFn: (body: SetCrisisResourcesRequest) => api.put('/practice/crisis-resources', { body }),
     onSuccess: (saved) => queryClient.setQueryData(keys.crisisResources(), saved),
   });
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page, PracticeSecurity, StaffMember, StaffSessionInfo } from '@tandem/shared';
+import type { StaffMember } from '@tandem/shared';
 import { api } from '../../api/client';
 import { keys } from '../../api/query-keys';
+import { useChange } from '../../api/changes';
 import { EmptyState, FormAlert, Loading, PageHeading } from '../../ui/forms';
 import { useStaffList } from '../staff/staff-api';
 
@@ -10,9 +11,9 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 function RequirementPanel() {
   const queryClient = useQueryClient();
-  const security = useQuery({ queryKey: keys.security.practice(), queryFn: () => api.get<PracticeSecurity>('/practice/security') });
+  const security = useQuery({ queryKey: keys.security.practice(), queryFn: () => api.get('/practice/security') });
   const save = useMutation({
-    mutationFn: (requireTwoFactor: boolean) => api.put<PracticeSecurity>('/practice/security', { requireTwoFactor }),
+    mutationFn: (requireTwoFactor: boolean) => api.put('/practice/security', { body: { requireTwoFactor } }),
     onSuccess: (data) => queryClient.setQueryData(keys.security.practice(), data),
   });
   return (
@@ -40,16 +41,14 @@ function RequirementPanel() {
 }
 
 function ColleagueRow({ member }: { member: StaffMember }) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const sessions = useQuery({
     queryKey: keys.security.colleagueSessions(member.id),
-    queryFn: () => api.get<Page<StaffSessionInfo>>(`/staff/${member.id}/sessions`),
+    queryFn: () => api.get('/staff/{id}/sessions', { path: { id: member.id } }),
     enabled: open,
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: keys.security.all() });
-  const endAll = useMutation({ mutationFn: () => api.post<{ ended: number }>(`/staff/${member.id}/sessions/end`), onSuccess: refresh });
-  const reset = useMutation({ mutationFn: () => api.post<void>(`/staff/${member.id}/two-factor/reset`), onSuccess: refresh });
+  const endAll = useChange('colleagueSecurity', () => api.post('/staff/{id}/sessions/end', { path: { id: member.id } }), { wait: true });
+  const reset = useChange('colleagueSecurity', () => api.post('/staff/{id}/two-factor/reset', { path: { id: member.id } }), { wait: true });
   return (
     <li className="staff-row">
       <div className="staff-row__who">

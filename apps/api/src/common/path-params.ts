@@ -2,9 +2,14 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { NotFoundError } from './app-error.js';
 import { INT4_MAX } from './bounds.js';
 
+/*
+ * Pipes for path parameters, one per kind of value a path carries. A value
+ * of the wrong form names nothing: 404, never 400.
+ */
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A path id that is not a uuid names no record: 404, like any unknown id. */
+/** A record's id in a path (`:id`, `:clientId`): anything but a uuid names no record, so 404 like any unknown id. */
 @Injectable()
 export class RecordIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {

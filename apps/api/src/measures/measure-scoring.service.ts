@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { measureOfExercise, scoreAnswers, type Answers, type Exercise } from '@tandem/shared';
+import type { AuditRecorder } from '../audit/audited-writes.service.js';
+import { ValidationFailedError } from '../common/app-error.js';
+
+export interface SubmittedMeasure {
+  practiceId: string;
+  responseId: string;
+  clientId: string;
+  coupleId: string | null;
+  assignmentId: string;
+  seq: number;
+  exercise: Exercise;
+  answers: Answers;
+}
+
+/**
+ * Scores a submitted measure on the server, inside the submit transaction:
+ * the score commits with the submission and its audit event, or not at all.
+ * An ordinary exercise passes through untouched.
+ */
+@Injectable()
+export class MeasureScoring {
+  async recordSubmitted(tx: EntityManager, audit: AuditRecorder, submitted: SubmittedMeasure): Promise<void> {
+    const instrument = measureOfExercise(submitted.exercise);
+    if (!instrument) return;
+    const scored = scoreAnswers(instrument, submitted.answers);
+    // The portal's answer check refuses partial and out-of-range answers first; this is the last word on it.
+    if (!scored.ok) {
+      throw new ValidationFailedError(
+        Object.fromEntries(Object.entries(scored.errors).map(([item, message]) => [`answers.${item}`, message])),
+        'Some answers need attention before you submit.',
+      );
+    }
+    const rows = (await tx.query(
+      `INSERT INTO measure_score (practice_id, response_id, assignment_id, seq, client_id, couple_id, measure, total, taken_at)
+       SELECT r.practice_id, r.id, r.assignment_id, r.seq, r.client_id, r.couple_id, $3, $4, date_trunc('milliseconds', r.submitted_at)
+         FROM response r WHERE r.practice_id = $1 AND r.id = $2 AND r.status = 'submitted'
+       ON CONFLICT (practice_id, response_id) DO NOTHING RETURNING id`,
+      [submitted.practiceId, submitted.responseId, instrument.id, scored.total],
+    )) as Array<{ id: string }>;
+    if (rows.length === 0) return;
+    await audit.record({
+      action: 'measure.scored',
+      recordType: 'measure_score',
+      recordId: rows[0]!.id,
+      subjectId: submitted.coupleId ?? submitted.clientId,
+      detail: { measure: instrument.id },
+    });
+  }
+}
