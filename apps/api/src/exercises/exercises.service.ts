@@ -18,9 +18,9 @@ import { exerciseMay } from '../access/rules.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
-import { modify, type SqlRunner } from '../common/sql.js';
+import type { SqlRunner } from '../common/sql.js';
 import type { CreateExerciseDto, ListExercisesQuery, UpdateExerciseDto } from './dto/exercise.dto.js';
 
 interface PracticeRow {
@@ -37,12 +37,24 @@ interface PracticeRow {
 const BUILTIN = 'builtin:';
 
 /** A practice exercise (`e`) with its current version's definition (`v`) and its author's name. */
-const selectExercises = (db: Db) =>
+const selectExercises = (db: Db, version?: number) =>
   db
     .selectFrom('exercise as e')
-    .innerJoin('exercise_version as v', (j) => j.onRef('v.practice_id', '=', 'e.practice_id').onRef('v.exercise_id', '=', 'e.id').onRef('v.version', '=', 'e.current_version'))
+    .innerJoin('exercise_version as v', (j) => {
+      const same = j.onRef('v.practice_id', '=', 'e.practice_id').onRef('v.exercise_id', '=', 'e.id');
+      return version === undefined ? same.onRef('v.version', '=', 'e.current_version') : same.on('v.version', '=', version);
+    })
     .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'e.practice_id').onRef('u.id', '=', 'e.author_id'))
     .select((eb) => ['e.id', 'e.slug', 'e.current_version', 'e.author_id', 'u.name as author_name', 'e.copied_from', 'e.archived_at', eb.ref('v.definition').$castTo<Exercise>().as('definition')]);
+
+/** The columns the library list filters and sorts on, copied from the definition. */
+const listed = (e: Exercise) => ({
+  title: e.title,
+  theme: e.theme,
+  audience: e.audience,
+  recurring: e.recurrence.some((r) => r !== 'once'),
+  source_seed: e.source?.seedFile ?? null,
+});
 
 /** Built-in and practice exercises in one order: title ignoring case, then id (as text: built-ins' ids are not uuids). */
 const EXERCISES_BY_TITLE = (practiceId: string): KeysetSpec<LibraryItem> => ({
@@ -148,12 +160,14 @@ export class ExercisesService {
       return { ...builtInItem(exercise), exercise, versions: [], canEdit: exerciseMay(actor, { builtIn: true, authorId: null }).edit };
     }
     const row = await this.find(this.db, actor.practiceId, id, version);
-    const versions = (await this.db.query(
-      `SELECT v.version, v.created_at, u.id AS by_id, u.name AS by_name FROM exercise_version v
-         JOIN staff_user u ON u.practice_id = v.practice_id AND u.id = v.created_by
-        WHERE v.practice_id = $1 AND v.exercise_id = $2 ORDER BY v.version DESC`,
-      [actor.practiceId, id],
-    )) as Array<{ version: number; created_at: Date; by_id: string; by_name: string }>;
+    const versions = await this.kdb
+      .selectFrom('exercise_version as v')
+      .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'v.practice_id').onRef('u.id', '=', 'v.created_by'))
+      .select(['v.version', 'v.created_at', 'u.id as by_id', 'u.name as by_name'])
+      .where('v.practice_id', '=', actor.practiceId)
+      .where('v.exercise_id', '=', id)
+      .orderBy('v.version', 'desc')
+      .execute();
     const history: ExerciseVersionInfo[] = versions.map((v) => ({ version: v.version, createdAt: v.created_at.toISOString(), createdBy: { id: v.by_id, name: v.by_name } }));
     return { ...practiceItem(row), exercise: row.definition, versions: history, canEdit: this.may(actor, row).edit && row.archived_at === null };
   }
@@ -161,22 +175,20 @@ export class ExercisesService {
   async create(actor: StaffActor, dto: CreateExerciseDto): Promise<LibraryItemDetail> {
     if (dto.copiedFrom) await this.get(actor, dto.copiedFrom);
     const definition = this.checked(dto.definition, 1);
-    const id = await this.writes.transaction(actor, async (tx, audit) => {
-      const taken = (await tx.query(`SELECT 1 FROM exercise WHERE practice_id = $1 AND slug = $2`, [actor.practiceId, definition.slug])) as unknown[];
+    const id = await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const taken = await db.selectFrom('exercise').select('id').where('practice_id', '=', actor.practiceId).where('slug', '=', definition.slug).execute();
       if (taken.length > 0 || findBuiltInExercise(definition.slug)) {
         throw new ValidationFailedError({ 'definition.slug': 'is already used by another exercise in your library' });
       }
-      const [{ id: newId }] = (await tx.query(
-        `INSERT INTO exercise (practice_id, slug, author_id, copied_from, title, theme, audience, recurring, source_seed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [actor.practiceId, definition.slug, actor.userId, dto.copiedFrom ?? null, ...this.listedColumns(definition)],
-      )) as Array<{ id: string }>;
-      await tx.query(`INSERT INTO exercise_version (practice_id, exercise_id, version, definition, created_by) VALUES ($1, $2, 1, $3, $4)`, [
-        actor.practiceId,
-        newId,
-        JSON.stringify(definition),
-        actor.userId,
-      ]);
+      const { id: newId } = await db
+        .insertInto('exercise')
+        .values({ practice_id: actor.practiceId, slug: definition.slug, author_id: actor.userId, copied_from: dto.copiedFrom ?? null, ...listed(definition) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('exercise_version')
+        .values({ practice_id: actor.practiceId, exercise_id: newId, version: 1, definition: JSON.stringify(definition), created_by: actor.userId })
+        .execute();
       await audit.record({ action: 'exercise.created', recordType: 'exercise', recordId: newId, detail: { copiedFrom: dto.copiedFrom ?? null } });
       return newId;
     });
@@ -191,23 +203,22 @@ export class ExercisesService {
     if (current.archived_at) throw new ConflictError('archived', 'This exercise is archived. Restore it before editing.');
     const next = dto.baseVersion + 1;
     const definition = this.checked({ ...dto.definition, slug: current.slug }, next);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const moved = await modify(
-        tx,
-        `UPDATE exercise SET current_version = $4, title = $5, theme = $6, audience = $7, recurring = $8, source_seed = $9, updated_at = now()
-          WHERE practice_id = $1 AND id = $2 AND current_version = $3 RETURNING id`,
-        [actor.practiceId, id, dto.baseVersion, next, ...this.listedColumns(definition)],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      const moved = await db
+        .updateTable('exercise')
+        .set({ current_version: next, ...listed(definition), updated_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .where('current_version', '=', dto.baseVersion)
+        .returning('id')
+        .execute();
       if (moved.length === 0) {
         throw new ConflictError('stale_version', 'Someone saved a newer version of this exercise while you were editing. Reload it, then apply your changes again.');
       }
-      await tx.query(`INSERT INTO exercise_version (practice_id, exercise_id, version, definition, created_by) VALUES ($1, $2, $3, $4, $5)`, [
-        actor.practiceId,
-        id,
-        next,
-        JSON.stringify(definition),
-        actor.userId,
-      ]);
+      await db
+        .insertInto('exercise_version')
+        .values({ practice_id: actor.practiceId, exercise_id: id, version: next, definition: JSON.stringify(definition), created_by: actor.userId })
+        .execute();
       await audit.record({ action: 'exercise.updated', recordType: 'exercise', recordId: id, detail: { version: next } });
     });
     return this.get(actor, id);
@@ -218,35 +229,21 @@ export class ExercisesService {
     this.refuseBuiltIn(actor, id);
     const row = await this.find(this.db, actor.practiceId, id);
     this.assertMayEdit(actor, row);
-    await this.writes.transaction(actor, async (tx, audit) => {
-      await tx.query(
-        `UPDATE exercise SET archived_at = ${archived ? 'COALESCE(archived_at, now())' : 'NULL'}, updated_at = now() WHERE practice_id = $1 AND id = $2`,
-        [actor.practiceId, id],
-      );
+    await this.writes.transaction(actor, async (_tx, audit, db) => {
+      await db
+        .updateTable('exercise')
+        .set({ archived_at: archived ? sql`COALESCE(archived_at, now())` : null, updated_at: sql`now()` })
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', id)
+        .execute();
       await audit.record({ action: archived ? 'exercise.archived' : 'exercise.restored', recordType: 'exercise', recordId: id });
     });
     return this.get(actor, id);
   }
 
-  private selectRows() {
-    return `SELECT e.id, e.slug, e.current_version, e.author_id, u.name AS author_name, e.copied_from, e.archived_at, v.definition
-              FROM exercise e
-              JOIN exercise_version v ON v.practice_id = e.practice_id AND v.exercise_id = e.id AND v.version = e.current_version
-              JOIN staff_user u ON u.practice_id = e.practice_id AND u.id = e.author_id`;
-  }
-
   private async find(runner: SqlRunner, practiceId: string, id: string, version?: number): Promise<PracticeRow> {
     if (id.startsWith(BUILTIN)) throw new NotFoundError('exercise');
-    const [row] = (await runner.query(
-      version === undefined
-        ? `${this.selectRows()} WHERE e.practice_id = $1 AND e.id = $2`
-        : `SELECT e.id, e.slug, e.current_version, e.author_id, u.name AS author_name, e.copied_from, e.archived_at, v.definition
-             FROM exercise e
-             JOIN exercise_version v ON v.practice_id = e.practice_id AND v.exercise_id = e.id AND v.version = $3
-             JOIN staff_user u ON u.practice_id = e.practice_id AND u.id = e.author_id
-            WHERE e.practice_id = $1 AND e.id = $2`,
-      version === undefined ? [practiceId, id] : [practiceId, id, version],
-    )) as PracticeRow[];
+    const row = await selectExercises(kyselyOn(runner), version).where('e.practice_id', '=', practiceId).where('e.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('exercise');
     return row;
   }
@@ -276,7 +273,4 @@ export class ExercisesService {
     return withVersion as Exercise;
   }
 
-  private listedColumns(e: Exercise) {
-    return [e.title, e.theme, e.audience, e.recurrence.some((r) => r !== 'once'), e.source?.seedFile ?? null];
-  }
 }
