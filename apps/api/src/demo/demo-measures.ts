@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import { INSTRUMENTS, MEASURE_SLUG_PREFIX, measureExercise, scoreAnswers, type Answers, type Instrument, type MeasureId } from '@tandem/shared';
 import type { SqlRunner } from '../common/sql.js';
+import { insertHomework } from '../assignments/homework-rows.js';
+import { kyselyOn } from '../db/kysely.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
 import { sealAnswers } from '../homework/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
@@ -56,60 +59,78 @@ export async function seedDemoMeasures(tx: SqlRunner, practiceId: string, cipher
     const exercise = measureExercise(plan.measure);
     const isCouple = 'couple' in plan.subject;
     const subjectId = isCouple ? people.couples.get((plan.subject as { couple: string }).couple)! : people.clients.get((plan.subject as { client: string }).client)!;
+    const db = kyselyOn(tx);
     const members = isCouple
-      ? ((await tx.query(`SELECT client_id FROM couple_member WHERE practice_id = $1 AND couple_id = $2 AND left_at IS NULL ORDER BY joined_at, client_id`, [practiceId, subjectId])) as Array<{ client_id: string }>).map(
-          (m) => m.client_id,
-        )
+      ? (
+          await db
+            .selectFrom('couple_member')
+            .select('client_id')
+            .where('practice_id', '=', practiceId)
+            .where('couple_id', '=', subjectId)
+            .where('left_at', 'is', null)
+            .orderBy('joined_at')
+            .orderBy('client_id')
+            .execute()
+        ).map((m) => m.client_id)
       : [subjectId];
-    const assignmentId = crypto.randomUUID();
     const step = 7 * plan.everyWeeks;
     const assignedDaysAgo = -plan.firstDueIn + 3;
-    await tx.query(
-      `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, 1, $6, $7, 'weekly', $8, $9, $10, now() - make_interval(days => $11))`,
-      [
-        practiceId,
-        assignmentId,
-        isCouple ? null : subjectId,
-        isCouple ? subjectId : null,
-        `${MEASURE_SLUG_PREFIX}${plan.measure}`,
-        JSON.stringify(exercise),
-        `${instrument.name} every ${plan.everyWeeks === 1 ? 'week' : `${plan.everyWeeks} weeks`}, so we can see together how things are changing.`,
-        plan.occurrences,
-        isCouple ? 'private' : null,
-        clinicians[plan.clinician],
-        assignedDaysAgo,
-      ],
-    );
-    await tx.query(`INSERT INTO measure_assignment (practice_id, assignment_id, measure, every_weeks) VALUES ($1, $2, $3, $4)`, [practiceId, assignmentId, plan.measure, plan.everyWeeks]);
-    for (const member of members) {
-      await tx.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) VALUES ($1, $2, $3)`, [practiceId, assignmentId, member]);
-    }
-    for (let seq = 1; seq <= plan.occurrences; seq++) {
+    const occurrences = Array.from({ length: plan.occurrences }, (_, i) => {
+      const seq = i + 1;
       const dueIn = plan.firstDueIn + (seq - 1) * step;
       const opensIn = seq === 1 ? -assignedDaysAgo : dueIn - step + 1;
       const answered = members.filter((_, m) => (plan.totals[m]?.length ?? 0) >= seq).length;
-      await tx.query(
-        `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, couple_id, opens_on, due_on, pending)
-         VALUES ($1, $2, $3, $4, $5, current_date + $6::int, current_date + $7::int, $8)`,
-        [practiceId, assignmentId, seq, isCouple ? null : subjectId, isCouple ? subjectId : null, opensIn, dueIn, members.length - answered],
-      );
+      return { seq, opens_on: sql<Date>`current_date + ${opensIn}::int`, due_on: sql<Date>`current_date + ${dueIn}::int`, pending: members.length - answered };
+    });
+    const assignmentId = await insertHomework(db, {
+      assignment: {
+        practice_id: practiceId,
+        client_id: isCouple ? null : subjectId,
+        couple_id: isCouple ? subjectId : null,
+        exercise_ref: `${MEASURE_SLUG_PREFIX}${plan.measure}`,
+        exercise_version: 1,
+        exercise,
+        instructions: `${instrument.name} every ${plan.everyWeeks === 1 ? 'week' : `${plan.everyWeeks} weeks`}, so we can see together how things are changing.`,
+        recurrence: 'weekly',
+        sharing: isCouple ? 'private' : null,
+        assigned_by: clinicians[plan.clinician],
+        created_at: sql<Date>`now() - make_interval(days => ${assignedDaysAgo})`,
+      },
+      members,
+      occurrences,
+    });
+    await db.insertInto('measure_assignment').values({ practice_id: practiceId, assignment_id: assignmentId, measure: plan.measure, every_weeks: plan.everyWeeks }).execute();
+    for (let seq = 1; seq <= plan.occurrences; seq++) {
+      const dueIn = plan.firstDueIn + (seq - 1) * step;
       for (const [m, member] of members.entries()) {
         const total = plan.totals[m]?.[seq - 1];
         if (total === undefined) continue;
         const id = crypto.randomUUID();
         const sealed = sealAnswers(cipher, practiceId, id, answersWithTotal(instrument, total));
-        const at = `date_trunc('milliseconds', current_date + ${dueIn - 2} + time '20:15' + interval '${25 * m} minutes')`;
-        await tx.query(
-          `INSERT INTO response (practice_id, id, assignment_id, seq, client_id, couple_id, status, key_id, answers_enc, version, submission_id, created_at, updated_at, submitted_at)
-           VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, 2, $9, ${at} - interval '10 minutes', ${at}, ${at})`,
-          [practiceId, id, assignmentId, seq, member, isCouple ? subjectId : null, sealed.keyId, sealed.ciphertext, crypto.randomUUID()],
-        );
-        await tx.query(
-          `INSERT INTO measure_score (practice_id, response_id, assignment_id, seq, client_id, couple_id, measure, total, taken_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${at})`,
-          [practiceId, id, assignmentId, seq, member, isCouple ? subjectId : null, plan.measure, total],
-        );
+        const at = sql<Date>`date_trunc('milliseconds', current_date + ${sql.lit(dueIn - 2)} + time '20:15' + ${sql.lit(`${25 * m} minutes`)}::interval)`;
+        await db
+          .insertInto('response')
+          .values({
+            practice_id: practiceId,
+            id,
+            assignment_id: assignmentId,
+            seq,
+            client_id: member,
+            couple_id: isCouple ? subjectId : null,
+            status: 'submitted',
+            key_id: sealed.keyId,
+            answers_enc: sealed.ciphertext,
+            version: sql.lit(2),
+            submission_id: crypto.randomUUID(),
+            created_at: sql<Date>`${at} - interval '10 minutes'`,
+            updated_at: at,
+            submitted_at: at,
+          })
+          .execute();
+        await db
+          .insertInto('measure_score')
+          .values({ practice_id: practiceId, response_id: id, assignment_id: assignmentId, seq, client_id: member, couple_id: isCouple ? subjectId : null, measure: plan.measure, total, taken_at: at })
+          .execute();
       }
     }
   }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { measureOfExercise, scoreAnswers, type Answers, type Exercise } from '@tandem/shared';
 import type { AuditRecorder } from '../audit/audited-writes.service.js';
 import { ValidationFailedError } from '../common/app-error.js';
+import { kyselyOn } from '../db/kysely.js';
 
 export interface SubmittedMeasure {
   practiceId: string;
@@ -33,13 +35,30 @@ export class MeasureScoring {
         'Some answers need attention before you submit.',
       );
     }
-    const rows = (await tx.query(
-      `INSERT INTO measure_score (practice_id, response_id, assignment_id, seq, client_id, couple_id, measure, total, taken_at)
-       SELECT r.practice_id, r.id, r.assignment_id, r.seq, r.client_id, r.couple_id, $3, $4, date_trunc('milliseconds', r.submitted_at)
-         FROM response r WHERE r.practice_id = $1 AND r.id = $2 AND r.status = 'submitted'
-       ON CONFLICT (practice_id, response_id) DO NOTHING RETURNING id`,
-      [submitted.practiceId, submitted.responseId, instrument.id, scored.total],
-    )) as Array<{ id: string }>;
+    const rows = await kyselyOn(tx)
+      .insertInto('measure_score')
+      .columns(['practice_id', 'response_id', 'assignment_id', 'seq', 'client_id', 'couple_id', 'measure', 'total', 'taken_at'])
+      .expression((db) =>
+        db
+          .selectFrom('response as r')
+          .select([
+            'r.practice_id',
+            'r.id',
+            'r.assignment_id',
+            'r.seq',
+            'r.client_id',
+            'r.couple_id',
+            sql<string>`${instrument.id}::text`.as('measure'),
+            sql<number>`${scored.total}::int`.as('total'),
+            sql<Date>`date_trunc('milliseconds', r.submitted_at)`.as('taken_at'),
+          ])
+          .where('r.practice_id', '=', submitted.practiceId)
+          .where('r.id', '=', submitted.responseId)
+          .where('r.status', '=', sql.lit('submitted')),
+      )
+      .onConflict((oc) => oc.columns(['practice_id', 'response_id']).doNothing())
+      .returning('id')
+      .execute();
     if (rows.length === 0) return;
     await audit.record({
       action: 'measure.scored',

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import {
   bandOf,
   changeBetween,
@@ -26,26 +27,41 @@ import { AccessService, onClientTeam, onCoupleTeam } from '../access/access.serv
 import { isClinician, type PortalActor, type StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ForbiddenError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
-import { PageCursors, pageLimit } from '../common/cursor.js';
-import type { SqlRunner } from '../common/sql.js';
+import { PageCursors } from '../common/cursor.js';
 import { requireOneSubject, type Subject } from '../common/subject-ref.dto.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
+import { insertHomework } from '../assignments/homework-rows.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
+import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { slot, sqlText } from '../db/sql-text.js';
 import { practiceToday } from '../practices/practice-today.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { AssignMeasureDto, LatestMeasuresQuery, MeasureScoresQuery, MeasureSummaryQuery, PortalMeasuresQuery } from './dto/measure.dto.js';
 import { planMeasure } from './schedule.js';
 
-interface ScoreRow {
-  id: string;
-  measure: MeasureId;
-  total: number;
-  taken_at: Date;
-  client_id: string;
-  client_name: string;
-  couple_id: string | null;
-  assignment_id: string;
-  seq: number;
-}
+/** A score with the name of the person it is about, as every score read gives it. */
+const selectScores = (db: Db) =>
+  db
+    .selectFrom('measure_score as s')
+    .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 's.practice_id').onRef('c.id', '=', 's.client_id'))
+    .select((eb) => ['s.id', eb.ref('s.measure').$castTo<MeasureId>().as('measure'), 's.total', 's.taken_at', 's.client_id', 'c.name as client_name', 's.couple_id', 's.assignment_id', 's.seq']);
+
+type ScoreQuery = ReturnType<typeof selectScores>;
+type ScoreRow = Awaited<ReturnType<ScoreQuery['executeTakeFirstOrThrow']>>;
+
+/** A client's own scores (not those of couple measures), or a couple's. */
+const ofSubject = (q: ScoreQuery, subject: Subject): ScoreQuery =>
+  'clientId' in subject ? q.where('s.client_id', '=', subject.clientId).where('s.couple_id', 'is', null) : q.where('s.couple_id', '=', subject.coupleId);
+
+/** Newest first, by when taken. */
+const SCORES_BY_TIME = (list: string, practiceId: string, within: string): KeysetSpec<{ taken_at: Date; id: string }> => ({
+  scope: { list, practiceId, within },
+  direction: 'desc',
+  keys: [
+    { by: 's.taken_at', part: 'timestamp', of: (r) => r.taken_at.toISOString() },
+    { by: 's.id', part: 'uuid', of: (r) => r.id },
+  ],
+});
 
 /** How many of a subject's most recent scores a chart shows; the first of each series always comes along. */
 const CHART_SCORES = 400;
@@ -73,6 +89,7 @@ export class MeasuresService {
     @Inject(AssignmentsService) private readonly assignments: AssignmentsService,
     @Inject(RemindersService) private readonly reminders: RemindersService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async assign(actor: StaffActor, dto: AssignMeasureDto): Promise<AssignmentDetail> {
@@ -88,48 +105,27 @@ export class MeasuresService {
     if (!Array.isArray(planned)) throw new ValidationFailedError(planned.fields);
     const exercise = measureExercise(instrument.id);
     const id = crypto.randomUUID();
-    await this.writes.transaction(actor, async (tx, audit) => {
-      const members = await this.lockMembers(tx, actor.practiceId, subject);
-      await tx.query(
-        `INSERT INTO assignment (practice_id, id, client_id, couple_id, exercise_ref, exercise_version, exercise, instructions, recurrence, occurrence_count, sharing, assigned_by, remind)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          actor.practiceId,
+    await this.writes.transaction(actor, async (tx, audit, db) => {
+      const members = await this.lockMembers(db, actor.practiceId, subject);
+      await insertHomework(db, {
+        assignment: {
+          practice_id: actor.practiceId,
           id,
-          isCouple ? null : subject.clientId,
-          isCouple ? subject.coupleId : null,
-          `${MEASURE_SLUG_PREFIX}${instrument.id}`,
-          exercise.version,
-          JSON.stringify(exercise),
-          (dto.instructions ?? '').trim(),
-          dto.everyWeeks === undefined ? 'once' : 'weekly',
-          planned.length,
-          isCouple ? 'private' : null,
-          actor.userId,
-          dto.remind === true,
-        ],
-      );
-      await tx.query(`INSERT INTO measure_assignment (practice_id, assignment_id, measure, every_weeks) VALUES ($1, $2, $3, $4)`, [
-        actor.practiceId,
-        id,
-        instrument.id,
-        dto.everyWeeks ?? null,
-      ]);
-      await tx.query(`INSERT INTO assignment_member (practice_id, assignment_id, client_id) SELECT $1, $2, unnest($3::uuid[])`, [actor.practiceId, id, members]);
-      await tx.query(
-        `INSERT INTO assignment_occurrence (practice_id, assignment_id, seq, client_id, couple_id, opens_on, due_on, pending)
-         SELECT $1, $2, seq, $3, $4, opens_on, due_on, $5 FROM unnest($6::int[], $7::date[], $8::date[]) AS t(seq, opens_on, due_on)`,
-        [
-          actor.practiceId,
-          id,
-          isCouple ? null : subject.clientId,
-          isCouple ? subject.coupleId : null,
-          members.length,
-          planned.map((p) => p.seq),
-          planned.map((p) => p.opensOn),
-          planned.map((p) => p.dueOn),
-        ],
-      );
+          client_id: isCouple ? null : subject.clientId,
+          couple_id: isCouple ? subject.coupleId : null,
+          exercise_ref: `${MEASURE_SLUG_PREFIX}${instrument.id}`,
+          exercise_version: exercise.version,
+          exercise,
+          instructions: (dto.instructions ?? '').trim(),
+          recurrence: dto.everyWeeks === undefined ? 'once' : 'weekly',
+          sharing: isCouple ? 'private' : null,
+          assigned_by: actor.userId,
+          remind: dto.remind === true,
+        },
+        members,
+        occurrences: planned.map((p) => ({ seq: p.seq, opens_on: p.opensOn, due_on: p.dueOn })),
+      });
+      await db.insertInto('measure_assignment').values({ practice_id: actor.practiceId, assignment_id: id, measure: instrument.id, every_weeks: dto.everyWeeks ?? null }).execute();
       await audit.record({
         action: 'assignment.created',
         recordType: 'assignment',
@@ -148,17 +144,10 @@ export class MeasuresService {
   async scores(actor: StaffActor, query: MeasureScoresQuery): Promise<Page<MeasureScoreView>> {
     const subject = await this.readableSubject(actor, query);
     const subjectId = 'coupleId' in subject ? subject.coupleId : subject.clientId;
-    const limit = pageLimit(query.limit);
-    const scope = { list: `measure-scores:${query.measure ?? ''}`, practiceId: actor.practiceId, within: subjectId };
-    const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
-    const params: unknown[] = [actor.practiceId, subjectId];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const where = ['s.practice_id = $1', 'clientId' in subject ? 's.client_id = $2 AND s.couple_id IS NULL' : 's.couple_id = $2'];
-    if (query.measure) where.push(`s.measure = ${add(query.measure)}`);
-    if (after) where.push(`(s.taken_at, s.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
-    const rows = await this.scoreRows(this.db, `${where.join(' AND ')} ORDER BY s.taken_at DESC, s.id DESC LIMIT ${add(limit + 1)}`, params);
-    const page = rows.slice(0, limit);
-    const last = rows.length > limit ? page[page.length - 1] : undefined;
+    const keyset = new Keyset(this.cursors, SCORES_BY_TIME(`measure-scores:${query.measure ?? ''}`, actor.practiceId, subjectId), query);
+    let q = ofSubject(selectScores(this.kdb).where('s.practice_id', '=', actor.practiceId), subject);
+    if (query.measure) q = q.where('s.measure', '=', query.measure);
+    const { rows: page, nextCursor } = await keyset.read(q);
     await this.auditRead(actor, subject, page.length, 'scores');
     return {
       items: page.map((r) => ({
@@ -172,7 +161,7 @@ export class MeasuresService {
         total: r.total,
         band: bandView(r.measure, r.total),
       })),
-      nextCursor: last ? this.cursors.encode(scope, [last.taken_at.toISOString(), last.id]) : null,
+      nextCursor,
     };
   }
 
@@ -184,17 +173,10 @@ export class MeasuresService {
   async summary(actor: StaffActor, query: MeasureSummaryQuery): Promise<MeasureSummary> {
     const subject = await this.readableSubject(actor, query);
     const isCouple = 'coupleId' in subject;
-    const subjectId = isCouple ? subject.coupleId : subject.clientId;
-    const which = isCouple ? 's.couple_id = $2' : 's.client_id = $2 AND s.couple_id IS NULL';
+    const ofThisSubject = () => ofSubject(selectScores(this.kdb).where('s.practice_id', '=', actor.practiceId), subject);
     const [recent, firsts] = await Promise.all([
-      this.scoreRows(this.db, `s.practice_id = $1 AND ${which} ORDER BY s.taken_at DESC, s.id DESC LIMIT ${CHART_SCORES + 1}`, [actor.practiceId, subjectId]),
-      this.db.query(
-        `SELECT DISTINCT ON (s.client_id, s.measure) s.id, s.measure, s.total, s.taken_at, s.client_id, c.name AS client_name, s.couple_id, s.assignment_id, s.seq
-           FROM measure_score s JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id
-          WHERE s.practice_id = $1 AND ${which}
-          ORDER BY s.client_id, s.measure, s.taken_at, s.id`,
-        [actor.practiceId, subjectId],
-      ) as Promise<ScoreRow[]>,
+      ofThisSubject().orderBy('s.taken_at', 'desc').orderBy('s.id', 'desc').limit(CHART_SCORES + 1).execute(),
+      ofThisSubject().distinctOn(['s.client_id', 's.measure']).orderBy('s.client_id').orderBy('s.measure').orderBy('s.taken_at').orderBy('s.id').execute(),
     ]);
     const truncated = recent.length > CHART_SCORES;
     const rows = [...recent.slice(0, CHART_SCORES), ...firsts.filter((f) => !recent.slice(0, CHART_SCORES).some((r) => r.id === f.id))];
@@ -255,20 +237,34 @@ export class MeasuresService {
   async latest(actor: StaffActor, query: LatestMeasuresQuery): Promise<LatestMeasures> {
     if (!isClinician(actor)) throw new ForbiddenError(NOT_FOR_ADMINS);
     const clientIds = [...new Set(query.clientIds.toLowerCase().split(','))];
-    const rows = (await this.db.query(
-      `WITH visible AS (
-         SELECT s.client_id, s.measure, s.total, s.taken_at,
-                row_number() OVER (PARTITION BY s.client_id, s.measure ORDER BY s.taken_at DESC, s.id DESC) AS rn,
-                lag(s.total) OVER (PARTITION BY s.client_id, s.measure ORDER BY s.taken_at, s.id) AS previous,
-                first_value(s.total) OVER (PARTITION BY s.client_id, s.measure ORDER BY s.taken_at, s.id) AS first
-           FROM measure_score s
-           LEFT JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id AND s.couple_id IS NULL
-           LEFT JOIN couple cp ON cp.practice_id = s.practice_id AND cp.id = s.couple_id
-          WHERE s.practice_id = $1 AND s.client_id = ANY($2::uuid[])
-            AND ((c.id IS NOT NULL AND ${onClientTeam('c', '$3')}) OR (cp.id IS NOT NULL AND ${onCoupleTeam('cp', '$3')})))
-       SELECT client_id, measure, total, taken_at, previous, first FROM visible WHERE rn = 1 ORDER BY client_id, measure`,
-      [actor.practiceId, clientIds, actor.userId],
-    )) as Array<{ client_id: string; measure: MeasureId; total: number; taken_at: Date; previous: number | null; first: number }>;
+    const byPersonAndMeasure = 'PARTITION BY s.client_id, s.measure ORDER BY s.taken_at';
+    const rows = await this.kdb
+      .with('visible', (db) =>
+        db
+          .selectFrom('measure_score as s')
+          .leftJoin('client as c', (j) => j.onRef('c.practice_id', '=', 's.practice_id').onRef('c.id', '=', 's.client_id').on('s.couple_id', 'is', null))
+          .leftJoin('couple as cp', (j) => j.onRef('cp.practice_id', '=', 's.practice_id').onRef('cp.id', '=', 's.couple_id'))
+          .select((eb) => [
+            's.client_id',
+            eb.ref('s.measure').$castTo<MeasureId>().as('measure'),
+            's.total',
+            's.taken_at',
+            sql<number>`row_number() OVER (${sql.raw(byPersonAndMeasure)} DESC, s.id DESC)`.as('rn'),
+            sql<number | null>`lag(s.total) OVER (${sql.raw(byPersonAndMeasure)}, s.id)`.as('previous'),
+            sql<number>`first_value(s.total) OVER (${sql.raw(byPersonAndMeasure)}, s.id)`.as('first'),
+          ])
+          .where('s.practice_id', '=', actor.practiceId)
+          .where(sql<boolean>`s.client_id = ANY(${clientIds}::uuid[])`)
+          .where(
+            sqlText<boolean>(`((c.id IS NOT NULL AND ${onClientTeam('c', slot('me'))}) OR (cp.id IS NOT NULL AND ${onCoupleTeam('cp', slot('me'))}))`, { me: actor.userId }),
+          ),
+      )
+      .selectFrom('visible')
+      .select(['client_id', 'measure', 'total', 'taken_at', 'previous', 'first'])
+      .where('rn', '=', 1)
+      .orderBy('client_id')
+      .orderBy('measure')
+      .execute();
     const items: LatestMeasure[] = rows.map((r) => {
       const instrument = INSTRUMENTS[r.measure];
       return {
@@ -289,35 +285,32 @@ export class MeasuresService {
 
   /** For the admin board: per clinician, how many active clients (their own, or in their couples) have a measure in the last 30 days. */
   async coverage(actor: StaffActor): Promise<MeasureCoverage> {
-    const rows = (await this.db.query(
-      `SELECT ct.staff_user_id AS clinician_id, count(DISTINCT c.id)::int AS measured
-         FROM care_team_member ct
-         LEFT JOIN couple_member cm ON cm.practice_id = ct.practice_id AND cm.couple_id = ct.couple_id AND cm.left_at IS NULL
-         JOIN client c ON c.practice_id = ct.practice_id AND c.id = COALESCE(ct.client_id, cm.client_id) AND c.status = 'active'
-        WHERE ct.practice_id = $1 AND ct.removed_at IS NULL
-          AND EXISTS (SELECT 1 FROM measure_score s WHERE s.practice_id = c.practice_id AND s.client_id = c.id AND s.taken_at >= now() - interval '30 days')
-        GROUP BY ct.staff_user_id`,
-      [actor.practiceId],
-    )) as Array<{ clinician_id: string; measured: number }>;
+    const rows = await this.kdb
+      .selectFrom('care_team_member as ct')
+      .leftJoin('couple_member as cm', (j) => j.onRef('cm.practice_id', '=', 'ct.practice_id').onRef('cm.couple_id', '=', 'ct.couple_id').on('cm.left_at', 'is', null))
+      .innerJoin('client as c', (j) =>
+        j
+          .onRef('c.practice_id', '=', 'ct.practice_id')
+          .on(sql<boolean>`c.id = COALESCE(ct.client_id, cm.client_id)`)
+          .on('c.status', '=', sql.lit('active')),
+      )
+      .select(['ct.staff_user_id as clinician_id', sql<number>`count(DISTINCT c.id)::int`.as('measured')])
+      .where('ct.practice_id', '=', actor.practiceId)
+      .where('ct.removed_at', 'is', null)
+      .where(sql<boolean>`EXISTS (SELECT 1 FROM measure_score s WHERE s.practice_id = c.practice_id AND s.client_id = c.id AND s.taken_at >= now() - interval '30 days')`)
+      .groupBy('ct.staff_user_id')
+      .execute();
     return { clinicians: rows.map((r) => ({ clinicianId: r.clinician_id, clientsMeasured: r.measured })) };
   }
 
   /** The client's own scores, newest first: never a partner's. */
   async portalScores(actor: PortalActor, query: PortalMeasuresQuery): Promise<Page<PortalMeasureScore>> {
-    const limit = pageLimit(query.limit, 20);
-    const scope = { list: 'portal-measures', practiceId: actor.practiceId, within: actor.clientId };
-    const after = this.cursors.decode(query.cursor, scope, ['timestamp', 'uuid']);
-    const params: unknown[] = [actor.practiceId, actor.clientId];
-    const add = (v: unknown) => `$${params.push(v)}`;
-    const where = ['s.practice_id = $1 AND s.client_id = $2'];
-    if (after) where.push(`(s.taken_at, s.id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
-    const rows = await this.scoreRows(this.db, `${where.join(' AND ')} ORDER BY s.taken_at DESC, s.id DESC LIMIT ${add(limit + 1)}`, params);
-    const page = rows.slice(0, limit);
-    const last = rows.length > limit ? page[page.length - 1] : undefined;
+    const keyset = new Keyset(this.cursors, SCORES_BY_TIME('portal-measures', actor.practiceId, actor.clientId), query, 20);
+    const { rows: page, nextCursor } = await keyset.read(selectScores(this.kdb).where('s.practice_id', '=', actor.practiceId).where('s.client_id', '=', actor.clientId));
     if (page.length > 0) await this.writes.event(actor, { action: 'measure.read', subjectId: actor.clientId, detail: { view: 'portal', scores: page.length } });
     return {
       items: page.map((r) => ({ id: r.id, measure: r.measure, takenAt: r.taken_at.toISOString(), total: r.total, band: bandView(r.measure, r.total) })),
-      nextCursor: last ? this.cursors.encode(scope, [last.taken_at.toISOString(), last.id]) : null,
+      nextCursor,
     };
   }
 
@@ -329,15 +322,6 @@ export class MeasuresService {
     return subject;
   }
 
-  private scoreRows(runner: SqlRunner, whereAndOrder: string, params: unknown[]): Promise<ScoreRow[]> {
-    return runner.query(
-      `SELECT s.id, s.measure, s.total, s.taken_at, s.client_id, c.name AS client_name, s.couple_id, s.assignment_id, s.seq
-         FROM measure_score s JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id
-        WHERE ${whereAndOrder}`,
-      params,
-    ) as Promise<ScoreRow[]>;
-  }
-
   private async auditRead(actor: StaffActor, subject: Subject, scores: number, view: string) {
     if (scores === 0) return;
     const isCouple = 'coupleId' in subject;
@@ -346,21 +330,21 @@ export class MeasuresService {
   }
 
   /** Who answers: the client (active), or the couple's current members (at least two, all active). */
-  private async lockMembers(tx: SqlRunner, practiceId: string, subject: Subject): Promise<string[]> {
+  private async lockMembers(db: Db, practiceId: string, subject: Subject): Promise<string[]> {
     if ('clientId' in subject) {
-      const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2 FOR SHARE`, [practiceId, subject.clientId])) as Array<{
-        status: string;
-        name: string;
-      }>;
-      if (client!.status !== 'active') throw new RuleViolationError('client_discharged', `${client!.name} is discharged. Reactivate the client before assigning a measure.`);
+      const client = await db.selectFrom('client').select(['status', 'name']).where('practice_id', '=', practiceId).where('id', '=', subject.clientId).forShare().executeTakeFirstOrThrow();
+      if (client.status !== 'active') throw new RuleViolationError('client_discharged', `${client.name} is discharged. Reactivate the client before assigning a measure.`);
       return [subject.clientId];
     }
-    await tx.query(`SELECT 1 FROM couple WHERE practice_id = $1 AND id = $2 FOR SHARE`, [practiceId, subject.coupleId]);
-    const members = (await tx.query(
-      `SELECT c.id, c.status FROM couple_member cm JOIN client c ON c.practice_id = cm.practice_id AND c.id = cm.client_id
-        WHERE cm.practice_id = $1 AND cm.couple_id = $2 AND cm.left_at IS NULL`,
-      [practiceId, subject.coupleId],
-    )) as Array<{ id: string; status: string }>;
+    await db.selectFrom('couple').select('id').where('practice_id', '=', practiceId).where('id', '=', subject.coupleId).forShare().execute();
+    const members = await db
+      .selectFrom('couple_member as cm')
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'cm.practice_id').onRef('c.id', '=', 'cm.client_id'))
+      .select(['c.id', 'c.status'])
+      .where('cm.practice_id', '=', practiceId)
+      .where('cm.couple_id', '=', subject.coupleId)
+      .where('cm.left_at', 'is', null)
+      .execute();
     if (members.length < 2) throw new RuleViolationError('couple_incomplete', 'This couple has fewer than two current members, so there is nobody to answer together.');
     if (members.some((m) => m.status !== 'active')) {
       throw new RuleViolationError('member_discharged', 'A member of this couple is discharged. Reactivate them, or update the couple’s members, first.');
