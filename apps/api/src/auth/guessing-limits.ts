@@ -5,6 +5,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { TooManyRequestsError } from '../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { kyselyOn } from '../db/kysely.js';
 
 /** The table the counters live in (migration 1764200000000). */
 const TABLE = 'guessing_limit';
@@ -173,7 +174,7 @@ export class GuessingLimits implements OnApplicationBootstrap, OnModuleDestroy {
   /** Deletes counters whose window ended over an hour ago. */
   async sweep(): Promise<void> {
     try {
-      await this.db.query(`DELETE FROM ${TABLE} WHERE expire < $1`, [Date.now() - SWEEP_AFTER_MS]);
+      await kyselyOn(this.db).deleteFrom(TABLE).where('expire', '<', String(Date.now() - SWEEP_AFTER_MS)).execute();
     } catch (error) {
       this.log.warn(`sweeping old counts failed: ${(error as { code?: string }).code ?? 'error'}`);
     }
