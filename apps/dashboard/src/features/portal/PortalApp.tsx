@@ -90,8 +90,12 @@ function SignedOut() {
   );
 }
 
+const fetchHome = () => api.get<PortalHome>('/portal/home', { quiet401: true });
+
 function SignedIn({ route }: { route: PortalRoute }) {
   const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }) });
+  // The home list is asked for at the same time as `me`, not after it: one round trip less on a slow phone.
+  useQuery({ queryKey: portalKeys.home(), queryFn: fetchHome, enabled: route.page === 'home' });
   const [signedOut, setSignedOut] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   if (signedOut) return <SignedOut />;
@@ -157,7 +161,7 @@ function Home({ me }: { me: PortalMe }) {
   useEffect(() => {
     document.title = 'Your exercises · Tandem';
   }, []);
-  const home = useQuery({ queryKey: portalKeys.home(), queryFn: () => api.get<PortalHome>('/portal/home') });
+  const home = useQuery({ queryKey: portalKeys.home(), queryFn: fetchHome });
   // Local copies of exercises no longer to do (submitted on another device, cancelled) have no use here.
   useEffect(() => {
     if (home.data) keepOnlyLocalDrafts(me.clientId, home.data.todo.map((item) => localDraftKey(me.clientId, item.assignmentId, item.seq)));
