@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { HomeworkStats } from '@tandem/shared';
-import { practiceToday } from './practice-today.js';
+import { practiceToday, type PracticeScope } from './practice-today.js';
 
 /**
  * Homework counts for caseload rows: open occurrences due within the coming
@@ -14,9 +14,10 @@ import { practiceToday } from './practice-today.js';
 export class HomeworkStatsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async forSubjects(practiceId: string, kind: 'client' | 'couple', ids: string[]): Promise<Map<string, HomeworkStats>> {
+  async forSubjects(scope: string | PracticeScope, kind: 'client' | 'couple', ids: string[]): Promise<Map<string, HomeworkStats>> {
     if (ids.length === 0) return new Map();
-    const today = await practiceToday(this.db, practiceId);
+    const practiceId = typeof scope === 'string' ? scope : scope.practiceId;
+    const today = await practiceToday(this.db, scope);
     const column = kind === 'client' ? 'client_id' : 'couple_id';
     const ownResponses = kind === 'client' ? 'r.client_id = x.id AND r.couple_id IS NULL' : 'r.couple_id = x.id';
     const rows = (await this.db.query(
@@ -34,8 +35,9 @@ export class HomeworkStatsService {
   }
 
   /** Overdue occurrences across the clients and couples on each clinician's teams. */
-  async overdueByClinician(practiceId: string): Promise<Map<string, number>> {
-    const today = await practiceToday(this.db, practiceId);
+  async overdueByClinician(scope: PracticeScope): Promise<Map<string, number>> {
+    const practiceId = scope.practiceId;
+    const today = await practiceToday(this.db, scope);
     const rows = (await this.db.query(
       `SELECT ct.staff_user_id, count(*)::int AS overdue
          FROM care_team_member ct

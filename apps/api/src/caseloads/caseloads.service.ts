@@ -39,7 +39,7 @@ export class CaseloadsService {
             SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.couple_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS couples`,
       [actor.practiceId],
     )) as Array<{ clients: number; couples: number }>;
-    const overdue = await this.homework.overdueByClinician(actor.practiceId);
+    const overdue = await this.homework.overdueByClinician(actor);
     return {
       clinicians: clinicians.map((c) => ({
         overdue: overdue.get(c.id) ?? 0,

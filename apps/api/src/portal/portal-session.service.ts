@@ -84,15 +84,17 @@ export class PortalSessionService {
     const token = request.cookies?.[PORTAL_COOKIE];
     if (!token || !TOKEN_PATTERN.test(token)) return null;
     const [row] = (await this.db.query(
-      `SELECT s.id, s.practice_id, s.client_id FROM portal_session s
+      `SELECT s.id, s.practice_id, s.client_id, to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD') AS today FROM portal_session s
          JOIN portal_link l ON l.practice_id = s.practice_id AND l.id = s.link_id
          JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id
+         JOIN practice p ON p.id = s.practice_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND l.revoked_at IS NULL AND l.expires_at > now() AND c.status = 'active'`,
       [hashToken(token)],
-    )) as Array<{ id: string; practice_id: string; client_id: string }>;
+    )) as Array<{ id: string; practice_id: string; client_id: string; today: string }>;
     if (!row) return null;
-    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, requestId: request.id, ip: request.ip };
+    // The practice's date is read with the session, so the page does not ask again.
+    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, today: row.today, requestId: request.id, ip: request.ip };
   }
 
   async signOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
