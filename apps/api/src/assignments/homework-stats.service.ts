@@ -39,12 +39,20 @@ export class HomeworkStatsService {
     const practiceId = scope.practiceId;
     const today = await practiceToday(this.db, scope);
     const rows = (await this.db.query(
-      `SELECT ct.staff_user_id, count(*)::int AS overdue
-         FROM care_team_member ct
-         JOIN assignment_occurrence o ON o.practice_id = ct.practice_id
-          AND ((ct.client_id IS NOT NULL AND o.client_id = ct.client_id) OR (ct.couple_id IS NOT NULL AND o.couple_id = ct.couple_id))
-        WHERE ct.practice_id = $1 AND ct.removed_at IS NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date
-        GROUP BY ct.staff_user_id`,
+      // The practice's overdue occurrences are read once along occurrence_open_by_due and matched to
+      // care-team rows in memory: one pass, not one index probe per care-team row. An occurrence and a
+      // care-team row each name exactly one client or one couple, so the two halves never overlap.
+      `SELECT staff_user_id, count(*)::int AS overdue FROM (
+         SELECT ct.staff_user_id
+           FROM assignment_occurrence o
+           JOIN care_team_member ct ON ct.practice_id = o.practice_id AND ct.client_id = o.client_id AND ct.removed_at IS NULL
+          WHERE o.practice_id = $1 AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date AND o.client_id IS NOT NULL
+         UNION ALL
+         SELECT ct.staff_user_id
+           FROM assignment_occurrence o
+           JOIN care_team_member ct ON ct.practice_id = o.practice_id AND ct.couple_id = o.couple_id AND ct.removed_at IS NULL
+          WHERE o.practice_id = $1 AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date AND o.couple_id IS NOT NULL) matched
+        GROUP BY staff_user_id`,
       [practiceId, today],
     )) as Array<{ staff_user_id: string; overdue: number }>;
     return new Map(rows.map((r) => [r.staff_user_id, r.overdue]));

@@ -132,9 +132,11 @@ describe('the bench data and its floor', () => {
       expect(queries.length).toBeGreaterThan(0);
       const reads = queries.filter((q) => /^\s*(SELECT|WITH)\b/i.test(q.text));
       // Twice prepared: a connection that ran the first binds the statements it prepared then.
-      const asSent = await replay(pool, reads);
-      expect(await replay(pool, reads, undefined, true)).toEqual(asSent);
-      expect(await replay(pool, reads, undefined, true)).toEqual(asSent);
+      // The session look-up answers with the moment it moved the idle deadline: the one value that differs run to run.
+      const rows = async (prepared: boolean) => JSON.parse(JSON.stringify(await replay(pool, reads, undefined, prepared), (k, v: unknown) => (k === 'touched_at' ? 'moved' : v))) as unknown;
+      const asSent = await rows(false);
+      expect(await rows(true)).toEqual(asSent);
+      expect(await rows(true)).toEqual(asSent);
     }
   });
 });
