@@ -19,8 +19,11 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from './common/json-depth.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Routes outside the /api prefix: the portal link (`/p/<token>`) is the address clients are sent. */
-export const ROUTES_OUTSIDE_API = [{ path: 'p/:token', method: RequestMethod.GET }];
+/** Routes outside the /api prefix: the portal link (`/p/<token>`) is the address clients are sent, and it leads to the portal home (`/portal`). */
+export const ROUTES_OUTSIDE_API = [
+  { path: 'p/:token', method: RequestMethod.GET },
+  { path: 'portal', method: RequestMethod.GET },
+];
 
 /** Builds the whole application, ready to listen: used by `main.ts` and by every e2e test. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestFastifyApplication> {

@@ -57,11 +57,11 @@ export function isPortalPage(url: string): boolean {
  * file or an API route gets index.html (portal pages get portal.html, the
  * portal's own small bundle), and the app's router takes over.
  */
-export async function serveDashboardIndex(request: FastifyRequest, reply: FastifyReply, dir: string): Promise<boolean> {
+export async function serveDashboardIndex(request: FastifyRequest, reply: FastifyReply, dir: string, options: { anyAccept?: boolean } = {}): Promise<boolean> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const url = request.url;
   if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return false;
-  if (!(request.headers.accept ?? '').includes('text/html')) return false;
+  if (!options.anyAccept && !(request.headers.accept ?? '').includes('text/html')) return false;
   const portal = isPortalPage(url);
   const page = await pageFiles(dir, portal ? 'portal.html' : 'index.html');
   if (page === null) return false;
@@ -75,4 +75,41 @@ export async function serveDashboardIndex(request: FastifyRequest, reply: Fastif
   if (encoding) reply.header('content-encoding', encoding);
   reply.send(encoding === 'br' ? page.br : encoding === 'gzip' ? page.gzip : page.identity);
   return true;
+}
+
+/** Text for HTML content and attribute values. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** What the portal home draws before its scripts run: the signed-in client's first name and practice. */
+export interface PortalGreeting {
+  firstName: string;
+  practiceName: string;
+}
+
+/**
+ * portal.html for a signed-in client's portal home, with its first screen drawn in: the same
+ * header and heading PortalApp.tsx renders (React replaces them with identical markup once it
+ * runs), and the client's `/api/portal/me` answer as a JSON data block, so the app neither waits
+ * for nor asks again for it. The page's preload of `/api/portal/me` is dropped (the answer is here).
+ * A slow phone shows the heading as soon as the HTML and its style sheet arrive.
+ */
+export async function portalHomeHtml(dir: string, greeting: PortalGreeting, me: unknown): Promise<string | null> {
+  const page = await pageFiles(dir, 'portal.html');
+  if (page === null) return null;
+  const screen =
+    `<main class="portal" id="main"><header class="portal__top"><p class="brand">Tandem</p>` +
+    `<span class="muted">${escapeHtml(greeting.practiceName)}</span>` +
+    `<button type="button" class="button button--quiet">Sign out</button></header>` +
+    `<h1 tabindex="-1" class="page-heading">Hi ${escapeHtml(greeting.firstName)}</h1>` +
+    `<p class="lead">Here are the exercises your clinician has given you. Your answers are saved as you type.</p>` +
+    `<p role="status">Loading your exercises…</p></main>`;
+  // `<` is written as \u003c so no text in the data can close the script element.
+  const data = JSON.stringify(me).replace(/</g, '\\u003c');
+  return page.identity
+    .toString('utf8')
+    .replace(/[ \t]*<!--[^>]*-->\s*<link rel="preload" href="\/api\/portal\/me"[^>]*>\s*/, '')
+    .replace(/[ \t]*<link rel="preload" href="\/api\/portal\/me"[^>]*>\s*/, '')
+    .replace('<div id="root"></div>', `<div id="root">${screen}</div>\n    <script type="application/json" id="portal-me">${data}</script>`);
 }

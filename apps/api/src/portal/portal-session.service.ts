@@ -11,6 +11,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export const PORTAL_COOKIE = 'tandem_portal';
 const COOKIE_PATH = '/api/portal';
+/** The same session also rides to the portal's pages, so `/portal` can draw the client's first screen (never to staff routes). */
+const PAGE_COOKIE_PATH = '/portal';
 
 export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
 
@@ -69,13 +71,15 @@ export class PortalSessionService {
       const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: request.id, ip: request.ip };
       await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, actor);
     });
-    reply.setCookie(PORTAL_COOKIE, sessionToken, {
-      path: COOKIE_PATH,
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      expires: expiresAt,
-    });
+    for (const path of [COOKIE_PATH, PAGE_COOKIE_PATH]) {
+      reply.setCookie(PORTAL_COOKIE, sessionToken, {
+        path,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        expires: expiresAt,
+      });
+    }
     return { ok: true };
   }
 
@@ -106,5 +110,6 @@ export class PortalSessionService {
 
   private clearCookie(reply: FastifyReply) {
     reply.clearCookie(PORTAL_COOKIE, { path: COOKIE_PATH });
+    reply.clearCookie(PORTAL_COOKIE, { path: PAGE_COOKIE_PATH });
   }
 }

@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BUILT_IN_EXERCISES } from '@tandem/shared';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { newClient, newClinician, newPortalLink, newPractice } from '../support/factories.js';
 
 /**
  * The built dashboard and portal as a phone gets them (after `npm run build`): brotli or gzip
@@ -121,6 +122,34 @@ describe('built assets', () => {
     // The HTML files reached by name are not stored either.
     const direct = await get(base, '/portal.html', { 'accept-encoding': BROWSER });
     expect([direct.status, direct.headers['cache-control'], direct.headers['content-encoding']]).toEqual([200, 'no-store', 'br']);
+  });
+
+  it("a signed-in client's portal home arrives with its heading drawn in and the client's `me` beside it, never stored", async () => {
+    const practice = await newPractice(t.db, 'Riverside & <Partners>');
+    const clinician = await newClinician(t.db, practice);
+    const client = await newClient(t.db, practice, { name: '<i>Ana</i> Lopez', clinicians: [clinician] });
+    const opened = await get(base, `/p/${await newPortalLink(t.db, client, clinician)}`, {});
+    expect(opened.status).toBe(303);
+    const cookie = (opened.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+    const me = JSON.parse((await get(base, '/api/portal/me', { cookie })).body.toString('utf8')) as unknown;
+    const page = await get(base, '/portal', { accept: 'text/html', 'accept-encoding': BROWSER, cookie });
+    expect([page.status, page.headers['content-encoding'], page.headers['cache-control']]).toEqual([200, 'br', 'no-store']);
+    expect(varyNames(page)).toEqual(expect.arrayContaining(['accept-encoding', 'cookie']));
+    const html = decoded(page).toString('utf8');
+    expect(html).toContain('<h1 tabindex="-1" class="page-heading">Hi &#60;i&#62;Ana&#60;/i&#62;</h1>');
+    expect(html).toContain('Riverside &#38; &#60;Partners&#62;');
+    expect(html).not.toContain('<i>Ana</i>');
+    const data = /<script type="application\/json" id="portal-me">([^<]*)<\/script>/.exec(html);
+    expect(JSON.parse(data![1]!)).toEqual(me);
+    // The answer is in the page: the page does not also preload it.
+    expect(html).not.toContain('rel="preload" href="/api/portal/me"');
+    // The scripts and styles are the build's, as in portal.html.
+    for (const file of firstLoad('portal.html')) expect(html).toContain(file);
+
+    // Without a session, the plain page: nothing about anyone.
+    const anonymous = await get(base, '/portal', { accept: 'text/html', 'accept-encoding': BROWSER });
+    expect(anonymous.status).toBe(200);
+    expect(decoded(anonymous).equals(fs.readFileSync(path.join(dist, 'portal.html')))).toBe(true);
   });
 
   it('a file whose name does not change between builds (the icon) is kept a day, not a year', async () => {

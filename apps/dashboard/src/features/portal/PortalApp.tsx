@@ -14,6 +14,11 @@ const queryClient = new QueryClient({
   },
 });
 
+// The portal home's HTML carries the signed-in client's `me` answer (apps/api/src/portal/portal-page.controller.ts),
+// drawn in already: the app starts from it instead of asking again.
+const embeddedMe = document.getElementById('portal-me')?.textContent;
+if (embeddedMe) queryClient.setQueryData(portalKeys.me(), JSON.parse(embeddedMe) as PortalMe);
+
 /** The portal's few pages: home, one exercise, and the page for a link that no longer works. */
 type PortalRoute = { page: 'home' } | { page: 'expired' } | { page: 'occurrence'; assignmentId: string; seq: number } | { page: 'missing' };
 
@@ -93,7 +98,8 @@ function SignedOut() {
 const fetchHome = () => api.get<PortalHome>('/portal/home', { quiet401: true });
 
 function SignedIn({ route }: { route: PortalRoute }) {
-  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }) });
+  // A minute fresh: the copy in the page is not asked for again the moment the app starts.
+  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get<PortalMe>('/portal/me', { quiet401: true }), staleTime: 60_000 });
   // The home list is asked for at the same time as `me`, not after it: one round trip less on a slow phone.
   useQuery({ queryKey: portalKeys.home(), queryFn: fetchHome, enabled: route.page === 'home' });
   const [signedOut, setSignedOut] = useState(false);
