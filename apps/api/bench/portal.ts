@@ -5,7 +5,8 @@
  * 750 kbps up) measures, five times each:
  *
  * - first visit: a browser with nothing cached opens the link (`/p/<token>`, which leads to the
- *   portal home) until the heading "Hi <name>" is on screen;
+ *   portal home) until the heading "Hi <name>" is on screen; once typed in, once tapped in a page of
+ *   another site (as in a webmail, where the SameSite=Strict session cookie does not ride along);
  * - repeat visit: the same browser opens the portal home again, later, in a new tab;
  *
  * and reports the median and the slowest, the bytes sent, and how many asset requests reached the
@@ -57,7 +58,8 @@ const WATCH_HEADING = `(() => {
   requestAnimationFrame(look);
 })();`;
 
-async function visit(context: BrowserContext, url: string): Promise<Visit> {
+/** `fromOtherSite`: the link is followed from a page of another site (as from a webmail), not typed in. */
+async function visit(context: BrowserContext, url: string, fromOtherSite = false): Promise<Visit> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -76,7 +78,13 @@ async function visit(context: BrowserContext, url: string): Promise<Visit> {
     bytes += e.encodedDataLength;
   });
   await page.addInitScript(WATCH_HEADING);
-  await page.goto(url, { waitUntil: 'commit' });
+  if (fromOtherSite) {
+    await page.setContent(`<a id="open" href="${url}">Open your homework</a>`);
+    await page.click('#open', { noWaitAfter: true });
+    await page.waitForURL(/\/portal$/, { waitUntil: 'commit' });
+  } else {
+    await page.goto(url, { waitUntil: 'commit' });
+  }
   await page.waitForFunction(() => typeof (globalThis as unknown as { __headingAt?: number }).__headingAt === 'number', undefined, { timeout: 60_000 });
   const headingMs = await page.evaluate(() => (globalThis as unknown as { __headingAt: number }).__headingAt);
   if (args.timings) console.log(await page.evaluate(() => JSON.stringify(performance.getEntries().map((e) => [e.name.replace(/^https?:\/\/[^/]+/, ''), e.entryType, Math.round(e.startTime), Math.round((e as unknown as { responseStart?: number }).responseStart ?? 0), Math.round(e.startTime + e.duration)]))));
@@ -146,16 +154,24 @@ async function main() {
     });
     const first: Visit[] = [];
     const repeat: Visit[] = [];
+    const fromMail: Visit[] = [];
+    const newContext = () => browser!.newContext({ viewport: VIEWPORT, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     for (let run = 0; run < RUNS; run++) {
       // A fresh context: an empty cache, no cookie, as on the phone the link is first opened on.
-      const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      const context = await newContext();
       first.push(await visit(context, link));
       repeat.push(await visit(context, `${base}/portal`));
       await context.close();
+      // The same first visit, but the link is tapped in another site's page (a webmail): the session
+      // cookie (SameSite=Strict) does not ride on that navigation, so the page draws itself from script.
+      const mail = await newContext();
+      fromMail.push(await visit(mail, link, true));
+      await mail.close();
     }
     const result = {
       conditions: { viewport: VIEWPORT, cpuSlowdown: CPU_SLOWDOWN, latencyMs: NETWORK.latency, downMbps: 1.6, upKbps: 750, runs: RUNS, chromium: browser.version() },
       first: { ...summary(first.map((v) => v.headingMs)), runs: first.map((v) => v.headingMs), kb: Math.round(summary(first.map((v) => v.bytes)).median / 102.4) / 10 },
+      fromMail: { ...summary(fromMail.map((v) => v.headingMs)), runs: fromMail.map((v) => v.headingMs), kb: Math.round(summary(fromMail.map((v) => v.bytes)).median / 102.4) / 10 },
       repeat: {
         ...summary(repeat.map((v) => v.headingMs)),
         runs: repeat.map((v) => v.headingMs),
@@ -169,6 +185,9 @@ async function main() {
     console.log('| Visit | heading visible, median | slowest | sent over the network | asset requests | target |');
     console.log('|---|--:|--:|--:|--:|---|');
     console.log(`| First (opens the link, nothing cached) | ${result.first.median} ms | ${result.first.max} ms | ${result.first.kb} KB | – | ≤ ${TARGETS.firstMs} ms: ${met(result.first.max <= TARGETS.firstMs)} |`);
+    console.log(
+      `| First, link tapped in a webmail page (nothing cached) | ${result.fromMail.median} ms | ${result.fromMail.max} ms | ${result.fromMail.kb} KB | – | ≤ ${TARGETS.firstMs} ms: ${met(result.fromMail.max <= TARGETS.firstMs)} |`,
+    );
     console.log(
       `| Repeat (portal home again, new tab) | ${result.repeat.median} ms | ${result.repeat.max} ms | ${result.repeat.kb} KB | ${result.repeat.assetRequests} | ≤ ${TARGETS.repeatMs} ms and no asset request: ${met(result.repeat.max <= TARGETS.repeatMs && result.repeat.assetRequests === TARGETS.repeatAssetRequests)} |`,
     );

@@ -92,7 +92,8 @@ export interface PortalGreeting {
  * portal.html for a signed-in client's portal home, with its first screen drawn in: the same
  * header and heading PortalApp.tsx renders (React replaces them with identical markup once it
  * runs), and the client's `/api/portal/me` answer as a JSON data block, so the app neither waits
- * for nor asks again for it. The page's preload of `/api/portal/me` is dropped (the answer is here).
+ * for nor asks again for it. The page's preload of `/api/portal/me` is dropped (the answer is here),
+ * and its style sheets are written into the page.
  * A slow phone shows the heading as soon as the HTML and its style sheet arrive.
  */
 export async function portalHomeHtml(dir: string, greeting: PortalGreeting, me: unknown): Promise<string | null> {
@@ -107,9 +108,14 @@ export async function portalHomeHtml(dir: string, greeting: PortalGreeting, me: 
     `<p role="status">Loading your exercises…</p></main>`;
   // `<` is written as \u003c so no text in the data can close the script element.
   const data = JSON.stringify(me).replace(/</g, '\\u003c');
-  return page.identity
-    .toString('utf8')
+  let html = page.identity.toString('utf8');
+  // The style sheets come inside the page (a few KB): nothing blocks the first paint but the page itself.
+  for (const [link, file] of [...html.matchAll(/<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/g)].map((m) => [m[0], m[1]!] as const)) {
+    const css = await pageFiles(dir, file);
+    if (css) html = html.replace(link, () => `<style>${css.identity.toString('utf8').replace(/<\//g, '<\\/')}</style>`);
+  }
+  return html
     .replace(/[ \t]*<!--[^>]*-->\s*<link rel="preload" href="\/api\/portal\/me"[^>]*>\s*/, '')
     .replace(/[ \t]*<link rel="preload" href="\/api\/portal\/me"[^>]*>\s*/, '')
-    .replace('<div id="root"></div>', `<div id="root">${screen}</div>\n    <script type="application/json" id="portal-me">${data}</script>`);
+    .replace('<div id="root"></div>', () => `<div id="root">${screen}</div>\n    <script type="application/json" id="portal-me">${data}</script>`);
 }

@@ -125,7 +125,7 @@ describe('built assets', () => {
   });
 
   it("a signed-in client's portal home arrives with its heading drawn in and the client's `me` beside it, never stored", async () => {
-    const practice = await newPractice(t.db, 'Riverside & <Partners>');
+    const practice = await newPractice(t.db, 'Riverside & <Partners> $&');
     const clinician = await newClinician(t.db, practice);
     const client = await newClient(t.db, practice, { name: '<i>Ana</i> Lopez', clinicians: [clinician] });
     const opened = await get(base, `/p/${await newPortalLink(t.db, client, clinician)}`, {});
@@ -137,14 +137,18 @@ describe('built assets', () => {
     expect(varyNames(page)).toEqual(expect.arrayContaining(['accept-encoding', 'cookie']));
     const html = decoded(page).toString('utf8');
     expect(html).toContain('<h1 tabindex="-1" class="page-heading">Hi &#60;i&#62;Ana&#60;/i&#62;</h1>');
-    expect(html).toContain('Riverside &#38; &#60;Partners&#62;');
+    expect(html).toContain('<span class="muted">Riverside &#38; &#60;Partners&#62; $&#38;</span>');
     expect(html).not.toContain('<i>Ana</i>');
     const data = /<script type="application\/json" id="portal-me">([^<]*)<\/script>/.exec(html);
     expect(JSON.parse(data![1]!)).toEqual(me);
     // The answer is in the page: the page does not also preload it.
     expect(html).not.toContain('rel="preload" href="/api/portal/me"');
-    // The scripts and styles are the build's, as in portal.html.
-    for (const file of firstLoad('portal.html')) expect(html).toContain(file);
+    // The scripts are the build's, as in portal.html; its style sheets are written into the page.
+    for (const file of firstLoad('portal.html')) {
+      if (file.endsWith('.css')) expect(html).toContain(fs.readFileSync(path.join(dist, file), 'utf8').trim().slice(0, 200));
+      else expect(html).toContain(file);
+    }
+    expect(html).not.toMatch(/<link rel="stylesheet"/);
 
     // Without a session, the plain page: nothing about anyone.
     const anonymous = await get(base, '/portal', { accept: 'text/html', 'accept-encoding': BROWSER });
