@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../access/allow.decorator.js';
 import { acceptedEncoding, portalHomeHtml, serveDashboardIndex } from '../common/dashboard-fallback.js';
@@ -15,7 +15,7 @@ import { PortalService } from './portal.service.js';
  * so a slow phone shows the heading before any script has loaded. Without a session it is the
  * plain portal page, which asks the client to open their link again. Never stored (`no-store`).
  */
-@ApiExcludeController()
+@ApiTags('portal')
 @Controller('portal')
 export class PortalPageController {
   constructor(
@@ -26,6 +26,8 @@ export class PortalPageController {
 
   @Get()
   @Allow('public')
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The portal home page (HTML); for a signed-in client, its first screen drawn in.' })
   async home(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const actor = await this.sessions.authenticate(request);
     const me = actor ? await this.portal.me(actor) : null;
