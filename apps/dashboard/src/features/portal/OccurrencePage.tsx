@@ -150,8 +150,17 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
       } catch (error) {
         unsent.current = true;
         if (stopped.current) return;
-        if (error instanceof ApiError && error.status === 409 && error.code === 'stale_version') setSave({ kind: 'conflict' });
-        else setSave({ kind: 'error', message: error instanceof ApiError && error.status !== 0 ? error.message : 'Not saved yet: we will keep trying. What you typed stays on this phone meanwhile.' });
+        if (error instanceof ApiError && error.status === 409 && error.code === 'stale_version') {
+          // The save sent as the previous page was hidden can land after this page read the draft: when the
+          // server already holds exactly these answers, they are saved, not in conflict.
+          const current = await api.get<PortalOccurrence>(base).catch(() => null);
+          if (current && sameAnswers(current.answers, sent)) {
+            version.current = current.version;
+            unsent.current = latest.current !== sent;
+            setSave({ kind: 'saved', at: '' });
+            if (latest.current === sent) clearLocalDraft(localKey);
+          } else setSave({ kind: 'conflict' });
+        } else setSave({ kind: 'error', message: error instanceof ApiError && error.status !== 0 ? error.message : 'Not saved yet: we will keep trying. What you typed stays on this phone meanwhile.' });
       } finally {
         inFlight.current = false;
       }
