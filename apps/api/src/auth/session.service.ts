@@ -37,6 +37,8 @@ interface SessionRow {
   staff_user_id: string;
   roles: StaffRole[];
   expires_at: Date;
+  /** Today in the practice's time zone (YYYY-MM-DD). */
+  today: string;
   /** When the session was last seen (this request, to the second) if it was still open; null when it had timed out. */
   touched_at: Date | null;
 }
@@ -83,14 +85,16 @@ export class SessionService {
       `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)),
        found AS (
          SELECT s.id, s.practice_id, s.staff_user_id, u.roles, s.expires_at, s.last_seen_at,
-                s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2 + ${TOUCH_GRACE_SECONDS}) AS open
+                s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2 + ${TOUCH_GRACE_SECONDS}) AS open,
+                to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD') AS today
            FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
+           JOIN practice p ON p.id = s.practice_id
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.active),
        touched AS (
          UPDATE staff_session t SET last_seen_at = now() FROM found
           WHERE t.id = found.id AND found.open AND t.last_seen_at < now() - make_interval(secs => ${TOUCH_GRACE_SECONDS})
          RETURNING t.last_seen_at)
-       SELECT found.id, found.practice_id, found.staff_user_id, found.roles, found.expires_at,
+       SELECT found.id, found.practice_id, found.staff_user_id, found.roles, found.expires_at, found.today,
               CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END AS touched_at
          FROM found, relaxed`,
       [hashToken(token), this.idleMs / 1000],
@@ -103,7 +107,17 @@ export class SessionService {
     }
     return {
       kind: 'open',
-      actor: { kind: 'staff', userId: row.staff_user_id, practiceId: row.practice_id, roles: row.roles, sessionId: row.id, requestId: origin.requestId, ip: origin.ip },
+      actor: {
+        kind: 'staff',
+        userId: row.staff_user_id,
+        practiceId: row.practice_id,
+        roles: row.roles,
+        sessionId: row.id,
+        // Read with the session, so a page that needs the practice's date does not ask again.
+        today: row.today,
+        requestId: origin.requestId,
+        ip: origin.ip,
+      },
       times: { idleExpiresAt: new Date(row.touched_at.getTime() + this.idleMs + TOUCH_GRACE_SECONDS * 1000), absoluteExpiresAt: row.expires_at },
     };
   }

@@ -16,14 +16,19 @@ export class CaseloadsService {
 
   async board(actor: StaffActor): Promise<CaseloadBoard> {
     const clinicians = (await this.db.query(
-      `SELECT u.id, u.name, u.active,
-              (SELECT count(*) FROM care_team_member ct JOIN client c ON c.practice_id = ct.practice_id AND c.id = ct.client_id
-                WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL AND c.status = 'active')::int AS active_clients,
-              (SELECT count(*) FROM care_team_member ct
-                WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL AND ct.couple_id IS NOT NULL)::int AS couples
-         FROM staff_user u
-        WHERE u.practice_id = $1 AND 'clinician' = ANY(u.roles) AND (u.active OR EXISTS (
-                SELECT 1 FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL))
+      // One pass over the practice's open care-team rows, joined to its active clients (both read by
+      // practice_id first), instead of one client look-up per care-team row for every clinician.
+      `WITH counts AS (
+         SELECT ct.staff_user_id,
+                count(c.id)::int AS active_clients,
+                count(ct.couple_id)::int AS couples
+           FROM care_team_member ct
+           LEFT JOIN client c ON c.practice_id = ct.practice_id AND c.id = ct.client_id AND c.status = 'active'
+          WHERE ct.practice_id = $1 AND ct.removed_at IS NULL
+          GROUP BY ct.staff_user_id)
+       SELECT u.id, u.name, u.active, COALESCE(k.active_clients, 0) AS active_clients, COALESCE(k.couples, 0) AS couples
+         FROM staff_user u LEFT JOIN counts k ON k.staff_user_id = u.id
+        WHERE u.practice_id = $1 AND 'clinician' = ANY(u.roles) AND (u.active OR k.staff_user_id IS NOT NULL)
         ORDER BY u.active DESC, u.name, u.id`,
       [actor.practiceId],
     )) as Array<{ id: string; name: string; active: boolean; active_clients: number; couples: number }>;
@@ -36,7 +41,7 @@ export class CaseloadsService {
             SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.couple_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int AS couples`,
       [actor.practiceId],
     )) as Array<{ clients: number; couples: number }>;
-    const overdue = await this.homework.overdueByClinician(actor.practiceId);
+    const overdue = await this.homework.overdueByClinician(actor);
     return {
       clinicians: clinicians.map((c) => ({
         overdue: overdue.get(c.id) ?? 0,

@@ -129,7 +129,7 @@ export class ClientsService {
     )) as SummaryRow[];
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     const page = rows.slice(0, limit);
-    const stats = await this.homework.forSubjects(actor.practiceId, 'client', page.filter((r) => r.sees_homework).map((r) => r.id));
+    const stats = await this.homework.forSubjects(actor, 'client', page.filter((r) => r.sees_homework).map((r) => r.id));
     return {
       items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)),
       nextCursor: last ? this.cursors.encode(cursorScope, recent ? [last.created_at.toISOString(), last.id] : [last.sort_name, last.id]) : null,
@@ -240,7 +240,7 @@ export class ClientsService {
   private async checkDateOfBirth(actor: StaffActor, dateOfBirth: string | null | undefined) {
     if (!dateOfBirth) return;
     if (dateOfBirth < EARLIEST_DATE_OF_BIRTH) throw new ValidationFailedError({ dateOfBirth: `must be on or after ${EARLIEST_DATE_OF_BIRTH}` });
-    if (dateOfBirth > (await practiceToday(this.db, actor.practiceId))) throw new ValidationFailedError({ dateOfBirth: 'cannot be in the future' });
+    if (dateOfBirth > (await practiceToday(this.db, actor))) throw new ValidationFailedError({ dateOfBirth: 'cannot be in the future' });
   }
 
   /**

@@ -83,7 +83,7 @@ export class CouplesService {
     )) as SummaryRow[];
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     const page = rows.slice(0, limit);
-    const stats = await this.homework.forSubjects(actor.practiceId, 'couple', page.map((r) => r.id));
+    const stats = await this.homework.forSubjects(actor, 'couple', page.map((r) => r.id));
     return { items: page.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor: last ? this.cursors.encode(cursorScope, [last.sort_name, last.id]) : null };
   }
 
