@@ -28,7 +28,10 @@ export class PortalPageController {
   @Get()
   @Allow('public')
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The portal home page (HTML); for a signed-in client, its first screen drawn in.' })
+  @ApiOkResponse({
+    description: 'The portal home page (HTML); for a signed-in client, its first screen drawn in.',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   async home(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const actor = await this.sessions.authenticate(request.cookies?.[PORTAL_COOKIE], originOf(request));
     const me = actor ? await this.portal.me(actor) : null;
