@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: Tandem at practice-network scale. Seeds two sizes ten
  * times apart, drives each hot endpoint with 50 connections, measures the
- * floors (the same SQL through a bare pg server; a constant-JSON route in
- * the same app), and writes bench/results/<date>.json and .md.
+ * floors (the same SQL through a bare pg server, as sent and prepared; one
+ * prepared primary-key select; a constant-JSON route in the same app), and writes bench/results/<date>.json and .md.
  *
  *   npm run bench -- [--scale 1] [--duration 10] [--connections 50] [--submits 4000] [--fresh] [--explain]
  *
@@ -117,7 +117,8 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
   const loadOptions = { connections, duration, warmup: 2 };
   const warmSubmits = connections * 20;
   const perSide = submits + warmSubmits;
-  const actors: BenchActors = await prepareActors(pool, practices, today, 2 * perSide + 2);
+  // Three sets of open assignments: Tandem, the replay floor and the prepared floor each submit their own.
+  const actors: BenchActors = await prepareActors(pool, practices, today, 3 * perSide + 2);
   const env = {
     DATABASE_URL: url,
     TANDEM_DATA_KEY: BENCH_DATA_KEY.toString('base64'),
@@ -135,6 +136,7 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
   const results: Record<string, Partial<EndpointResult>> = {};
   let template: SubmitTemplate;
   let constantJson: LoadFigures;
+  let physical: LoadFigures;
   try {
     // One request each to check it answers well and to record its SQL (the second, once caches are warm).
     for (const e of reads) {
@@ -176,24 +178,31 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
   log(`\n${practices} practices: the same SQL through bare pg and node:http`);
   const floor = await startChild('floor-server.js', env);
   try {
-    floor.send({ type: 'plans', reads: plans, submit: template, targets: actors.submit.targets });
-    for (const e of reads) {
-      const figures = await load(floor.baseUrl, { method: 'GET', path: `/${e.name}` }, loadOptions);
-      results[e.name]!.floor = figures;
-      log(`  ${e.label.padEnd(32)} ${fmt(figures)}`);
+    // The physical floor: one prepared primary-key select of a row this practice has.
+    const physicalQuery = { text: 'SELECT id, name, status FROM client WHERE practice_id = $1 AND id = $2', values: [actors.practiceId, actors.clientId] };
+    floor.send({ type: 'plans', reads: plans, submit: template, targets: actors.submit.targets, physical: physicalQuery });
+    physical = await load(floor.baseUrl, { method: 'GET', path: '/physical' }, loadOptions);
+    log(`  ${'Physical floor (one PK select)'.padEnd(32)} ${fmt(physical)}`);
+    for (const [prefix, key] of [['', 'floor'], ['prepared/', 'prepared']] as const) {
+      if (prefix) log(`\n${practices} practices: the same SQL as prepared statements through bare pg and node:http`);
+      for (const e of reads) {
+        const figures = await load(floor.baseUrl, { method: 'GET', path: `/${prefix}${e.name}` }, loadOptions);
+        results[e.name]![key] = figures;
+        log(`  ${e.label.padEnd(32)} ${fmt(figures)}`);
+      }
+      const offset = 1 + (prefix ? 2 : 1) * perSide;
+      const figures = await load(
+        floor.baseUrl,
+        {
+          method: 'POST',
+          path: `/${prefix}submit`,
+          vary: (n) => ({ headers: { 'x-target': String(offset + n), 'content-type': 'application/json' }, body: submitBody(actors, '00000000-0000-4000-8000-000000000000') }),
+        },
+        { ...loadOptions, amount: submits },
+      );
+      results.submit![key] = figures;
+      log(`  ${'Portal submit'.padEnd(32)} ${fmt(figures)}`);
     }
-    const offset = 1 + perSide;
-    const figures = await load(
-      floor.baseUrl,
-      {
-        method: 'POST',
-        path: '/submit',
-        vary: (n) => ({ headers: { 'x-target': String(offset + n), 'content-type': 'application/json' }, body: submitBody(actors, '00000000-0000-4000-8000-000000000000') }),
-      },
-      { ...loadOptions, amount: submits },
-    );
-    results.submit!.floor = figures;
-    log(`  ${'Portal submit'.padEnd(32)} ${fmt(figures)}`);
   } finally {
     await floor.stop();
   }
@@ -201,7 +210,7 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
   const endpoints = Object.values(results).map((r) => ({ ...r, cost: costs[r.name!] ?? null }) as EndpointResult);
   const { rows } = await pool.query(`SELECT pg_database_size(current_database()) AS bytes`);
   await pool.end();
-  return { practices, counts, seed, reused, databaseBytes: Number(rows[0].bytes), constantJson, endpoints };
+  return { practices, counts, seed, reused, databaseBytes: Number(rows[0].bytes), constantJson, physical: physical!, endpoints };
 }
 
 async function main() {

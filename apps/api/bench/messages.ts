@@ -18,6 +18,6 @@ export type ParentMessage =
   | { type: 'record' }
   | { type: 'recorded' }
   | { type: 'stop' }
-  | { type: 'plans'; reads: Record<string, CapturedQuery[]>; submit: SubmitTemplate; targets: SubmitTarget[] };
+  | { type: 'plans'; reads: Record<string, CapturedQuery[]>; submit: SubmitTemplate; targets: SubmitTarget[]; physical: CapturedQuery };
 
 export type ChildMessage = { type: 'ready'; port: number } | { type: 'recorded'; queries: CapturedQuery[] };

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import fastifyCookie from '@fastify/cookie';
-import { LogController, type FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
@@ -14,12 +15,16 @@ import { NestPinoLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
 import { buildOpenApiDocument } from './openapi/document.js';
+import { assetCacheControl } from './common/dashboard-fallback.js';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './common/json-depth.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Routes outside the /api prefix: the portal link (`/p/<token>`) is the address clients are sent. */
-export const ROUTES_OUTSIDE_API = [{ path: 'p/:token', method: RequestMethod.GET }];
+/** Routes outside the /api prefix: the portal link (`/p/<token>`) is the address clients are sent, and it leads to the portal home (`/portal`). */
+export const ROUTES_OUTSIDE_API = [
+  { path: 'p/:token', method: RequestMethod.GET },
+  { path: 'portal', method: RequestMethod.GET },
+];
 
 /** Builds the whole application, ready to listen: used by `main.ts` and by every e2e test. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestFastifyApplication> {
@@ -86,7 +91,19 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
   });
 
   if (fs.existsSync(config.dashboardDir)) {
-    app.useStaticAssets({ root: config.dashboardDir, prefix: '/', index: false, wildcard: false });
+    app.useStaticAssets({
+      root: config.dashboardDir,
+      prefix: '/',
+      index: false,
+      wildcard: false,
+      // Brotli and gzip copies written at build time, chosen by Accept-Encoding (with `Vary`).
+      preCompressed: true,
+      // Cache-Control is set by the file's kind below, not by the plugin's default `max-age=0`.
+      cacheControl: false,
+      // @fastify/static 10 hands over the Fastify reply (Nest's type still describes the raw response).
+      setHeaders: (reply, filePath) =>
+        (reply as unknown as FastifyReply).header('cache-control', assetCacheControl(path.relative(config.dashboardDir, filePath))),
+    });
   }
 
   const document = buildOpenApiDocument(app);

@@ -12,6 +12,8 @@ export interface StaffActor extends RequestOrigin {
   practiceId: string;
   roles: readonly StaffRole[];
   sessionId: string;
+  /** Today in the practice's time zone (YYYY-MM-DD), read by the session look-up of this request. */
+  today?: string;
 }
 
 export interface PortalActor extends RequestOrigin {
@@ -19,6 +21,8 @@ export interface PortalActor extends RequestOrigin {
   clientId: string;
   practiceId: string;
   sessionId: string;
+  /** Today in the practice's time zone (YYYY-MM-DD), read by the session look-up of this request. */
+  today?: string;
 }
 
 export type Actor = StaffActor | PortalActor;

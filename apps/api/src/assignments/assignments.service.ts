@@ -157,7 +157,7 @@ export class AssignmentsService {
     if (!access.may.homework.edit) throw new ForbiddenError('Only a clinician on the care team assigns homework.');
     const isCouple = 'coupleId' in subject;
     if (!isCouple && dto.sharing !== undefined) throw new ValidationFailedError({ sharing: 'is only for couples' });
-    const planned = planOccurrences({ today: await practiceToday(this.db, actor.practiceId), dueOn: dto.dueOn, recurrence: dto.recurrence, endsOn: dto.endsOn, count: dto.count });
+    const planned = planOccurrences({ today: await practiceToday(this.db, actor), dueOn: dto.dueOn, recurrence: dto.recurrence, endsOn: dto.endsOn, count: dto.count });
     if (!Array.isArray(planned)) throw new ValidationFailedError(planned.fields);
     const library = await this.exercises.get(actor, dto.exerciseId, dto.exerciseVersion);
     const exercise = library.exercise;
@@ -209,7 +209,7 @@ export class AssignmentsService {
     const subject = requireOneSubject(query);
     await this.access.subject(actor, subject);
     const keyset = new Keyset(this.cursors, ASSIGNMENTS_BY_CREATED(actor.practiceId, 'coupleId' in subject ? subject.coupleId : subject.clientId), query);
-    const today = await practiceToday(this.db, actor.practiceId);
+    const today = await practiceToday(this.db, actor);
     let q = selectAssignments(this.kdb, today).where('a.practice_id', '=', actor.practiceId);
     q = 'coupleId' in subject ? q.where('a.couple_id', '=', subject.coupleId) : q.where('a.client_id', '=', subject.clientId);
     if (query.since) {
@@ -223,7 +223,7 @@ export class AssignmentsService {
   }
 
   async get(actor: StaffActor, id: string): Promise<AssignmentDetail> {
-    const today = await practiceToday(this.db, actor.practiceId);
+    const today = await practiceToday(this.db, actor);
     const row = await this.find(this.db, actor.practiceId, id, today);
     const access = await this.access.subject(actor, subjectOf(row));
     const answersVisible = access.may.answers.read;
@@ -293,7 +293,7 @@ export class AssignmentsService {
   /** Moves the next open occurrence to a new due date; later open ones move with it, keeping their spacing. */
   async reschedule(actor: StaffActor, id: string, dto: RescheduleAssignmentDto): Promise<AssignmentDetail> {
     await this.writes.transaction(actor, async (tx, audit, db) => {
-      const today = await practiceToday(tx, actor.practiceId);
+      const today = await practiceToday(tx, actor);
       const row = await this.find(tx, actor.practiceId, id, today);
       await this.assertOnTeam(actor, row, tx);
       if (row.version !== dto.version) throw this.stale();
@@ -321,7 +321,7 @@ export class AssignmentsService {
   /** Cancelling keeps what was done; open occurrences stop counting as due or overdue. */
   async cancel(actor: StaffActor, id: string, version: number): Promise<AssignmentDetail> {
     await this.writes.transaction(actor, async (tx, audit, db) => {
-      const today = await practiceToday(tx, actor.practiceId);
+      const today = await practiceToday(tx, actor);
       const row = await this.find(tx, actor.practiceId, id, today);
       await this.assertOnTeam(actor, row, tx);
       if (row.version !== version) throw this.stale();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { HomeworkStats } from '@tandem/shared';
-import { practiceToday } from '../practices/practice-today.js';
+import { practiceToday, type PracticeScope } from '../practices/practice-today.js';
 
 /**
  * Homework counts for caseload rows: open occurrences due within the coming
@@ -14,9 +14,10 @@ import { practiceToday } from '../practices/practice-today.js';
 export class HomeworkStatsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async forSubjects(practiceId: string, kind: 'client' | 'couple', ids: string[]): Promise<Map<string, HomeworkStats>> {
+  async forSubjects(scope: string | PracticeScope, kind: 'client' | 'couple', ids: string[]): Promise<Map<string, HomeworkStats>> {
     if (ids.length === 0) return new Map();
-    const today = await practiceToday(this.db, practiceId);
+    const practiceId = typeof scope === 'string' ? scope : scope.practiceId;
+    const today = await practiceToday(this.db, scope);
     const column = kind === 'client' ? 'client_id' : 'couple_id';
     const ownResponses = kind === 'client' ? 'r.client_id = x.id AND r.couple_id IS NULL' : 'r.couple_id = x.id';
     const rows = (await this.db.query(
@@ -34,15 +35,24 @@ export class HomeworkStatsService {
   }
 
   /** Overdue occurrences across the clients and couples on each clinician's teams. */
-  async overdueByClinician(practiceId: string): Promise<Map<string, number>> {
-    const today = await practiceToday(this.db, practiceId);
+  async overdueByClinician(scope: PracticeScope): Promise<Map<string, number>> {
+    const practiceId = scope.practiceId;
+    const today = await practiceToday(this.db, scope);
     const rows = (await this.db.query(
-      `SELECT ct.staff_user_id, count(*)::int AS overdue
-         FROM care_team_member ct
-         JOIN assignment_occurrence o ON o.practice_id = ct.practice_id
-          AND ((ct.client_id IS NOT NULL AND o.client_id = ct.client_id) OR (ct.couple_id IS NOT NULL AND o.couple_id = ct.couple_id))
-        WHERE ct.practice_id = $1 AND ct.removed_at IS NULL AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date
-        GROUP BY ct.staff_user_id`,
+      // The practice's overdue occurrences are read once along occurrence_open_by_due and matched to
+      // care-team rows in memory: one pass, not one index probe per care-team row. An occurrence and a
+      // care-team row each name exactly one client or one couple, so the two halves never overlap.
+      `SELECT staff_user_id, count(*)::int AS overdue FROM (
+         SELECT ct.staff_user_id
+           FROM assignment_occurrence o
+           JOIN care_team_member ct ON ct.practice_id = o.practice_id AND ct.client_id = o.client_id AND ct.removed_at IS NULL
+          WHERE o.practice_id = $1 AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date AND o.client_id IS NOT NULL
+         UNION ALL
+         SELECT ct.staff_user_id
+           FROM assignment_occurrence o
+           JOIN care_team_member ct ON ct.practice_id = o.practice_id AND ct.couple_id = o.couple_id AND ct.removed_at IS NULL
+          WHERE o.practice_id = $1 AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date AND o.couple_id IS NOT NULL) matched
+        GROUP BY staff_user_id`,
       [practiceId, today],
     )) as Array<{ staff_user_id: string; overdue: number }>;
     return new Map(rows.map((r) => [r.staff_user_id, r.overdue]));

@@ -128,18 +128,19 @@ export class AuditLogService {
     // Before sign-in (a password set from an invite, a sign-out after expiry) the actor is the staff
     // member the event is about; a failed sign-in proves nothing about who tried, so it names nobody.
     // The page is cut first (newest first along an index), and only its rows get names: a
-    // client with years of events costs the same as one with a week of them.
+    // client with years of events costs the same as one with a week of them. Each name is looked up
+    // only for the rows it can belong to (CASE gives the others a NULL key, which reads no index).
     const { rows: found } = await sql<EventRow>`SELECT e.seq::text AS seq, e.occurred_at, e.actor_kind, e.actor_id,
               COALESCE(su.name, ac.name) AS actor_name, e.action, e.record_type, e.record_id, e.subject_id,
               COALESCE(sc.name, sp.display_name) AS subject_name, COALESCE(rs.name, rc.name, rp.display_name) AS record_name,
               e.request_id, host(e.ip) AS ip, e.detail
          FROM (${page}) e
-         LEFT JOIN staff_user su ON (e.actor_kind = 'staff' OR (e.actor_kind = 'anonymous' AND e.action <> 'auth.sign_in_failed'))
-               AND su.practice_id = e.practice_id AND su.id = e.actor_id
+         LEFT JOIN staff_user su ON su.practice_id = e.practice_id
+               AND su.id = (CASE WHEN e.actor_kind = 'staff' OR (e.actor_kind = 'anonymous' AND e.action <> 'auth.sign_in_failed') THEN e.actor_id END)
          LEFT JOIN staff_user rs ON rs.practice_id = e.practice_id AND rs.id = (CASE WHEN e.record_type = 'staff_user' THEN e.record_id::uuid END)
          LEFT JOIN client rc ON rc.practice_id = e.practice_id AND rc.id = (CASE WHEN e.record_type = 'client' THEN e.record_id::uuid END)
          LEFT JOIN couple rp ON rp.practice_id = e.practice_id AND rp.id = (CASE WHEN e.record_type = 'couple' THEN e.record_id::uuid END)
-         LEFT JOIN client ac ON e.actor_kind = 'portal' AND ac.practice_id = e.practice_id AND ac.id = e.actor_id
+         LEFT JOIN client ac ON ac.practice_id = e.practice_id AND ac.id = (CASE WHEN e.actor_kind = 'portal' THEN e.actor_id END)
          LEFT JOIN client sc ON sc.practice_id = e.practice_id AND sc.id = e.subject_id
          LEFT JOIN couple sp ON sp.practice_id = e.practice_id AND sp.id = e.subject_id
         ORDER BY e.seq DESC`.execute(this.kdb);

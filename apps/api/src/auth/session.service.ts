@@ -87,6 +87,7 @@ export class SessionService {
         db
           .selectFrom('staff_session as s')
           .innerJoin('staff_user as u', 'u.id', 's.staff_user_id')
+          .innerJoin('practice as p', 'p.id', 's.practice_id')
           .select([
             's.id',
             's.practice_id',
@@ -95,6 +96,8 @@ export class SessionService {
             's.expires_at',
             's.last_seen_at',
             sql<boolean>`s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => ${this.idleMs / 1000} + ${grace})`.as('open'),
+            // Today in the practice's time zone, read with the session so a page that needs it does not ask again.
+            sql<string>`to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD')`.as('today'),
           ])
           .where('s.token_hash', '=', hashToken(token))
           .where('s.revoked_at', 'is', null)
@@ -117,6 +120,7 @@ export class SessionService {
         'found.staff_user_id',
         'found.roles',
         'found.expires_at',
+        'found.today',
         // When the session was last seen (this request, to the second) if it was still open; null when it had timed out.
         sql<Date | null>`CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END`.as('touched_at'),
       ])
@@ -134,6 +138,8 @@ export class SessionService {
         practiceId: row.practice_id,
         roles: row.roles as StaffRole[],
         sessionId: row.id,
+        // Read with the session, so a page that needs the practice's date does not ask again.
+        today: row.today,
         requestId: origin.requestId,
         ip: origin.ip,
       },

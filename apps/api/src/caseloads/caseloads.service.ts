@@ -15,20 +15,23 @@ export class CaseloadsService {
   ) {}
 
   async board(actor: StaffActor): Promise<CaseloadBoard> {
+    // One pass over the practice's open care-team rows, joined to its active clients (both read by
+    // practice_id first), instead of one client look-up per care-team row for every clinician.
     const clinicians = await this.kdb
+      .with('counts', (db) =>
+        db
+          .selectFrom('care_team_member as ct')
+          .leftJoin('client as c', (join) => join.onRef('c.practice_id', '=', 'ct.practice_id').onRef('c.id', '=', 'ct.client_id').on(sql<boolean>`c.status = 'active'`))
+          .select(['ct.staff_user_id', sql<number>`count(c.id)::int`.as('active_clients'), sql<number>`count(ct.couple_id)::int`.as('couples')])
+          .where('ct.practice_id', '=', actor.practiceId)
+          .where('ct.removed_at', 'is', null)
+          .groupBy('ct.staff_user_id'),
+      )
       .selectFrom('staff_user as u')
-      .select([
-        'u.id',
-        'u.name',
-        'u.active',
-        sql<number>`(SELECT count(*) FROM care_team_member ct JOIN client c ON c.practice_id = ct.practice_id AND c.id = ct.client_id
-                      WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL AND c.status = 'active')::int`.as('active_clients'),
-        sql<number>`(SELECT count(*) FROM care_team_member ct
-                      WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL AND ct.couple_id IS NOT NULL)::int`.as('couples'),
-      ])
+      .leftJoin('counts as k', 'k.staff_user_id', 'u.id')
+      .select(['u.id', 'u.name', 'u.active', sql<number>`COALESCE(k.active_clients, 0)`.as('active_clients'), sql<number>`COALESCE(k.couples, 0)`.as('couples')])
       .where('u.practice_id', '=', actor.practiceId)
-      .where(sql<boolean>`'clinician' = ANY(u.roles) AND (u.active OR EXISTS (
-                SELECT 1 FROM care_team_member ct WHERE ct.practice_id = u.practice_id AND ct.staff_user_id = u.id AND ct.removed_at IS NULL))`)
+      .where(sql<boolean>`'clinician' = ANY(u.roles) AND (u.active OR k.staff_user_id IS NOT NULL)`)
       .orderBy('u.active', 'desc')
       .orderBy('u.name')
       .orderBy('u.id')
@@ -42,7 +45,7 @@ export class CaseloadsService {
             SELECT 1 FROM care_team_member ct WHERE ct.practice_id = c.practice_id AND ct.couple_id = c.id AND ct.role = 'primary' AND ct.removed_at IS NULL))::int`.as('couples'),
       ])
       .executeTakeFirstOrThrow();
-    const overdue = await this.homework.overdueByClinician(actor.practiceId);
+    const overdue = await this.homework.overdueByClinician(actor);
     return {
       clinicians: clinicians.map((c) => ({
         overdue: overdue.get(c.id) ?? 0,

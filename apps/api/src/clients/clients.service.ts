@@ -138,7 +138,7 @@ export class ClientsService {
     const { rows, nextCursor } = await keyset.read(
       q.select(summaryColumns(couplesShown, values)).select(sqlText<boolean>(seesHomework, values).as('sees_homework')),
     );
-    const stats = await this.homework.forSubjects(actor.practiceId, 'client', rows.filter((r) => r.sees_homework).map((r) => r.id));
+    const stats = await this.homework.forSubjects(actor, 'client', rows.filter((r) => r.sees_homework).map((r) => r.id));
     return { items: rows.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor };
   }
 
@@ -263,7 +263,7 @@ export class ClientsService {
   private async checkDateOfBirth(actor: StaffActor, dateOfBirth: string | null | undefined) {
     if (!dateOfBirth) return;
     if (dateOfBirth < EARLIEST_DATE_OF_BIRTH) throw new ValidationFailedError({ dateOfBirth: `must be on or after ${EARLIEST_DATE_OF_BIRTH}` });
-    if (dateOfBirth > (await practiceToday(this.db, actor.practiceId))) throw new ValidationFailedError({ dateOfBirth: 'cannot be in the future' });
+    if (dateOfBirth > (await practiceToday(this.db, actor))) throw new ValidationFailedError({ dateOfBirth: 'cannot be in the future' });
   }
 
   /**

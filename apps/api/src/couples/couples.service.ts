@@ -102,7 +102,7 @@ export class CouplesService {
     const { rows, nextCursor } = await keyset.read(
       q.select(SUMMARY),
     );
-    const stats = await this.homework.forSubjects(actor.practiceId, 'couple', rows.map((r) => r.id));
+    const stats = await this.homework.forSubjects(actor, 'couple', rows.map((r) => r.id));
     return { items: rows.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor };
   }
 

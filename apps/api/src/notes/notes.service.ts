@@ -263,7 +263,7 @@ export class NotesService {
   /** A session happened between 2000 and today, in the practice's time zone: a note is never dated ahead. */
   private async checkSessionDate(actor: StaffActor, sessionDate: string) {
     if (sessionDate < EARLIEST_SESSION_DATE) throw new ValidationFailedError({ sessionDate: `must be on or after ${EARLIEST_SESSION_DATE}` });
-    if (sessionDate > (await practiceToday(this.db, actor.practiceId))) throw new ValidationFailedError({ sessionDate: 'cannot be in the future: date the note on the day of the session' });
+    if (sessionDate > (await practiceToday(this.db, actor))) throw new ValidationFailedError({ sessionDate: 'cannot be in the future: date the note on the day of the session' });
   }
 
   /** What the actor may do with the note (the access rules' noteMay). May not even know it exists: 404. */

@@ -11,8 +11,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export const PORTAL_COOKIE = 'tandem_portal';
 const COOKIE_PATH = '/api/portal';
-/** Ends the portal cookie in the browser. */
-export const PORTAL_COOKIE_ENDED: CookieChange = { name: PORTAL_COOKIE, path: COOKIE_PATH, clear: true };
+/** The same session also rides to the portal's pages, so `/portal` can draw the client's first screen (never to staff routes). */
+const PAGE_COOKIE_PATH = '/portal';
+/** Ends the portal cookie in the browser, on both paths it rides. */
+export const PORTAL_COOKIES_ENDED: CookieChange[] = [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, clear: true }));
 
 export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
 
@@ -49,7 +51,7 @@ export class PortalSessionService {
       : undefined;
     if (!link) {
       await this.limits.portalLinks.fail(throttleKey);
-      return { body: { ok: false, reason: 'invalid' }, cookies: [PORTAL_COOKIE_ENDED] };
+      return { body: { ok: false, reason: 'invalid' }, cookies: PORTAL_COOKIES_ENDED };
     }
     const sessionToken = newToken();
     const expiresAt = new Date(Math.min(link.expires_at.getTime(), Date.now() + this.config.portal.sessionHours * 3_600_000));
@@ -62,22 +64,24 @@ export class PortalSessionService {
       const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: origin.requestId, ip: origin.ip };
       await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, actor);
     });
-    return { body: { ok: true }, cookies: [{ name: PORTAL_COOKIE, path: COOKIE_PATH, value: sessionToken, expires: expiresAt }] };
+    return { body: { ok: true }, cookies: [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, value: sessionToken, expires: expiresAt })) };
   }
 
   /** The client of the portal session the cookie's `token` names, or null. */
   async authenticate(token: string | undefined, origin: RequestOrigin): Promise<PortalActor | null> {
     if (!token || !TOKEN_PATTERN.test(token)) return null;
     const [row] = (await this.db.query(
-      `SELECT s.id, s.practice_id, s.client_id FROM portal_session s
+      `SELECT s.id, s.practice_id, s.client_id, to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD') AS today FROM portal_session s
          JOIN portal_link l ON l.practice_id = s.practice_id AND l.id = s.link_id
          JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id
+         JOIN practice p ON p.id = s.practice_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
           AND l.revoked_at IS NULL AND l.expires_at > now() AND c.status = 'active'`,
       [hashToken(token)],
-    )) as Array<{ id: string; practice_id: string; client_id: string }>;
+    )) as Array<{ id: string; practice_id: string; client_id: string; today: string }>;
     if (!row) return null;
-    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, requestId: origin.requestId, ip: origin.ip };
+    // The practice's date is read with the session, so the page does not ask again.
+    return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, today: row.today, requestId: origin.requestId, ip: origin.ip };
   }
 
   /** Ends the portal session the cookie's `token` names; the cookie ends whatever it named. */
@@ -85,6 +89,6 @@ export class PortalSessionService {
     if (token && TOKEN_PATTERN.test(token)) {
       await modify(this.db, `UPDATE portal_session SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id`, [hashToken(token)]);
     }
-    return { body: undefined, cookies: [PORTAL_COOKIE_ENDED] };
+    return { body: undefined, cookies: PORTAL_COOKIES_ENDED };
   }
 }

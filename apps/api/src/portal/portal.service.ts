@@ -125,7 +125,7 @@ export class PortalService {
   }
 
   async home(actor: PortalActor): Promise<PortalHome> {
-    const today = await practiceToday(this.db, actor.practiceId);
+    const today = await practiceToday(this.db, actor);
     const todo: ItemRow[] = await this.kdb
       .selectFrom('assignment_member as am')
       .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
@@ -190,7 +190,7 @@ export class PortalService {
   }
 
   async occurrence(actor: PortalActor, assignmentId: string, seq: number): Promise<PortalOccurrence> {
-    const today = await practiceToday(this.db, actor.practiceId);
+    const today = await practiceToday(this.db, actor);
     const row = await this.find(this.db, actor, assignmentId, seq, today);
     const answers = row.response_id
       ? openAnswers(this.cipher, { practice_id: row.practice_id, id: row.response_id, key_id: row.key_id!, answers_enc: row.answers_enc! })
@@ -229,7 +229,7 @@ export class PortalService {
   /** Autosave: a draft names the version it was based on, so two open tabs never silently overwrite each other. */
   async saveDraft(actor: PortalActor, assignmentId: string, seq: number, dto: SaveDraftDto): Promise<SavedResponse> {
     return this.writes.transaction(actor, async (tx, audit, db) => {
-      const today = await practiceToday(tx, actor.practiceId);
+      const today = await practiceToday(tx, actor);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       this.assertWritable(row);
       if (row.status === 'submitted') throw new ConflictError('already_submitted', 'You have already submitted this one, so it can no longer change.');
@@ -283,7 +283,7 @@ export class PortalService {
 
   private async submitOnce(actor: PortalActor, assignmentId: string, seq: number, dto: SubmitResponseDto): Promise<SavedResponse> {
     return this.writes.transaction(actor, async (tx, audit, db) => {
-      const today = await practiceToday(tx, actor.practiceId);
+      const today = await practiceToday(tx, actor);
       const row = await this.find(tx, actor, assignmentId, seq, today, true);
       if (row.status === 'submitted') {
         if (row.submission_id === dto.submissionId) {

@@ -630,6 +630,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
 
   { route: 'GET /p/:token', audience: 'public', params: portalLinkToken, expect: everyone(303) },
+  // The portal home page: the same page for everyone, with the first screen drawn in for a signed-in client.
+  { route: 'GET /portal', audience: 'public', expect: everyone(200) },
   { route: 'GET /api/portal/me', audience: 'portal', expect: portalOnly(200, 200) },
   { route: 'GET /api/portal/home', audience: 'portal', expect: portalOnly(200, 200) },
   { route: 'GET /api/portal/history', audience: 'portal', expect: portalOnly(200, 200) },

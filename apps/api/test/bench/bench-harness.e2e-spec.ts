@@ -115,5 +115,28 @@ describe('the bench data and its floor', () => {
     expect((await pool.query(`SELECT * FROM audit_verify()`)).rows).toEqual([]);
     // The body the floor is sent is a valid submission too.
     expect(JSON.parse(submitBody(actors, benchId('submission', 0)))).toMatchObject({ answers: actors.submit.answers });
+
+    // The prepared floor stores a third client's submission the same way.
+    const third = actors.submit.targets[2]!;
+    await replay(pool, queries, submitSwap({ queries, target: template!, responseId: first!.id, submissionId: first!.submission_id }, third), true);
+    expect((await stored(third.assignmentId))[0]).toMatchObject({ status: 'submitted', pending: 0 });
+    expect((await pool.query(`SELECT * FROM audit_verify()`)).rows).toEqual([]);
+  });
+
+  it('the prepared floor reads the same rows as the replay floor, for every page', async () => {
+    for (const e of readEndpoints(actors)) {
+      startRecording();
+      const res = await t.request().get(e.spec.path).set(e.spec.headers!);
+      const queries = stopRecording();
+      expect({ name: e.name, status: res.status }).toEqual({ name: e.name, status: 200 });
+      expect(queries.length).toBeGreaterThan(0);
+      const reads = queries.filter((q) => /^\s*(SELECT|WITH)\b/i.test(q.text));
+      // Twice prepared: a connection that ran the first binds the statements it prepared then.
+      // The session look-up answers with the moment it moved the idle deadline: the one value that differs run to run.
+      const rows = async (prepared: boolean) => JSON.parse(JSON.stringify(await replay(pool, reads, undefined, prepared), (k, v: unknown) => (k === 'touched_at' ? 'moved' : v))) as unknown;
+      const asSent = await rows(false);
+      expect(await rows(true)).toEqual(asSent);
+      expect(await rows(true)).toEqual(asSent);
+    }
   });
 });

@@ -24,10 +24,10 @@ describe('security headers', () => {
     }
   });
 
-  it('dashboard pages may be revalidated from cache; API answers never are', async () => {
+  it('dashboard pages and API answers are never stored (the page names the current build\'s files)', async () => {
     const page = await t.request().get('/clients').set('accept', 'text/html');
     expect(page.status).toBe(200);
-    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(policy(page)).toContain("script-src 'self'");
     const api = await t.request().get('/api/health');
     expect(api.headers['cache-control']).toBe('no-store');

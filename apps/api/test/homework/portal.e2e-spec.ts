@@ -61,6 +61,10 @@ describe('the client portal', () => {
       expect(cookie).toMatch(/SameSite=Strict/);
       expect(cookie).toMatch(/Path=\/api\/portal/);
       expect(cookie).not.toContain(token);
+      // The same session rides to the portal's API and to its pages (which draw the first screen), never elsewhere.
+      const cookies = opened.headers['set-cookie'] as unknown as string[];
+      expect(cookies.map((c) => /Path=([^;]+)/.exec(c)?.[1]).sort()).toEqual(['/api/portal', '/portal']);
+      expect(cookies.every((c) => /HttpOnly/.test(c) && /SameSite=Strict/.test(c))).toBe(true);
 
       const me = await agent.get('/api/portal/me');
       expect(me.status).toBe(200);

@@ -97,6 +97,8 @@ function focusStep(stepId: string) {
   box?.scrollIntoView({ block: 'center' });
 }
 
+const isStale = (error: unknown) => error instanceof ApiError && error.status === 409 && error.code === 'stale_version';
+
 function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: string }) {
   const queryClient = useQueryClient();
   const localKey = localDraftKey(clientId, data.assignmentId, data.seq);
@@ -104,13 +106,24 @@ function AnswerForm({ data, clientId }: { data: PortalOccurrence; clientId: stri
     initial: data.answers,
     version: data.version,
     delayMs: AUTOSAVE_DELAY_MS,
-    send: (answers, version, { keepalive }) =>
-      api.put('/portal/assignments/{assignmentId}/occurrences/{seq}/draft', { path: { assignmentId: data.assignmentId, seq: data.seq }, body: { answers, version }, keepalive }),
+    send: async (answers, version, { keepalive }) => {
+      const path = { assignmentId: data.assignmentId, seq: data.seq };
+      try {
+        return await api.put('/portal/assignments/{assignmentId}/occurrences/{seq}/draft', { path, body: { answers, version }, keepalive });
+      } catch (error) {
+        // The save sent as the previous page was hidden can land after this page read the draft: when the
+        // server already holds exactly these answers, they are saved, not in conflict.
+        if (!isStale(error)) throw error;
+        const current = await api.get('/portal/assignments/{assignmentId}/occurrences/{seq}', { path }).catch(() => null);
+        if (current && sameAnswers(current.answers, answers)) return { version: current.version };
+        throw error;
+      }
+    },
     problem: (answers) => {
       const draftCheck = validateAnswers(data.steps, answers, { mode: 'draft' });
       return draftCheck.ok ? null : (Object.values(draftCheck.errors)[0] ?? 'an answer needs attention.');
     },
-    isConflict: (error) => error instanceof ApiError && error.status === 409 && error.code === 'stale_version',
+    isConflict: isStale,
     // A copy on this phone of what the server has not confirmed: a reload or the phone putting the page away loses nothing.
     backup: {
       read: () => {

@@ -14,6 +14,11 @@ const queryClient = new QueryClient({
   },
 });
 
+// The portal home's HTML carries the signed-in client's `me` answer (apps/api/src/portal/portal-page.controller.ts),
+// drawn in already: the app starts from it instead of asking again.
+const embeddedMe = document.getElementById('portal-me')?.textContent;
+if (embeddedMe) queryClient.setQueryData(portalKeys.me(), JSON.parse(embeddedMe) as PortalMe);
+
 /** The portal's few pages: home, one exercise, and the page for a link that no longer works. */
 type PortalRoute = { page: 'home' } | { page: 'expired' } | { page: 'occurrence'; assignmentId: string; seq: number } | { page: 'missing' };
 
@@ -90,8 +95,13 @@ function SignedOut() {
   );
 }
 
+const fetchHome = () => api.get('/portal/home', { quiet401: true });
+
 function SignedIn({ route }: { route: PortalRoute }) {
-  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get('/portal/me', { quiet401: true }) });
+  // A minute fresh: the copy in the page is not asked for again the moment the app starts.
+  const me = useQuery({ queryKey: portalKeys.me(), queryFn: () => api.get('/portal/me', { quiet401: true }), staleTime: 60_000 });
+  // The home list is asked for at the same time as `me`, not after it: one round trip less on a slow phone.
+  useQuery({ queryKey: portalKeys.home(), queryFn: fetchHome, enabled: route.page === 'home' });
   const [signedOut, setSignedOut] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   if (signedOut) return <SignedOut />;
@@ -157,7 +167,7 @@ function Home({ me }: { me: PortalMe }) {
   useEffect(() => {
     document.title = 'Your exercises · Tandem';
   }, []);
-  const home = useQuery({ queryKey: portalKeys.home(), queryFn: () => api.get('/portal/home') });
+  const home = useQuery({ queryKey: portalKeys.home(), queryFn: fetchHome });
   // Local copies of exercises no longer to do (submitted on another device, cancelled) have no use here.
   useEffect(() => {
     if (home.data) keepOnlyLocalDrafts(me.clientId, home.data.todo.map((item) => localDraftKey(me.clientId, item.assignmentId, item.seq)));
