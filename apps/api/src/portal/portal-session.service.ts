@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { PortalActor, RequestOrigin } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { GuessingLimits } from '../auth/guessing-limits.js';
@@ -8,6 +9,7 @@ import type { CookieChange, WithCookies } from '../common/cookies.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, type Db } from '../db/kysely.js';
 
 export const PORTAL_COOKIE = 'tandem_portal';
 const COOKIE_PATH = '/api/portal';
@@ -30,6 +32,7 @@ export class PortalSessionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(GuessingLimits) private readonly limits: GuessingLimits,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   /**
@@ -42,12 +45,15 @@ export class PortalSessionService {
     const throttleKey = `portal:${origin.ip}`;
     await this.limits.portalLinks.spend(throttleKey);
     const link = TOKEN_PATTERN.test(token)
-      ? ((await this.db.query(
-          `SELECT l.practice_id, l.id, l.client_id, l.expires_at FROM portal_link l
-             JOIN client c ON c.practice_id = l.practice_id AND c.id = l.client_id
-            WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND l.expires_at > now() AND c.status = 'active'`,
-          [hashToken(token)],
-        )) as Array<{ practice_id: string; id: string; client_id: string; expires_at: Date }>)[0]
+      ? await this.kdb
+          .selectFrom('portal_link as l')
+          .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'l.practice_id').onRef('c.id', '=', 'l.client_id'))
+          .select(['l.practice_id', 'l.id', 'l.client_id', 'l.expires_at'])
+          .where('l.token_hash', '=', hashToken(token))
+          .where('l.revoked_at', 'is', null)
+          .where(sql<boolean>`l.expires_at > now()`)
+          .where(sql<boolean>`c.status = 'active'`)
+          .executeTakeFirst()
       : undefined;
     if (!link) {
       await this.limits.portalLinks.fail(throttleKey);
@@ -55,13 +61,19 @@ export class PortalSessionService {
     }
     const sessionToken = newToken();
     const expiresAt = new Date(Math.min(link.expires_at.getTime(), Date.now() + this.config.portal.sessionHours * 3_600_000));
-    await this.writes.transaction({ kind: 'system', practiceId: link.practice_id }, async (tx, audit) => {
-      const [session] = (await tx.query(
-        `INSERT INTO portal_session (practice_id, client_id, link_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [link.practice_id, link.client_id, link.id, hashToken(sessionToken), expiresAt],
-      )) as Array<{ id: string }>;
-      await tx.query(`UPDATE portal_link SET last_used_at = now() WHERE practice_id = $1 AND id = $2`, [link.practice_id, link.id]);
-      const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session!.id, requestId: origin.requestId, ip: origin.ip };
+    await this.writes.transaction({ kind: 'system', practiceId: link.practice_id }, async (_tx, audit, db) => {
+      const session = await db
+        .insertInto('portal_session')
+        .values({ practice_id: link.practice_id, client_id: link.client_id, link_id: link.id, token_hash: hashToken(sessionToken), expires_at: expiresAt })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable('portal_link')
+        .set({ last_used_at: sql`now()` })
+        .where('practice_id', '=', link.practice_id)
+        .where('id', '=', link.id)
+        .execute();
+      const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session.id, requestId: origin.requestId, ip: origin.ip };
       await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, actor);
     });
     return { body: { ok: true }, cookies: [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, value: sessionToken, expires: expiresAt })) };
@@ -70,15 +82,19 @@ export class PortalSessionService {
   /** The client of the portal session the cookie's `token` names, or null. */
   async authenticate(token: string | undefined, origin: RequestOrigin): Promise<PortalActor | null> {
     if (!token || !TOKEN_PATTERN.test(token)) return null;
-    const [row] = (await this.db.query(
-      `SELECT s.id, s.practice_id, s.client_id, to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD') AS today FROM portal_session s
-         JOIN portal_link l ON l.practice_id = s.practice_id AND l.id = s.link_id
-         JOIN client c ON c.practice_id = s.practice_id AND c.id = s.client_id
-         JOIN practice p ON p.id = s.practice_id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-          AND l.revoked_at IS NULL AND l.expires_at > now() AND c.status = 'active'`,
-      [hashToken(token)],
-    )) as Array<{ id: string; practice_id: string; client_id: string; today: string }>;
+    const row = await this.kdb
+      .selectFrom('portal_session as s')
+      .innerJoin('portal_link as l', (j) => j.onRef('l.practice_id', '=', 's.practice_id').onRef('l.id', '=', 's.link_id'))
+      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 's.practice_id').onRef('c.id', '=', 's.client_id'))
+      .innerJoin('practice as p', 'p.id', 's.practice_id')
+      .select(['s.id', 's.practice_id', 's.client_id', sql<string>`to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD')`.as('today')])
+      .where('s.token_hash', '=', hashToken(token))
+      .where('s.revoked_at', 'is', null)
+      .where(sql<boolean>`s.expires_at > now()`)
+      .where('l.revoked_at', 'is', null)
+      .where(sql<boolean>`l.expires_at > now()`)
+      .where(sql<boolean>`c.status = 'active'`)
+      .executeTakeFirst();
     if (!row) return null;
     // The practice's date is read with the session, so the page does not ask again.
     return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, today: row.today, requestId: origin.requestId, ip: origin.ip };
