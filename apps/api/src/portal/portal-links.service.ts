@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { IssuedPortalLink, PortalLinkStatus } from '@tandem/shared';
 import { AccessService } from '../access/access.service.js';
 import type { StaffActor } from '../access/actor.js';
@@ -9,6 +8,7 @@ import { ConflictError, RuleViolationError } from '../common/app-error.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify, type SqlRunner } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import type { IssuePortalLinkDto } from './dto/portal.dto.js';
 
 /**
@@ -31,10 +31,13 @@ export async function endPortalLinks(
   );
   const ids = rows.map((r) => r.id);
   if (ids.length > 0) {
-    await tx.query(`UPDATE portal_session SET revoked_at = now() WHERE practice_id = $1 AND link_id = ANY($2::uuid[]) AND revoked_at IS NULL`, [
-      actor.practiceId,
-      ids,
-    ]);
+    await kyselyOn(tx)
+      .updateTable('portal_session')
+      .set({ revoked_at: sql`now()` })
+      .where('practice_id', '=', actor.practiceId)
+      .where('link_id', '=', sql<string>`ANY(${ids}::uuid[])`)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
   for (const id of ids) {
     await audit.record({ action: 'portal_link.revoked', recordType: 'portal_link', recordId: id, subjectId: clientId, detail });
@@ -53,21 +56,25 @@ export async function endPortalLinks(
 @Injectable()
 export class PortalLinksService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectKysely() private readonly kdb: Db,
   ) {}
 
   async status(actor: StaffActor, clientId: string): Promise<PortalLinkStatus> {
     const access = await this.access.client(actor, clientId, 'portalLink.read');
-    const [row] = (await this.db.query(
-      `SELECT l.created_at, l.expires_at, l.last_used_at, u.id AS by_id, u.name AS by_name
-         FROM portal_link l JOIN staff_user u ON u.practice_id = l.practice_id AND u.id = l.created_by
-        WHERE l.practice_id = $1 AND l.client_id = $2 AND l.revoked_at IS NULL AND l.expires_at > now()
-        ORDER BY l.created_at DESC LIMIT 1`,
-      [actor.practiceId, clientId],
-    )) as Array<{ created_at: Date; expires_at: Date; last_used_at: Date | null; by_id: string; by_name: string }>;
+    const row = await this.kdb
+      .selectFrom('portal_link as l')
+      .innerJoin('staff_user as u', (j) => j.onRef('u.practice_id', '=', 'l.practice_id').onRef('u.id', '=', 'l.created_by'))
+      .select(['l.created_at', 'l.expires_at', 'l.last_used_at', 'u.id as by_id', 'u.name as by_name'])
+      .where('l.practice_id', '=', actor.practiceId)
+      .where('l.client_id', '=', clientId)
+      .where('l.revoked_at', 'is', null)
+      .where(sql<boolean>`l.expires_at > now()`)
+      .orderBy('l.created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return {
       active: row
         ? {
@@ -84,42 +91,55 @@ export class PortalLinksService {
   async issue(actor: StaffActor, clientId: string, baseUrl: string, dto: IssuePortalLinkDto): Promise<IssuedPortalLink> {
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.portal.linkDays * 86_400_000);
-    await this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.client(actor, clientId, 'portalLink.share', tx);
-      const [client] = (await tx.query(`SELECT status, name FROM client WHERE practice_id = $1 AND id = $2 FOR UPDATE`, [actor.practiceId, clientId])) as Array<{
-        status: string;
-        name: string;
-      }>;
-      if (client!.status !== 'active') throw new RuleViolationError('client_discharged', `${client!.name} is discharged, so a portal link would not open. Reactivate the client first.`);
-      const working = (await tx.query(
-        `SELECT id FROM portal_link WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
-        [actor.practiceId, clientId],
-      )) as unknown[];
+      const client = await db
+        .selectFrom('client')
+        .select(['status', 'name'])
+        .where('practice_id', '=', actor.practiceId)
+        .where('id', '=', clientId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (client.status !== 'active') throw new RuleViolationError('client_discharged', `${client.name} is discharged, so a portal link would not open. Reactivate the client first.`);
+      const working = await db
+        .selectFrom('portal_link')
+        .select('id')
+        .where('practice_id', '=', actor.practiceId)
+        .where('client_id', '=', clientId)
+        .where('revoked_at', 'is', null)
+        .where(sql<boolean>`expires_at > now()`)
+        .execute();
       if (working.length > 0 && dto.replace !== true) {
         throw new ConflictError(
           'link_active',
-          `${client!.name} already has a working portal link and may be using it. A new link stops the old one at once: confirm to replace it.`,
+          `${client.name} already has a working portal link and may be using it. A new link stops the old one at once: confirm to replace it.`,
         );
       }
       const replaced = await endPortalLinks(tx, audit, actor, clientId, { replaced: true });
-      const [link] = (await tx.query(
-        `INSERT INTO portal_link (practice_id, client_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [actor.practiceId, clientId, hashToken(token), actor.userId, expiresAt],
-      )) as Array<{ id: string }>;
-      await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link!.id, subjectId: clientId, detail: { replaced: replaced.length > 0 } });
+      const link = await db
+        .insertInto('portal_link')
+        .values({ practice_id: actor.practiceId, client_id: clientId, token_hash: hashToken(token), created_by: actor.userId, expires_at: expiresAt })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit.record({ action: 'portal_link.issued', recordType: 'portal_link', recordId: link.id, subjectId: clientId, detail: { replaced: replaced.length > 0 } });
     });
     return { url: `${this.config.publicBaseUrl ?? baseUrl}/p/${token}`, expiresAt: expiresAt.toISOString() };
   }
 
   /** The dashboard reports each copy of a link to the clipboard: who copied a working link is on record. */
   async copied(actor: StaffActor, clientId: string): Promise<void> {
-    await this.writes.transaction(actor, async (tx, audit) => {
+    await this.writes.transaction(actor, async (tx, audit, db) => {
       await this.access.client(actor, clientId, 'portalLink.share', tx);
-      const [link] = (await tx.query(
-        `SELECT id FROM portal_link WHERE practice_id = $1 AND client_id = $2 AND revoked_at IS NULL AND expires_at > now()
-          ORDER BY created_at DESC LIMIT 1`,
-        [actor.practiceId, clientId],
-      )) as Array<{ id: string }>;
+      const link = await db
+        .selectFrom('portal_link')
+        .select('id')
+        .where('practice_id', '=', actor.practiceId)
+        .where('client_id', '=', clientId)
+        .where('revoked_at', 'is', null)
+        .where(sql<boolean>`expires_at > now()`)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (!link) throw new ConflictError('no_active_link', 'This link no longer works. Create a new one for the client.');
       await audit.record({ action: 'portal_link.copied', recordType: 'portal_link', recordId: link.id, subjectId: clientId });
     });
