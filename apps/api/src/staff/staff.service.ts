@@ -6,7 +6,7 @@ import type { InviteResponse, Page, StaffMember, StaffRole } from '@tandem/share
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConflictError, NotFoundError, RuleViolationError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
-import { InjectKysely, type Db } from '../db/kysely.js';
+import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { hashToken, newToken } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
@@ -27,6 +27,17 @@ interface StaffRow {
 }
 
 const COLUMNS = `id, email, name, roles, active, password_hash IS NOT NULL AS has_password, created_at`;
+
+/** COLUMNS, for typed reads and inserts of staff_user. */
+const MEMBER = [
+  'id',
+  'email',
+  'name',
+  sql<StaffRole[]>`roles`.as('roles'),
+  'active',
+  sql<boolean>`password_hash IS NOT NULL`.as('has_password'),
+  'created_at',
+] as const;
 
 const STAFF_BY_NAME = (practiceId: string): KeysetSpec<{ name: string; id: string }> => ({
   scope: { list: 'staff', practiceId },
@@ -80,22 +91,24 @@ export class StaffService {
   }
 
   async invite(actor: StaffActor, dto: InviteStaffDto, baseUrl: string): Promise<InviteResponse> {
-    return this.writes.transaction(actor, async (tx, audit) => {
-      const existing: unknown[] = await tx.query(`SELECT 1 FROM staff_user WHERE practice_id = $1 AND email = $2`, [
-        actor.practiceId,
-        dto.email,
-      ]);
+    return this.writes.transaction(actor, async (tx, audit, db) => {
+      const existing = await db
+        .selectFrom('staff_user')
+        .select(sql.lit(1).as('one'))
+        .where('practice_id', '=', actor.practiceId)
+        .where('email', '=', dto.email)
+        .execute();
       if (existing.length > 0) {
         throw new ConflictError('email_taken', 'Someone on your staff already uses that email address.');
       }
-      const [row]: StaffRow[] = await tx.query(
-        `INSERT INTO staff_user (practice_id, email, name, roles, active) VALUES ($1, $2, $3, $4, true)
-         RETURNING ${COLUMNS}`,
-        [actor.practiceId, dto.email, dto.name, dto.roles],
-      );
-      const link = await this.issueInvite(tx, actor, row!.id, baseUrl);
-      await audit.record({ action: 'staff.invited', recordType: 'staff_user', recordId: row!.id, detail: { roles: dto.roles } });
-      return { member: toMember(row!), ...link };
+      const row: StaffRow = await db
+        .insertInto('staff_user')
+        .values({ practice_id: actor.practiceId, email: dto.email, name: dto.name, roles: dto.roles, active: sql.lit(true) })
+        .returning(MEMBER)
+        .executeTakeFirstOrThrow();
+      const link = await this.issueInvite(tx, actor, row.id, baseUrl);
+      await audit.record({ action: 'staff.invited', recordType: 'staff_user', recordId: row.id, detail: { roles: dto.roles } });
+      return { member: toMember(row), ...link };
     });
   }
 
@@ -147,7 +160,7 @@ export class StaffService {
         [actor.practiceId, id],
       );
       await this.sessions.revokeAllForUser(actor.practiceId, id, tx);
-      await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [id]);
+      await kyselyOn(tx).updateTable('staff_invite').set({ used_at: sql`now()` }).where('staff_user_id', '=', id).where('used_at', 'is', null).execute();
       await audit.record({ action: 'staff.deactivated', recordType: 'staff_user', recordId: id });
       return toMember(row!);
     });
@@ -168,25 +181,29 @@ export class StaffService {
   }
 
   private async find(runner: EntityManager, practiceId: string, id: string): Promise<StaffRow> {
-    const rows: StaffRow[] = await runner.query(`SELECT ${COLUMNS} FROM staff_user WHERE practice_id = $1 AND id = $2`, [
-      practiceId,
-      id,
-    ]);
-    if (!rows[0]) throw new NotFoundError('staff member');
-    return rows[0];
+    const row: StaffRow | undefined = await kyselyOn(runner)
+      .selectFrom('staff_user')
+      .select(MEMBER)
+      .where('practice_id', '=', practiceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('staff member');
+    return row;
   }
 
   /** Serialises admin-changing writes of one practice, so two can never remove the last admin together. */
   private async lockPractice(tx: EntityManager, practiceId: string) {
-    await tx.query(`SELECT id FROM practice WHERE id = $1 FOR UPDATE`, [practiceId]);
+    await kyselyOn(tx).selectFrom('practice').select('id').where('id', '=', practiceId).forUpdate().execute();
   }
 
   private async assertAnotherActiveAdmin(tx: EntityManager, practiceId: string, exceptId: string) {
-    const [{ count }]: Array<{ count: number }> = await tx.query(
-      `SELECT count(*)::int AS count FROM staff_user
-        WHERE practice_id = $1 AND id <> $2 AND active AND 'admin' = ANY(roles) AND password_hash IS NOT NULL`,
-      [practiceId, exceptId],
-    );
+    const { count } = await kyselyOn(tx)
+      .selectFrom('staff_user')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('practice_id', '=', practiceId)
+      .where('id', '<>', exceptId)
+      .where(sql<boolean>`active AND 'admin' = ANY(roles) AND password_hash IS NOT NULL`)
+      .executeTakeFirstOrThrow();
     if (count === 0) {
       throw new RuleViolationError(
         'last_admin',
@@ -200,16 +217,18 @@ export class StaffService {
     const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.inviteHours * 3_600_000);
     const origin = this.config.publicBaseUrl ?? baseUrl;
-    await tx.query(`UPDATE staff_invite SET used_at = now() WHERE staff_user_id = $1 AND used_at IS NULL`, [userId]);
-    const [invite] = (await tx.query(
-      `INSERT INTO staff_invite (practice_id, staff_user_id, token_hash, created_by, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [actor.practiceId, userId, hashToken(token), actor.userId, expiresAt],
-    )) as Array<{ id: string }>;
+    const db = kyselyOn(tx);
+    await db.updateTable('staff_invite').set({ used_at: sql`now()` }).where('staff_user_id', '=', userId).where('used_at', 'is', null).execute();
+    const invite = await db
+      .insertInto('staff_invite')
+      .values({ practice_id: actor.practiceId, staff_user_id: userId, token_hash: hashToken(token), created_by: actor.userId, expires_at: expiresAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await this.outbox.enqueue(tx, {
       practiceId: actor.practiceId,
       kind: 'staff_invite',
       to: { kind: 'staff', id: userId },
-      dedupeKey: `staff_invite:${invite!.id}`,
+      dedupeKey: `staff_invite:${invite.id}`,
       params: { baseUrl: origin },
       secret: token,
       requestedBy: actor.userId,
