@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { sql } from 'kysely';
 import type { HomeworkStats } from '@tandem/shared';
+import { InjectKysely, type Db } from '../db/kysely.js';
 import { practiceToday, type PracticeScope } from '../practices/practice-today.js';
 
 /**
@@ -12,25 +14,44 @@ import { practiceToday, type PracticeScope } from '../practices/practice-today.j
  */
 @Injectable()
 export class HomeworkStatsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectKysely() private readonly kdb: Db,
+  ) {}
 
   async forSubjects(scope: string | PracticeScope, kind: 'client' | 'couple', ids: string[]): Promise<Map<string, HomeworkStats>> {
     if (ids.length === 0) return new Map();
     const practiceId = typeof scope === 'string' ? scope : scope.practiceId;
     const today = await practiceToday(this.db, scope);
-    const column = kind === 'client' ? 'client_id' : 'couple_id';
-    const ownResponses = kind === 'client' ? 'r.client_id = x.id AND r.couple_id IS NULL' : 'r.couple_id = x.id';
-    const rows = (await this.db.query(
-      `SELECT x.id,
-              (SELECT count(*) FROM assignment_occurrence o
-                WHERE o.practice_id = $1 AND o.${column} = x.id AND o.pending > 0 AND NOT o.cancelled
-                  AND o.due_on >= $3::date AND o.due_on < $3::date + 7)::int AS due_week,
-              (SELECT count(*) FROM assignment_occurrence o
-                WHERE o.practice_id = $1 AND o.${column} = x.id AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $3::date)::int AS overdue,
-              (SELECT max(r.updated_at) FROM response r WHERE r.practice_id = $1 AND ${ownResponses}) AS last_activity
-         FROM unnest($2::uuid[]) AS x(id)`,
-      [practiceId, ids, today],
-    )) as Array<{ id: string; due_week: number; overdue: number; last_activity: Date | null }>;
+    const column = kind === 'client' ? 'o.client_id' : 'o.couple_id';
+    const ownResponses = kind === 'client' ? sql<boolean>`r.client_id = x.id AND r.couple_id IS NULL` : sql<boolean>`r.couple_id = x.id`;
+    const rows = await this.kdb
+      .selectFrom(sql<{ id: string }>`unnest(${ids}::uuid[])`.as<'x'>(sql`x(id)`))
+      .select((eb) => {
+        // Literal predicates, so the planner matches occurrence_open_by_due's partial index.
+        const open = eb
+          .selectFrom('assignment_occurrence as o')
+          .where('o.practice_id', '=', practiceId)
+          .whereRef(column, '=', 'x.id')
+          .where(sql<boolean>`o.pending > 0 AND NOT o.cancelled`);
+        return [
+          'x.id',
+          open
+            .where(sql<boolean>`o.due_on >= ${today}::date AND o.due_on < ${today}::date + 7`)
+            .select(sql<number>`count(*)::int`.as('n'))
+            .$asScalar()
+            .as('due_week'),
+          open.where(sql<boolean>`o.due_on < ${today}::date`).select(sql<number>`count(*)::int`.as('n')).$asScalar().as('overdue'),
+          eb
+            .selectFrom('response as r')
+            .where('r.practice_id', '=', practiceId)
+            .where(ownResponses)
+            .select(sql<Date | null>`max(r.updated_at)`.as('m'))
+            .$asScalar()
+            .as('last_activity'),
+        ];
+      })
+      .execute();
     return new Map(rows.map((r) => [r.id, { dueThisWeek: r.due_week, overdue: r.overdue, lastActivityAt: r.last_activity?.toISOString() ?? null }]));
   }
 
@@ -38,23 +59,24 @@ export class HomeworkStatsService {
   async overdueByClinician(scope: PracticeScope): Promise<Map<string, number>> {
     const practiceId = scope.practiceId;
     const today = await practiceToday(this.db, scope);
-    const rows = (await this.db.query(
-      // The practice's overdue occurrences are read once along occurrence_open_by_due and matched to
-      // care-team rows in memory: one pass, not one index probe per care-team row. An occurrence and a
-      // care-team row each name exactly one client or one couple, so the two halves never overlap.
-      `SELECT staff_user_id, count(*)::int AS overdue FROM (
-         SELECT ct.staff_user_id
-           FROM assignment_occurrence o
-           JOIN care_team_member ct ON ct.practice_id = o.practice_id AND ct.client_id = o.client_id AND ct.removed_at IS NULL
-          WHERE o.practice_id = $1 AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date AND o.client_id IS NOT NULL
-         UNION ALL
-         SELECT ct.staff_user_id
-           FROM assignment_occurrence o
-           JOIN care_team_member ct ON ct.practice_id = o.practice_id AND ct.couple_id = o.couple_id AND ct.removed_at IS NULL
-          WHERE o.practice_id = $1 AND o.pending > 0 AND NOT o.cancelled AND o.due_on < $2::date AND o.couple_id IS NOT NULL) matched
-        GROUP BY staff_user_id`,
-      [practiceId, today],
-    )) as Array<{ staff_user_id: string; overdue: number }>;
+    // The practice's overdue occurrences are read once along occurrence_open_by_due and matched to
+    // care-team rows in memory: one pass, not one index probe per care-team row. An occurrence and a
+    // care-team row each name exactly one client or one couple, so the two halves never overlap.
+    const matched = (subject: 'client_id' | 'couple_id') =>
+      this.kdb
+        .selectFrom('assignment_occurrence as o')
+        .innerJoin('care_team_member as ct', (j) =>
+          j.onRef('ct.practice_id', '=', 'o.practice_id').onRef(`ct.${subject}`, '=', `o.${subject}`).on(sql<boolean>`ct.removed_at IS NULL`),
+        )
+        .select('ct.staff_user_id')
+        .where('o.practice_id', '=', practiceId)
+        .where(sql<boolean>`o.pending > 0 AND NOT o.cancelled AND o.due_on < ${today}::date`)
+        .where(`o.${subject}`, 'is not', null);
+    const rows = await this.kdb
+      .selectFrom(matched('client_id').unionAll(matched('couple_id')).as('matched'))
+      .select(['matched.staff_user_id', sql<number>`count(*)::int`.as('overdue')])
+      .groupBy('matched.staff_user_id')
+      .execute();
     return new Map(rows.map((r) => [r.staff_user_id, r.overdue]));
   }
 }
