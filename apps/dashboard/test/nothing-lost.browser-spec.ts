@@ -2,21 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { newClient, newPortalLink, newPractice, newStaff, signIn } from '../../api/test/support/factories.js';
 import { day } from '../../api/test/homework/homework-helpers.js';
-import { signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
+import { eventually, signInAs, snapshot, useBrowserApp, watchForPageErrors } from './support/browser.js';
 
 const PHONE = { width: 360, height: 740 };
 const DETAIL = 'In a sentence, what exactly did you do?';
-
-/** Polls `read` until it returns `expected` (a save on its way lands a moment later). */
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  expect(value).toEqual(expected);
-}
 
 const portalStorage = (page: Page) =>
   page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('tandem.portal.')).length + Object.keys(sessionStorage).length);

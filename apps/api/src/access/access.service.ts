@@ -5,6 +5,7 @@ import { AppError, ForbiddenError, NotFoundError, RuleViolationError } from '../
 import type { SqlRunner } from '../common/sql.js';
 import { sql } from 'kysely';
 import { kyselyOn } from '../db/kysely.js';
+import { compiledOnce, type Slots } from '../db/compiled-once.js';
 import { slot, sqlText } from '../db/sql-text.js';
 import type { Subject } from '../common/subject-ref.dto.js';
 import { isAdmin, type StaffActor } from './actor.js';
@@ -94,6 +95,27 @@ const onTeamOfEveryCurrentCouple = (c: string, me: string) =>
                  AND NOT EXISTS (SELECT 1 FROM care_team_member ct WHERE ct.practice_id = cm.practice_id AND ct.couple_id = cm.couple_id
                                    AND ct.staff_user_id = ${me} AND ct.removed_at IS NULL))`;
 
+/** How a clinician reaches a client (compiled once: every client page asks it). */
+const clientReach = compiledOnce((db, p: Slots<{ me: string; practiceId: string; clientId: string }>) =>
+  db
+    .selectFrom('client as c')
+    .select([
+      sqlText<boolean>(onClientTeam('c', slot('me')), p).as('on_team'),
+      sqlText<boolean>(onTeamOfClientsCouple('c', slot('me')), p).as('via_couple'),
+      sqlText<boolean>(onTeamOfEveryCurrentCouple('c', slot('me')), p).as('on_every_couple_team'),
+    ])
+    .where('c.practice_id', '=', p.practiceId)
+    .where('c.id', '=', p.clientId),
+);
+/** Whether a clinician is on a couple's care team (compiled once: every couple page asks it). */
+const coupleReach = compiledOnce((db, p: Slots<{ me: string; practiceId: string; coupleId: string }>) =>
+  db
+    .selectFrom('couple as c')
+    .select(sqlText<boolean>(onCoupleTeam('c', slot('me')), p).as('on_team'))
+    .where('c.practice_id', '=', p.practiceId)
+    .where('c.id', '=', p.coupleId),
+);
+
 /**
  * The one place that answers "may this actor do X to this record?", by the
  * rules of rules.ts. Services call it first. A record the actor may not see,
@@ -106,17 +128,7 @@ export class AccessService {
 
   /** How the actor reaches the client and what they may do with it and its records; 403 when `need` is not among them. */
   async client(actor: StaffActor, clientId: string, need: SubjectNeed = 'details.read', runner: SqlRunner = this.db): Promise<ClientAccessAnswer> {
-    const me = { me: actor.userId };
-    const row = await kyselyOn(runner)
-      .selectFrom('client as c')
-      .select([
-        sqlText<boolean>(onClientTeam('c', slot('me')), me).as('on_team'),
-        sqlText<boolean>(onTeamOfClientsCouple('c', slot('me')), me).as('via_couple'),
-        sqlText<boolean>(onTeamOfEveryCurrentCouple('c', slot('me')), me).as('on_every_couple_team'),
-      ])
-      .where('c.practice_id', '=', actor.practiceId)
-      .where('c.id', '=', clientId)
-      .executeTakeFirst();
+    const row = await clientReach.first(kyselyOn(runner), { me: actor.userId, practiceId: actor.practiceId, clientId });
     const access = row ? clientAccess(reachOf(actor, { onTeam: row.on_team, viaCouple: row.via_couple, onEveryCoupleTeam: row.on_every_couple_team })) : null;
     if (!access) throw new NotFoundError('client');
     refuseUnless(access.may, need, 'client');
@@ -125,12 +137,7 @@ export class AccessService {
 
   /** The same for a couple. */
   async couple(actor: StaffActor, coupleId: string, need: SubjectNeed = 'details.read', runner: SqlRunner = this.db): Promise<CoupleAccessAnswer> {
-    const row = await kyselyOn(runner)
-      .selectFrom('couple as c')
-      .select(sqlText<boolean>(onCoupleTeam('c', slot('me')), { me: actor.userId }).as('on_team'))
-      .where('c.practice_id', '=', actor.practiceId)
-      .where('c.id', '=', coupleId)
-      .executeTakeFirst();
+    const row = await coupleReach.first(kyselyOn(runner), { me: actor.userId, practiceId: actor.practiceId, coupleId });
     const access = row ? coupleAccess(reachOf(actor, { onTeam: row.on_team })) : null;
     if (!access) throw new NotFoundError('couple');
     refuseUnless(access.may, need, 'couple');

@@ -24,7 +24,8 @@ import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
-import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { Keyset, keysetForm, type KeysetForm, type KeysetSlots, type KeysetSpec } from '../db/keyset.js';
+import { compiledOnce, compiledPerForm, type Slots } from '../db/compiled-once.js';
 import type { SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf, type Subject } from '../common/subject-ref.dto.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
@@ -38,6 +39,23 @@ import { practiceToday } from '../practices/practice-today.js';
 import { daysBetween, planOccurrences } from './schedule.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 
+
+/** What writeNew needs to know about new homework beyond who assigns it and for whom. */
+export interface NewHomeworkFor {
+  /** Locks and returns who does it (inside the transaction): the client, or the couple's members. */
+  members: (db: Db) => Promise<string[]>;
+  /** The exercise as assigned: its reference and its frozen definition. */
+  exercise: { ref: string; definition: Exercise };
+  instructions: string;
+  recurrence: Recurrence;
+  /** For couples: what partners see of each other's answers. */
+  sharing: SharingMode;
+  planned: ReadonlyArray<{ seq: number; opensOn: string; dueOn: string }>;
+  remind: boolean;
+  /** What the audit event says beyond the number of occurrences and the reminder. */
+  detail: Record<string, unknown>;
+  also?: (db: Db, assignmentId: string) => Promise<void>;
+}
 
 /**
  * An assignment with its subject's name, who assigned it, its counts as of `today` (done, overdue,
@@ -132,6 +150,66 @@ function toSummary(row: AssignmentRow): AssignmentSummary {
   };
 }
 
+/** A client's or couple's homework, newest first, a page at a time (compiled per form: subject kind, a `since` or not, after a cursor or not). */
+const assignmentsPage = compiledPerForm(
+  (db, p: Slots<{ practiceId: string; subjectId: string; today: string; since: string } & KeysetSlots>, form: `${'client' | 'couple'}:${'all' | 'since'}:${KeysetForm}`) => {
+    const [kind, since, page] = form.split(':') as ['client' | 'couple', 'all' | 'since', KeysetForm];
+    let q = selectAssignments(db, p.today)
+      .where('a.practice_id', '=', p.practiceId)
+      .where(kind === 'couple' ? 'a.couple_id' : 'a.client_id', '=', p.subjectId);
+    if (since === 'since') {
+      q = q.where(
+        sql<boolean>`(a.created_at >= ${p.since}::date OR EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.due_on >= ${p.since}::date))`,
+      );
+    }
+    return keysetForm(q, ASSIGNMENTS_BY_CREATED('', ''), p, page);
+  },
+);
+
+/** The trend chart's statements (compiled once: a client page draws the chart on every visit). The subject's latest twelve assignments with a scale step: */
+const trendAssignments = compiledPerForm((db, p: Slots<{ practiceId: string; subjectId: string }>, form: 'client' | 'couple') =>
+  db
+    .selectFrom('assignment as a')
+    .select((eb) => ['a.id', eb.ref('a.exercise').$castTo<Exercise>().as('exercise')])
+    .where('a.practice_id', '=', p.practiceId)
+    .where(form === 'couple' ? 'a.couple_id' : 'a.client_id', '=', p.subjectId)
+    .where(sql<boolean>`jsonb_path_exists(a.exercise, '$.steps[*] ? (@.kind == "scale")')`)
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(12),
+);
+type TrendValues = Slots<{ practiceId: string; ids: string[] }>;
+/** …their occurrences, */
+const trendOccurrences = compiledOnce((db, p: TrendValues) =>
+  db
+    .selectFrom('assignment_occurrence')
+    .select(['assignment_id', 'seq', sql<string>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on')])
+    .where('practice_id', '=', p.practiceId)
+    .where(sql<boolean>`assignment_id = ANY(${p.ids}::uuid[])`)
+    .orderBy('assignment_id')
+    .orderBy('seq'),
+);
+/** …who does them, */
+const trendMembers = compiledOnce((db, p: TrendValues) =>
+  db
+    .selectFrom('assignment_member as am')
+    .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'am.practice_id').onRef('c.id', '=', 'am.client_id'))
+    .select(['am.assignment_id', 'c.id', 'c.name'])
+    .where('am.practice_id', '=', p.practiceId)
+    .where(sql<boolean>`am.assignment_id = ANY(${p.ids}::uuid[])`)
+    .orderBy('c.name')
+    .orderBy('c.id'),
+);
+/** …and what they submitted. */
+const trendResponses = compiledOnce((db, p: TrendValues) =>
+  db
+    .selectFrom('response')
+    .select(['practice_id', 'id', 'assignment_id', 'seq', 'client_id', 'status', 'key_id', 'answers_enc', 'created_at', 'submitted_at'])
+    .where('practice_id', '=', p.practiceId)
+    .where(sql<boolean>`assignment_id = ANY(${p.ids}::uuid[])`)
+    .where('status', '=', sql.lit('submitted')),
+);
+
 /**
  * Homework as the care team sees it: assigning a fixed exercise version,
  * rescheduling, cancelling, and reviewing what came back. Admins see
@@ -170,55 +248,70 @@ export class AssignmentsService {
       throw new RuleViolationError('recurrence_unsuited', `“${exercise.title}” is made to be done ${suits}, not ${dto.recurrence === 'once' ? 'once' : dto.recurrence}.`);
     }
 
+    const id = await this.writeNew(actor, subject, {
+      members: (db) => this.lockMembers(db, actor.practiceId, subject, exercise, dto.sharing ?? 'private'),
+      exercise: { ref: library.id, definition: exercise },
+      instructions: dto.instructions,
+      recurrence: dto.recurrence,
+      sharing: dto.sharing ?? 'private',
+      planned,
+      remind: dto.remind === true,
+      detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence },
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Writes new homework for a subject, in one audited transaction: the rows
+   * (locking who does it first), the `assignment.created` event and, when
+   * asked, the "you have new homework" reminder. Homework and outcome measures
+   * both assign through it; `also` writes what a kind adds (a measure's row).
+   */
+  async writeNew(actor: StaffActor, subject: Subject, homework: NewHomeworkFor): Promise<string> {
+    const isCouple = 'coupleId' in subject;
+    const subjectId = isCouple ? subject.coupleId : subject.clientId;
     const id = crypto.randomUUID();
     await this.writes.transaction(actor, async (tx, audit, db) => {
-      const members = await this.lockMembers(db, actor.practiceId, subject, exercise, dto.sharing ?? 'private');
+      const members = await homework.members(db);
       await insertHomework(db, {
         assignment: {
           practice_id: actor.practiceId,
           id,
-          client_id: isCouple ? null : subject.clientId,
-          couple_id: isCouple ? subject.coupleId : null,
-          exercise_ref: library.id,
-          exercise_version: exercise.version,
-          exercise,
-          instructions: dto.instructions.trim(),
-          recurrence: dto.recurrence,
-          sharing: isCouple ? (dto.sharing ?? 'private') : null,
+          client_id: isCouple ? null : subjectId,
+          couple_id: isCouple ? subjectId : null,
+          exercise_ref: homework.exercise.ref,
+          exercise_version: homework.exercise.definition.version,
+          exercise: homework.exercise.definition,
+          instructions: homework.instructions.trim(),
+          recurrence: homework.recurrence,
+          sharing: isCouple ? homework.sharing : null,
           assigned_by: actor.userId,
-          remind: dto.remind === true,
+          remind: homework.remind,
         },
         members,
-        occurrences: planned.map((p) => ({ seq: p.seq, opens_on: p.opensOn, due_on: p.dueOn })),
+        occurrences: homework.planned.map((p) => ({ seq: p.seq, opens_on: p.opensOn, due_on: p.dueOn })),
       });
-      await audit.record({
-        action: 'assignment.created',
-        recordType: 'assignment',
-        recordId: id,
-        subjectId: isCouple ? subject.coupleId : subject.clientId,
-        detail: { exercise: library.id, version: exercise.version, recurrence: dto.recurrence, occurrences: planned.length, remind: dto.remind === true },
-      });
-      if (dto.remind) {
-        await this.reminders.assigned(tx, audit, { practiceId: actor.practiceId, assignmentId: id, assignedBy: actor.userId, coupleId: isCouple ? subject.coupleId : null });
+      await homework.also?.(db, id);
+      const detail = { ...homework.detail, occurrences: homework.planned.length, remind: homework.remind };
+      await audit.record({ action: 'assignment.created', recordType: 'assignment', recordId: id, subjectId, detail });
+      if (homework.remind) {
+        await this.reminders.assigned(tx, audit, { practiceId: actor.practiceId, assignmentId: id, assignedBy: actor.userId, coupleId: isCouple ? subjectId : null });
       }
     });
-    return this.get(actor, id);
+    return id;
   }
 
   async list(actor: StaffActor, query: ListAssignmentsQuery): Promise<Page<AssignmentSummary>> {
     const subject = requireOneSubject(query);
     await this.access.subject(actor, subject);
-    const keyset = new Keyset(this.cursors, ASSIGNMENTS_BY_CREATED(actor.practiceId, 'coupleId' in subject ? subject.coupleId : subject.clientId), query);
+    const isCouple = 'coupleId' in subject;
+    const subjectId = isCouple ? subject.coupleId : subject.clientId;
+    const keyset = new Keyset(this.cursors, ASSIGNMENTS_BY_CREATED(actor.practiceId, subjectId), query);
     const today = await practiceToday(this.db, actor);
-    let q = selectAssignments(this.kdb, today).where('a.practice_id', '=', actor.practiceId);
-    q = 'coupleId' in subject ? q.where('a.couple_id', '=', subject.coupleId) : q.where('a.client_id', '=', subject.clientId);
-    if (query.since) {
-      const since = query.since;
-      q = q.where(
-        sql<boolean>`(a.created_at >= ${since}::date OR EXISTS (SELECT 1 FROM assignment_occurrence o WHERE o.practice_id = a.practice_id AND o.assignment_id = a.id AND o.due_on >= ${since}::date))`,
-      );
-    }
-    const { rows, nextCursor } = await keyset.read(q);
+    const form = `${isCouple ? 'couple' : 'client'}:${query.since ? 'since' : 'all'}:${keyset.form}` as const;
+    const values = { practiceId: actor.practiceId, subjectId, today, since: query.since ?? '', ...keyset.slotValues };
+    const { rows: read } = await assignmentsPage.execute(this.kdb, form, values);
+    const { rows, nextCursor } = keyset.page(read);
     return { items: rows.map(toSummary), nextCursor };
   }
 
@@ -344,43 +437,13 @@ export class AssignmentsService {
     if (!access.may.answers.read) return { series: [] };
     const isCouple = 'coupleId' in subject;
     const subjectId = isCouple ? subject.coupleId : subject.clientId;
-    const assignments = await this.kdb
-      .selectFrom('assignment as a')
-      .select((eb) => ['a.id', eb.ref('a.exercise').$castTo<Exercise>().as('exercise')])
-      .where('a.practice_id', '=', actor.practiceId)
-      .where(isCouple ? 'a.couple_id' : 'a.client_id', '=', subjectId)
-      .where(sql<boolean>`jsonb_path_exists(a.exercise, '$.steps[*] ? (@.kind == "scale")')`)
-      .orderBy('a.created_at', 'desc')
-      .orderBy('a.id', 'desc')
-      .limit(12)
-      .execute();
+    const { rows: assignments } = await trendAssignments.execute(this.kdb, isCouple ? 'couple' : 'client', { practiceId: actor.practiceId, subjectId });
     if (assignments.length === 0) return { series: [] };
-    const ids = assignments.map((a) => a.id);
-    const [occurrences, members, responses] = await Promise.all([
-      this.kdb
-        .selectFrom('assignment_occurrence')
-        .select(['assignment_id', 'seq', sql<string>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on')])
-        .where('practice_id', '=', actor.practiceId)
-        .where(sql<boolean>`assignment_id = ANY(${ids}::uuid[])`)
-        .orderBy('assignment_id')
-        .orderBy('seq')
-        .execute(),
-      this.kdb
-        .selectFrom('assignment_member as am')
-        .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'am.practice_id').onRef('c.id', '=', 'am.client_id'))
-        .select(['am.assignment_id', 'c.id', 'c.name'])
-        .where('am.practice_id', '=', actor.practiceId)
-        .where(sql<boolean>`am.assignment_id = ANY(${ids}::uuid[])`)
-        .orderBy('c.name')
-        .orderBy('c.id')
-        .execute(),
-      this.kdb
-        .selectFrom('response')
-        .select(['practice_id', 'id', 'assignment_id', 'seq', 'client_id', 'status', 'key_id', 'answers_enc', 'created_at', 'submitted_at'])
-        .where('practice_id', '=', actor.practiceId)
-        .where(sql<boolean>`assignment_id = ANY(${ids}::uuid[])`)
-        .where('status', '=', sql.lit('submitted'))
-        .execute(),
+    const values = { practiceId: actor.practiceId, ids: assignments.map((a) => a.id) };
+    const [{ rows: occurrences }, { rows: members }, { rows: responses }] = await Promise.all([
+      trendOccurrences.execute(this.kdb, values),
+      trendMembers.execute(this.kdb, values),
+      trendResponses.execute(this.kdb, values),
     ]);
     const answersByKey = new Map(responses.map((r) => [`${r.assignment_id}/${r.seq}/${r.client_id}`, openAnswers(this.cipher, r)]));
     const series: TrendSeries[] = [];

@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import type { SqlRunner } from '../common/sql.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
+import { compiledOnce, type Slots } from '../db/compiled-once.js';
 import type { RequestOrigin, StaffActor } from '../access/actor.js';
 import type { CookieChange, SessionOrigin } from '../common/cookies.js';
 
@@ -32,6 +33,54 @@ export type StaffAuthentication =
   | { kind: 'unknown' }
   | { kind: 'ended' }
   | { kind: 'open'; actor: StaffActor; times: SessionTimes };
+
+const grace = sql.lit(TOUCH_GRACE_SECONDS);
+/** The session a token names, touched when still open (see authenticateStaff): compiled once, run on every staff request. */
+const findSession = compiledOnce((db, p: Slots<{ tokenHash: Buffer; idleSeconds: number }>) =>
+  db
+    .with('relaxed', (qb) => qb.selectNoFrom(sql`set_config('synchronous_commit', 'off', true)`.as('set_config')))
+    .with('found', (qb) =>
+      qb
+        .selectFrom('staff_session as s')
+        .innerJoin('staff_user as u', 'u.id', 's.staff_user_id')
+        .innerJoin('practice as p', 'p.id', 's.practice_id')
+        .select([
+          's.id',
+          's.practice_id',
+          's.staff_user_id',
+          'u.roles',
+          's.expires_at',
+          's.last_seen_at',
+          sql<boolean>`s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => ${p.idleSeconds} + ${grace})`.as('open'),
+          // Today in the practice's time zone, read with the session so a page that needs it does not ask again.
+          sql<string>`to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD')`.as('today'),
+        ])
+        .where('s.token_hash', '=', p.tokenHash)
+        .where('s.revoked_at', 'is', null)
+        .where((eb) => eb.ref('u.active')),
+    )
+    .with('touched', (qb) =>
+      qb
+        .updateTable('staff_session as t')
+        .set({ last_seen_at: sql`now()` })
+        .from('found')
+        .whereRef('t.id', '=', 'found.id')
+        .where((eb) => eb.ref('found.open'))
+        .where('t.last_seen_at', '<', sql<Date>`now() - make_interval(secs => ${grace})`)
+        .returning('t.last_seen_at'),
+    )
+    .selectFrom(['found', 'relaxed'])
+    .select([
+      'found.id',
+      'found.practice_id',
+      'found.staff_user_id',
+      'found.roles',
+      'found.expires_at',
+      'found.today',
+      // When the session was last seen (this request, to the second) if it was still open; null when it had timed out.
+      sql<Date | null>`CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END`.as('touched_at'),
+    ]),
+);
 
 @Injectable()
 export class SessionService {
@@ -80,51 +129,7 @@ export class SessionService {
     // once), and the deadline carries that second of grace: never early, at most a second late.
     // It commits without waiting for the disk (synchronous_commit off, for this statement's
     // transaction only): a crash could lose the last seconds of "last seen", nothing else.
-    const grace = sql.lit(TOUCH_GRACE_SECONDS);
-    const row = await this.kdb
-      .with('relaxed', (db) => db.selectNoFrom(sql`set_config('synchronous_commit', 'off', true)`.as('set_config')))
-      .with('found', (db) =>
-        db
-          .selectFrom('staff_session as s')
-          .innerJoin('staff_user as u', 'u.id', 's.staff_user_id')
-          .innerJoin('practice as p', 'p.id', 's.practice_id')
-          .select([
-            's.id',
-            's.practice_id',
-            's.staff_user_id',
-            'u.roles',
-            's.expires_at',
-            's.last_seen_at',
-            sql<boolean>`s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => ${this.idleMs / 1000} + ${grace})`.as('open'),
-            // Today in the practice's time zone, read with the session so a page that needs it does not ask again.
-            sql<string>`to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD')`.as('today'),
-          ])
-          .where('s.token_hash', '=', hashToken(token))
-          .where('s.revoked_at', 'is', null)
-          .where((eb) => eb.ref('u.active')),
-      )
-      .with('touched', (db) =>
-        db
-          .updateTable('staff_session as t')
-          .set({ last_seen_at: sql`now()` })
-          .from('found')
-          .whereRef('t.id', '=', 'found.id')
-          .where((eb) => eb.ref('found.open'))
-          .where('t.last_seen_at', '<', sql<Date>`now() - make_interval(secs => ${grace})`)
-          .returning('t.last_seen_at'),
-      )
-      .selectFrom(['found', 'relaxed'])
-      .select([
-        'found.id',
-        'found.practice_id',
-        'found.staff_user_id',
-        'found.roles',
-        'found.expires_at',
-        'found.today',
-        // When the session was last seen (this request, to the second) if it was still open; null when it had timed out.
-        sql<Date | null>`CASE WHEN found.open THEN COALESCE((SELECT last_seen_at FROM touched), found.last_seen_at) END`.as('touched_at'),
-      ])
-      .executeTakeFirst();
+    const row = await findSession.first(this.kdb, { tokenHash: hashToken(token), idleSeconds: this.idleMs / 1000 });
     if (!row) return { kind: 'unknown' };
     if (!row.touched_at) {
       await this.kdb.updateTable('staff_session').set({ revoked_at: sql`now()` }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();

@@ -11,7 +11,8 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../common/a
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import type { RowChange } from '../db/rows.js';
-import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { Keyset, keysetForm, type KeysetForm, type KeysetSlots, type KeysetSpec } from '../db/keyset.js';
+import { compiledPerForm, type Slots } from '../db/compiled-once.js';
 import type { DB } from '../db/schema.js';
 import { slot, sqlText } from '../db/sql-text.js';
 import type { SqlRunner } from '../common/sql.js';
@@ -31,6 +32,51 @@ const couplesOf = (couplesShown: string) => `
   COALESCE((SELECT json_agg(json_build_object('id', cp.id, 'displayName', cp.display_name) ORDER BY cp.display_name)
               FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
              WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown}), '[]')`;
+
+/** What shapes a clients list statement: each combination is compiled the first time it is asked for. */
+interface ClientListForm {
+  own: boolean;
+  /** SQL of the access rules, per row: whether the asker sees the client's homework, and a couple's name. */
+  seesHomework: string;
+  couplesShown: string;
+  sort: 'name' | 'recent';
+  clinician: boolean;
+  unassigned: boolean;
+  status: boolean;
+  hasCouple: 'true' | 'false' | null;
+  search: boolean;
+  page: KeysetForm;
+}
+
+/** The clients list (the caseload page), compiled per form (ClientListForm, as JSON). */
+const clientsPage = compiledPerForm(
+  (db, p: Slots<{ practice: string; me: string; who: string; status: ClientStatus; pattern: string } & KeysetSlots>, json: string) => {
+    const form = JSON.parse(json) as ClientListForm;
+    const { seesHomework, couplesShown } = form;
+    const P = slot('practice');
+    let q = db
+      .selectFrom('client as c')
+      .leftJoinLateral(primaryClinician('client_id'), (join) => join.onTrue())
+      .where('c.practice_id', '=', p.practice);
+    if (form.own) q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('me'))})`, p));
+    if (form.clinician) q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('who'))})`, p));
+    // Waiting for a clinician: no primary of their own, and not in a couple that has one (its clinician sees them).
+    if (form.unassigned) q = q.where('p.staff_user_id', 'is', null).where(sqlText<boolean>(`NOT ${IN_COUPLE_WITH_CLINICIAN}`));
+    if (form.status) q = q.where('c.status', '=', p.status);
+    if (form.hasCouple) {
+      q = q.where(
+        sqlText<boolean>(
+          `${form.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
+                WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown})`,
+          p,
+        ),
+      );
+    }
+    if (form.search) q = q.where(sql<boolean>`lower(c.name || ' ' || coalesce(c.preferred_name, '')) LIKE ${p.pattern}`);
+    const spec = form.sort === 'recent' ? CLIENTS_BY_RECENT('') : CLIENTS_BY_NAME('');
+    return keysetForm(q.select(summaryColumns(couplesShown, p)).select(sqlText<boolean>(seesHomework, p).as('sees_homework')), spec, p, form.page);
+  },
+);
 
 /** For typed queries on `client as c` joined to `primaryClinician('client_id')`. */
 const summaryColumns = (couplesShown: string, values: Record<string, unknown>) =>
@@ -101,43 +147,26 @@ export class ClientsService {
   /** Admins list the whole practice; clinicians only the clients their care teams reach. */
   async list(actor: StaffActor, query: ListClientsQuery): Promise<Page<ClientSummary>> {
     const keyset = new Keyset(this.cursors, query.sort === 'recent' ? CLIENTS_BY_RECENT(actor.practiceId) : CLIENTS_BY_NAME(actor.practiceId), query);
-    const values = { practice: actor.practiceId, me: actor.userId, who: query.clinicianId };
-    const P = slot('practice');
-
-    // Homework status is the client's own care team's (and admins') to see, not a couple clinician's
-    // (the access rules' homework.read, per row).
-    let seesHomework = 'true';
-    let couplesShown = 'true';
-    let q = this.kdb
-      .selectFrom('client as c')
-      .leftJoinLateral(primaryClinician('client_id'), (join) => join.onTrue())
-      .where('c.practice_id', '=', actor.practiceId);
-    if (listScope(actor) === 'own') {
-      q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('me'))})`, values));
-      seesHomework = onClientTeam('c', slot('me'));
-      couplesShown = coupleShownTo(actor, 'cp', slot('me'));
-    }
     if (query.clinicianId || query.unassigned) this.access.assertCaseloadsOfOthers(actor);
-    if (query.clinicianId) q = q.where(sqlText<boolean>(`c.id IN (${clientsReachedBy(P, slot('who'))})`, values));
-    // Waiting for a clinician: no primary of their own, and not in a couple that has one (its clinician sees them).
-    if (query.unassigned) q = q.where('p.staff_user_id', 'is', null).where(sqlText<boolean>(`NOT ${IN_COUPLE_WITH_CLINICIAN}`));
-    if (query.status) q = q.where('c.status', '=', query.status);
-    if (query.hasCouple) {
-      q = q.where(
-        sqlText<boolean>(
-          `${query.hasCouple === 'true' ? '' : 'NOT '}EXISTS (SELECT 1 FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
-                WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown})`,
-          values,
-        ),
-      );
-    }
-    if (query.q?.trim()) {
-      const pattern = `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
-      q = q.where(sql<boolean>`lower(c.name || ' ' || coalesce(c.preferred_name, '')) LIKE ${pattern}`);
-    }
-    const { rows, nextCursor } = await keyset.read(
-      q.select(summaryColumns(couplesShown, values)).select(sqlText<boolean>(seesHomework, values).as('sees_homework')),
-    );
+    const own = listScope(actor) === 'own';
+    const form: ClientListForm = {
+      own,
+      // Homework status is the client's own care team's (and admins') to see, not a couple clinician's
+      // (the access rules' homework.read, per row); couples are named only to those who may open them.
+      seesHomework: own ? onClientTeam('c', slot('me')) : 'true',
+      couplesShown: own ? coupleShownTo(actor, 'cp', slot('me')) : 'true',
+      sort: query.sort === 'recent' ? 'recent' : 'name',
+      clinician: Boolean(query.clinicianId),
+      unassigned: Boolean(query.unassigned),
+      status: Boolean(query.status),
+      hasCouple: query.hasCouple ?? null,
+      search: Boolean(query.q?.trim()),
+      page: keyset.form,
+    };
+    const pattern = query.q?.trim() ? `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, '\\$&')}%` : '';
+    const values = { practice: actor.practiceId, me: actor.userId, who: query.clinicianId ?? '', status: query.status ?? 'active', pattern, ...keyset.slotValues };
+    const { rows: read } = await clientsPage.execute(this.kdb, JSON.stringify(form), values);
+    const { rows, nextCursor } = keyset.page(read);
     const stats = await this.homework.forSubjects(actor, 'client', rows.filter((r) => r.sees_homework).map((r) => r.id));
     return { items: rows.map((r) => toSummary(r, stats.get(r.id) ?? null)), nextCursor };
   }

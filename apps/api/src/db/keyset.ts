@@ -32,6 +32,37 @@ const expression = (by: string | Expression<unknown>): Expression<unknown> => (t
 
 type AnySelect<O> = SelectQueryBuilder<any, any, O>;
 
+/** A keyset page statement's two forms: the first page, and a page after a cursor's sort key. */
+export type KeysetForm = 'first' | 'after';
+
+/** The slots a keyset page statement compiled per form takes (compiled-once.ts): the sort key after which to read, and how many rows. */
+export type KeysetSlots = { keyset_rows: number } & { [key: `keyset_after_${number}`]: string };
+
+function keysetPredicate<O>(spec: KeysetSpec<O>, after: readonly string[]): RawBuilder<boolean> {
+  const columns = spec.keys.map((k) => expression(k.by));
+  const values = spec.keys.map((k, i) => {
+    const cast = k.cast === undefined ? DEFAULT_CAST[k.part] : k.cast;
+    return cast ? sql`${after[i]}::${sql.raw(cast)}` : sql`${after[i]}`;
+  });
+  const op = sql.raw(spec.direction === 'asc' ? '>' : '<');
+  return spec.keys.length === 1 ? sql<boolean>`${columns[0]} ${op} ${values[0]}` : sql<boolean>`(${sql.join(columns)}) ${op} (${sql.join(values)})`;
+}
+
+function applyKeyset<O, Q extends AnySelect<unknown>>(query: Q, spec: KeysetSpec<O>, after: readonly string[] | null, rows: number): Q {
+  let q = (after ? query.where(keysetPredicate(spec, after)) : query) as AnySelect<unknown>;
+  for (const key of spec.keys) q = q.orderBy(expression(key.by), spec.direction);
+  return q.limit(rows) as Q;
+}
+
+/**
+ * `Keyset.apply` for a list statement compiled per form (compiled-once.ts): the same
+ * predicate, order and limit, with the cursor's values and the row count as slots.
+ */
+export function keysetForm<O, Q extends AnySelect<unknown>>(query: Q, spec: Pick<KeysetSpec<O>, 'keys' | 'direction'>, p: KeysetSlots, form: KeysetForm): Q {
+  const after = form === 'after' ? spec.keys.map((_, i) => p[`keyset_after_${i}`]!) : null;
+  return applyKeyset(query, spec as KeysetSpec<O>, after, p.keyset_rows);
+}
+
 /**
  * Keyset pagination, the one way Tandem pages a list: the rows after the
  * cursor's sort key (a row-value comparison the list's index answers), one
@@ -55,15 +86,7 @@ export class Keyset<O> {
 
   /** `(k1, k2) > (v1, v2)` (`<` when descending) for a sort key, or null without one. */
   predicate(after: readonly string[] | null = this.after): RawBuilder<boolean> | null {
-    if (!after) return null;
-    const { keys } = this.spec;
-    const columns = keys.map((k) => expression(k.by));
-    const values = keys.map((k, i) => {
-      const cast = k.cast === undefined ? DEFAULT_CAST[k.part] : k.cast;
-      return cast ? sql`${after[i]}::${sql.raw(cast)}` : sql`${after[i]}`;
-    });
-    const op = sql.raw(this.spec.direction === 'asc' ? '>' : '<');
-    return keys.length === 1 ? sql<boolean>`${columns[0]} ${op} ${values[0]}` : sql<boolean>`(${sql.join(columns)}) ${op} (${sql.join(values)})`;
+    return after ? keysetPredicate(this.spec, after) : null;
   }
 
   /**
@@ -71,10 +94,19 @@ export class Keyset<O> {
    * `rows` (a page and one more by default; an export reading batches says its own).
    */
   apply<Q extends AnySelect<unknown>>(query: Q, after: readonly string[] | null = this.after, rows = this.limit + 1): Q {
-    const where = this.predicate(after);
-    let q = (where ? query.where(where) : query) as AnySelect<unknown>;
-    for (const key of this.spec.keys) q = q.orderBy(expression(key.by), this.spec.direction);
-    return q.limit(rows) as Q;
+    return applyKeyset(query, this.spec, after, rows);
+  }
+
+  /** Which form this page's statement takes, for a list compiled per form (`keysetForm`). */
+  get form(): KeysetForm {
+    return this.after ? 'after' : 'first';
+  }
+
+  /** The values of a compiled page statement's keyset slots: the cursor's sort key and the rows to read. */
+  get slotValues(): KeysetSlots {
+    const values: KeysetSlots = { keyset_rows: this.limit + 1 };
+    this.after?.forEach((value, i) => (values[`keyset_after_${i}`] = value));
+    return values;
   }
 
   /** A page of the rows read (at most limit + 1) and the cursor of the next, when there is one. */

@@ -1,12 +1,11 @@
-import crypto from 'node:crypto';
 import { findBuiltInExercise, validateAnswers, type Answers, type Exercise, type Recurrence, type SharingMode } from '@tandem/shared';
 import { sql } from 'kysely';
 import type { SqlRunner } from '../common/sql.js';
 import { kyselyOn } from '../db/kysely.js';
 import { insertHomework } from '../assignments/homework-rows.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { sealAnswers } from '../homework/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
+import { demoOccurrences, demoSubject, dueInDays, insertDemoResponse, type DemoSubject } from './demo-history.js';
 
 /** Something a client might write, per kind of question; varied by week so the review reads like real homework. */
 const WRITTEN = [
@@ -19,7 +18,7 @@ const WRITTEN = [
 ];
 
 interface DemoAssignment {
-  subject: { client: string } | { couple: string };
+  subject: DemoSubject;
   clinician: 'maya' | 'sam';
   exercise: string;
   instructions: string;
@@ -126,31 +125,12 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
   for (const plan of PLAN) {
     const exercise = findBuiltInExercise(plan.exercise);
     if (!exercise) throw new Error(`no built-in exercise ${plan.exercise}`);
-    const isCouple = 'couple' in plan.subject;
-    const subjectId = isCouple ? people.couples.get((plan.subject as { couple: string }).couple)! : people.clients.get((plan.subject as { client: string }).client)!;
     const db = kyselyOn(tx);
-    const members = isCouple
-      ? (
-          await db
-            .selectFrom('couple_member')
-            .select('client_id')
-            .where('practice_id', '=', practiceId)
-            .where('couple_id', '=', subjectId)
-            .where('left_at', 'is', null)
-            .orderBy('joined_at')
-            .orderBy('client_id')
-            .execute()
-        ).map((m) => m.client_id)
-      : [subjectId];
+    const { isCouple, subjectId, members, coupleId } = await demoSubject(db, practiceId, people, plan.subject);
     const step = plan.recurrence === 'daily' ? 1 : 7;
     const assignedDaysAgo = Math.max(0, -plan.firstDueIn + 5);
-    const occurrences = Array.from({ length: plan.occurrences }, (_, i) => {
-      const seq = i + 1;
-      const dueIn = plan.firstDueIn + (seq - 1) * step;
-      const opensIn = seq === 1 ? -assignedDaysAgo : dueIn - step + 1;
-      const submitted = members.filter((_, m) => (plan.scales[m]?.length ?? 0) >= seq).length;
-      return { seq, opens_on: sql<Date>`current_date + ${opensIn}::int`, due_on: sql<Date>`current_date + ${dueIn}::int`, pending: members.length - submitted };
-    });
+    const answered = (seq: number) => members.filter((_, m) => (plan.scales[m]?.length ?? 0) >= seq).length;
+    const occurrences = demoOccurrences({ count: plan.occurrences, firstDueIn: plan.firstDueIn, stepDays: step, assignedDaysAgo, members: members.length, answered });
     const assignmentId = await insertHomework(db, {
       assignment: {
         practice_id: practiceId,
@@ -169,34 +149,14 @@ export async function seedDemoHomework(tx: SqlRunner, practiceId: string, cipher
       occurrences,
     });
     for (let seq = 1; seq <= plan.occurrences; seq++) {
-      const dueIn = plan.firstDueIn + (seq - 1) * step;
+      const dueIn = dueInDays(plan.firstDueIn, step, seq);
       for (const [m, member] of members.entries()) {
         const value = plan.scales[m]?.[seq - 1];
         const draft = plan.drafts?.some(([who, s]) => who === m && s === seq);
         if (value === undefined && !draft) continue;
-        const id = crypto.randomUUID();
         const answers = value === undefined ? { [exercise.steps.find((s) => s.kind === 'text')!.id]: 'Started on the bus; will finish tonight.' } : answersFor(exercise, value, seq, m);
-        const sealed = sealAnswers(cipher, practiceId, id, answers);
         const at = sql<Date>`current_date + ${sql.lit(dueIn - 1)} + time '19:30'`;
-        await db
-          .insertInto('response')
-          .values({
-            practice_id: practiceId,
-            id,
-            assignment_id: assignmentId,
-            seq,
-            client_id: member,
-            couple_id: isCouple ? subjectId : null,
-            status: value === undefined ? 'draft' : 'submitted',
-            key_id: sealed.keyId,
-            answers_enc: sealed.ciphertext,
-            version: sql.lit(2),
-            submission_id: value === undefined ? null : crypto.randomUUID(),
-            created_at: sql<Date>`${at} - interval '1 hour'`,
-            updated_at: at,
-            submitted_at: value === undefined ? null : at,
-          })
-          .execute();
+        await insertDemoResponse(db, cipher, { practiceId, assignmentId, seq, clientId: member, coupleId, answers, submitted: value !== undefined, at, startedBefore: '1 hour' });
       }
     }
   }

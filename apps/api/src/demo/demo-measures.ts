@@ -1,15 +1,14 @@
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { INSTRUMENTS, MEASURE_SLUG_PREFIX, measureExercise, scoreAnswers, type Answers, type Instrument, type MeasureId } from '@tandem/shared';
 import type { SqlRunner } from '../common/sql.js';
 import { insertHomework } from '../assignments/homework-rows.js';
 import { kyselyOn } from '../db/kysely.js';
 import type { FieldCipher } from '../encryption/field-cipher.js';
-import { sealAnswers } from '../homework/answers-cipher.js';
 import type { DemoPeople } from './demo-caseload.js';
+import { demoOccurrences, demoSubject, dueInDays, insertDemoResponse, type DemoSubject } from './demo-history.js';
 
 interface DemoMeasure {
-  subject: { client: string } | { couple: string };
+  subject: DemoSubject;
   clinician: 'maya' | 'sam';
   measure: MeasureId;
   everyWeeks: number;
@@ -57,31 +56,12 @@ export async function seedDemoMeasures(tx: SqlRunner, practiceId: string, cipher
   for (const plan of PLAN) {
     const instrument = INSTRUMENTS[plan.measure];
     const exercise = measureExercise(plan.measure);
-    const isCouple = 'couple' in plan.subject;
-    const subjectId = isCouple ? people.couples.get((plan.subject as { couple: string }).couple)! : people.clients.get((plan.subject as { client: string }).client)!;
     const db = kyselyOn(tx);
-    const members = isCouple
-      ? (
-          await db
-            .selectFrom('couple_member')
-            .select('client_id')
-            .where('practice_id', '=', practiceId)
-            .where('couple_id', '=', subjectId)
-            .where('left_at', 'is', null)
-            .orderBy('joined_at')
-            .orderBy('client_id')
-            .execute()
-        ).map((m) => m.client_id)
-      : [subjectId];
+    const { isCouple, subjectId, members, coupleId } = await demoSubject(db, practiceId, people, plan.subject);
     const step = 7 * plan.everyWeeks;
     const assignedDaysAgo = -plan.firstDueIn + 3;
-    const occurrences = Array.from({ length: plan.occurrences }, (_, i) => {
-      const seq = i + 1;
-      const dueIn = plan.firstDueIn + (seq - 1) * step;
-      const opensIn = seq === 1 ? -assignedDaysAgo : dueIn - step + 1;
-      const answered = members.filter((_, m) => (plan.totals[m]?.length ?? 0) >= seq).length;
-      return { seq, opens_on: sql<Date>`current_date + ${opensIn}::int`, due_on: sql<Date>`current_date + ${dueIn}::int`, pending: members.length - answered };
-    });
+    const answered = (seq: number) => members.filter((_, m) => (plan.totals[m]?.length ?? 0) >= seq).length;
+    const occurrences = demoOccurrences({ count: plan.occurrences, firstDueIn: plan.firstDueIn, stepDays: step, assignedDaysAgo, members: members.length, answered });
     const assignmentId = await insertHomework(db, {
       assignment: {
         practice_id: practiceId,
@@ -101,35 +81,15 @@ export async function seedDemoMeasures(tx: SqlRunner, practiceId: string, cipher
     });
     await db.insertInto('measure_assignment').values({ practice_id: practiceId, assignment_id: assignmentId, measure: plan.measure, every_weeks: plan.everyWeeks }).execute();
     for (let seq = 1; seq <= plan.occurrences; seq++) {
-      const dueIn = plan.firstDueIn + (seq - 1) * step;
+      const dueIn = dueInDays(plan.firstDueIn, step, seq);
       for (const [m, member] of members.entries()) {
         const total = plan.totals[m]?.[seq - 1];
         if (total === undefined) continue;
-        const id = crypto.randomUUID();
-        const sealed = sealAnswers(cipher, practiceId, id, answersWithTotal(instrument, total));
         const at = sql<Date>`date_trunc('milliseconds', current_date + ${sql.lit(dueIn - 2)} + time '20:15' + ${sql.lit(`${25 * m} minutes`)}::interval)`;
-        await db
-          .insertInto('response')
-          .values({
-            practice_id: practiceId,
-            id,
-            assignment_id: assignmentId,
-            seq,
-            client_id: member,
-            couple_id: isCouple ? subjectId : null,
-            status: 'submitted',
-            key_id: sealed.keyId,
-            answers_enc: sealed.ciphertext,
-            version: sql.lit(2),
-            submission_id: crypto.randomUUID(),
-            created_at: sql<Date>`${at} - interval '10 minutes'`,
-            updated_at: at,
-            submitted_at: at,
-          })
-          .execute();
+        const id = await insertDemoResponse(db, cipher, { practiceId, assignmentId, seq, clientId: member, coupleId, answers: answersWithTotal(instrument, total), submitted: true, at, startedBefore: '10 minutes' });
         await db
           .insertInto('measure_score')
-          .values({ practice_id: practiceId, response_id: id, assignment_id: assignmentId, seq, client_id: member, couple_id: isCouple ? subjectId : null, measure: plan.measure, total, taken_at: at })
+          .values({ practice_id: practiceId, response_id: id, assignment_id: assignmentId, seq, client_id: member, couple_id: coupleId, measure: plan.measure, total, taken_at: at })
           .execute();
       }
     }

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -30,12 +29,10 @@ import { ForbiddenError, RuleViolationError, ValidationFailedError } from '../co
 import { PageCursors } from '../common/cursor.js';
 import { requireOneSubject, type Subject } from '../common/subject-ref.dto.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
-import { insertHomework } from '../assignments/homework-rows.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { slot, sqlText } from '../db/sql-text.js';
 import { practiceToday } from '../practices/practice-today.js';
-import { RemindersService } from '../reminders/reminders.service.js';
 import type { AssignMeasureDto, LatestMeasuresQuery, MeasureScoresQuery, MeasureSummaryQuery, PortalMeasuresQuery } from './dto/measure.dto.js';
 import { planMeasure } from './schedule.js';
 
@@ -87,7 +84,6 @@ export class MeasuresService {
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(AuditedWrites) private readonly writes: AuditedWrites,
     @Inject(AssignmentsService) private readonly assignments: AssignmentsService,
-    @Inject(RemindersService) private readonly reminders: RemindersService,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @InjectKysely() private readonly kdb: Db,
   ) {}
@@ -103,39 +99,17 @@ export class MeasuresService {
     }
     const planned = planMeasure({ today: await practiceToday(this.db, actor.practiceId), dueOn: dto.dueOn, everyWeeks: dto.everyWeeks, endsOn: dto.endsOn, count: dto.count });
     if (!Array.isArray(planned)) throw new ValidationFailedError(planned.fields);
-    const exercise = measureExercise(instrument.id);
-    const id = crypto.randomUUID();
-    await this.writes.transaction(actor, async (tx, audit, db) => {
-      const members = await this.lockMembers(db, actor.practiceId, subject);
-      await insertHomework(db, {
-        assignment: {
-          practice_id: actor.practiceId,
-          id,
-          client_id: isCouple ? null : subject.clientId,
-          couple_id: isCouple ? subject.coupleId : null,
-          exercise_ref: `${MEASURE_SLUG_PREFIX}${instrument.id}`,
-          exercise_version: exercise.version,
-          exercise,
-          instructions: (dto.instructions ?? '').trim(),
-          recurrence: dto.everyWeeks === undefined ? 'once' : 'weekly',
-          sharing: isCouple ? 'private' : null,
-          assigned_by: actor.userId,
-          remind: dto.remind === true,
-        },
-        members,
-        occurrences: planned.map((p) => ({ seq: p.seq, opens_on: p.opensOn, due_on: p.dueOn })),
-      });
-      await db.insertInto('measure_assignment').values({ practice_id: actor.practiceId, assignment_id: id, measure: instrument.id, every_weeks: dto.everyWeeks ?? null }).execute();
-      await audit.record({
-        action: 'assignment.created',
-        recordType: 'assignment',
-        recordId: id,
-        subjectId: isCouple ? subject.coupleId : subject.clientId,
-        detail: { measure: instrument.id, everyWeeks: dto.everyWeeks ?? null, occurrences: planned.length, remind: dto.remind === true },
-      });
-      if (dto.remind) {
-        await this.reminders.assigned(tx, audit, { practiceId: actor.practiceId, assignmentId: id, assignedBy: actor.userId, coupleId: isCouple ? subject.coupleId : null });
-      }
+    const id = await this.assignments.writeNew(actor, subject, {
+      members: (db) => this.lockMembers(db, actor.practiceId, subject),
+      exercise: { ref: `${MEASURE_SLUG_PREFIX}${instrument.id}`, definition: measureExercise(instrument.id) },
+      instructions: dto.instructions ?? '',
+      recurrence: dto.everyWeeks === undefined ? 'once' : 'weekly',
+      sharing: 'private',
+      planned,
+      remind: dto.remind === true,
+      detail: { measure: instrument.id, everyWeeks: dto.everyWeeks ?? null },
+      also: (db, assignmentId) =>
+        db.insertInto('measure_assignment').values({ practice_id: actor.practiceId, assignment_id: assignmentId, measure: instrument.id, every_weeks: dto.everyWeeks ?? null }).execute().then(() => undefined),
     });
     return this.assignments.get(actor, id);
   }

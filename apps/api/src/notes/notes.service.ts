@@ -21,7 +21,8 @@ import { practiceToday } from '../practices/practice-today.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
-import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { Keyset, keysetForm, type KeysetForm, type KeysetSlots, type KeysetSpec } from '../db/keyset.js';
+import { compiledPerForm, type Slots } from '../db/compiled-once.js';
 import type { SqlRunner } from '../common/sql.js';
 import { requireOneSubject, subjectOf } from '../common/subject-ref.dto.js';
 import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
@@ -92,6 +93,19 @@ function toSummary(row: NoteRow): NoteSummary {
   };
 }
 
+/** A client's or couple's notes, a page at a time (compiled per form: who is asking, and whether after a cursor). */
+const notesPage = compiledPerForm(
+  (db, p: Slots<{ practiceId: string; subjectId: string; me: string } & KeysetSlots>, form: `${'client' | 'couple'}:${ReturnType<typeof notesListed>}:${KeysetForm}`) => {
+    const [kind, listed, page] = form.split(':') as ['client' | 'couple', ReturnType<typeof notesListed>, KeysetForm];
+    let q = selectNotes(db)
+      .where('n.practice_id', '=', p.practiceId)
+      .where(kind === 'client' ? 'n.client_id' : 'n.couple_id', '=', p.subjectId)
+      .where('n.addendum_of', 'is', null);
+    if (listed === 'progress-and-own') q = q.where((eb) => eb.or([eb('n.kind', '=', sql.lit('progress')), eb('n.author_id', '=', p.me)]));
+    return keysetForm(q, NOTES_BY_SESSION('', ''), p, page);
+  },
+);
+
 /**
  * Session notes. Progress notes are read by the care team; psychotherapy
  * notes by their author only; admins see that a note exists (date, author,
@@ -113,13 +127,10 @@ export class NotesService {
     const access = await this.access.subject(actor, subject);
     const subjectId = 'clientId' in subject ? subject.clientId : subject.coupleId;
     const keyset = new Keyset(this.cursors, NOTES_BY_SESSION(actor.practiceId, subjectId), query);
-    let q = selectNotes(this.kdb)
-      .where('n.practice_id', '=', actor.practiceId)
-      .where('clientId' in subject ? 'n.client_id' : 'n.couple_id', '=', subjectId)
-      .where('n.addendum_of', 'is', null);
     // Admins see every note's metadata; the care team sees progress notes and their own psychotherapy notes.
-    if (notesListed(access.may) === 'progress-and-own') q = q.where((eb) => eb.or([eb('n.kind', '=', sql.lit('progress')), eb('n.author_id', '=', actor.userId)]));
-    const { rows, nextCursor } = await keyset.read(q);
+    const form = `${'clientId' in subject ? 'client' : 'couple'}:${notesListed(access.may)}:${keyset.form}` as const;
+    const { rows: read } = await notesPage.execute(this.kdb, form, { practiceId: actor.practiceId, subjectId, me: actor.userId, ...keyset.slotValues });
+    const { rows, nextCursor } = keyset.page(read);
     return { items: rows.map(toSummary), nextCursor };
   }
 

@@ -10,6 +10,7 @@ import { hashToken, newToken, TOKEN_PATTERN } from '../common/tokens.js';
 import { modify } from '../common/sql.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
+import { compiledOnce, type Slots } from '../db/compiled-once.js';
 
 export const PORTAL_COOKIE = 'tandem_portal';
 const COOKIE_PATH = '/api/portal';
@@ -19,6 +20,22 @@ const PAGE_COOKIE_PATH = '/portal';
 export const PORTAL_COOKIES_ENDED: CookieChange[] = [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, clear: true }));
 
 export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
+
+/** The open portal session a token names, with its client and the practice's date: compiled once, run on every portal request. */
+const findSession = compiledOnce((db, p: Slots<{ tokenHash: Buffer }>) =>
+  db
+    .selectFrom('portal_session as s')
+    .innerJoin('portal_link as l', (j) => j.onRef('l.practice_id', '=', 's.practice_id').onRef('l.id', '=', 's.link_id'))
+    .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 's.practice_id').onRef('c.id', '=', 's.client_id'))
+    .innerJoin('practice as pr', 'pr.id', 's.practice_id')
+    .select(['s.id', 's.practice_id', 's.client_id', sql<string>`to_char((now() AT TIME ZONE pr.timezone)::date, 'YYYY-MM-DD')`.as('today')])
+    .where('s.token_hash', '=', p.tokenHash)
+    .where('s.revoked_at', 'is', null)
+    .where(sql<boolean>`s.expires_at > now()`)
+    .where('l.revoked_at', 'is', null)
+    .where(sql<boolean>`l.expires_at > now()`)
+    .where(sql<boolean>`c.status = 'active'`),
+);
 
 /**
  * Portal sessions: a client's link is exchanged for one, behind an HttpOnly
@@ -82,19 +99,7 @@ export class PortalSessionService {
   /** The client of the portal session the cookie's `token` names, or null. */
   async authenticate(token: string | undefined, origin: RequestOrigin): Promise<PortalActor | null> {
     if (!token || !TOKEN_PATTERN.test(token)) return null;
-    const row = await this.kdb
-      .selectFrom('portal_session as s')
-      .innerJoin('portal_link as l', (j) => j.onRef('l.practice_id', '=', 's.practice_id').onRef('l.id', '=', 's.link_id'))
-      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 's.practice_id').onRef('c.id', '=', 's.client_id'))
-      .innerJoin('practice as p', 'p.id', 's.practice_id')
-      .select(['s.id', 's.practice_id', 's.client_id', sql<string>`to_char((now() AT TIME ZONE p.timezone)::date, 'YYYY-MM-DD')`.as('today')])
-      .where('s.token_hash', '=', hashToken(token))
-      .where('s.revoked_at', 'is', null)
-      .where(sql<boolean>`s.expires_at > now()`)
-      .where('l.revoked_at', 'is', null)
-      .where(sql<boolean>`l.expires_at > now()`)
-      .where(sql<boolean>`c.status = 'active'`)
-      .executeTakeFirst();
+    const row = await findSession.first(this.kdb, { tokenHash: hashToken(token) });
     if (!row) return null;
     // The practice's date is read with the session, so the page does not ask again.
     return { kind: 'portal', clientId: row.client_id, practiceId: row.practice_id, sessionId: row.id, today: row.today, requestId: origin.requestId, ip: origin.ip };

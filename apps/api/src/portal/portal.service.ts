@@ -26,7 +26,8 @@ import { CrisisResourcesService } from '../safety/crisis-resources.service.js';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
-import { Keyset, type KeysetSpec } from '../db/keyset.js';
+import { Keyset, keysetForm, type KeysetForm, type KeysetSlots, type KeysetSpec } from '../db/keyset.js';
+import { compiledOnce, compiledPerForm, type Slots } from '../db/compiled-once.js';
 import { slot, sqlText } from '../db/sql-text.js';
 import type { SqlRunner } from '../common/sql.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
@@ -88,6 +89,69 @@ const stillReaches = portalReaches;
 /** The name a client is greeted by: their preferred name, or the first word of their name. */
 export const firstName = (name: string, preferred: string | null) => preferred?.trim() || name.trim().split(/\s+/)[0] || name;
 
+/** A client's open homework in the portal, soonest due first (compiled once: the portal's first screen). */
+const openHomework = compiledOnce((db, p: Slots<{ practiceId: string; clientId: string; today: string }>) =>
+  db
+    .selectFrom('assignment_member as am')
+    .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
+    .innerJoin('assignment_occurrence as o', (j) => j.onRef('o.practice_id', '=', 'am.practice_id').onRef('o.assignment_id', '=', 'am.assignment_id'))
+    .leftJoin('response as r', (j) =>
+      j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
+    )
+    .select((eb) => [
+      'a.id as assignment_id',
+      sql<string>`a.exercise->>'title'`.as('title'),
+      sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
+      'o.seq',
+      sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+      sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
+      eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
+      'r.submitted_at',
+      'r.updated_at',
+      'r.id as response_id',
+    ])
+    .where('am.practice_id', '=', p.practiceId)
+    .where('am.client_id', '=', p.clientId)
+    .where(sql<boolean>`o.opens_on <= ${p.today}::date AND NOT o.cancelled AND o.pending > 0`)
+    .where(sql<boolean>`(r.status IS NULL OR r.status = 'draft')`)
+    .where(sqlText<boolean>(stillReaches('a', slot('clientId')), p))
+    .orderBy('o.due_on')
+    .orderBy('a.id')
+    .orderBy('o.seq')
+    .limit(50),
+);
+
+/** A client's submitted homework, newest first, a page at a time (compiled per form: the first page is on the portal's first screen). */
+const submittedHomework = compiledPerForm((db, p: Slots<{ practiceId: string; clientId: string } & KeysetSlots>, form: KeysetForm) =>
+  keysetForm(
+    db
+      .selectFrom('response as r')
+      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'r.practice_id').onRef('a.id', '=', 'r.assignment_id'))
+      .innerJoin('assignment_occurrence as o', (j) =>
+        j.onRef('o.practice_id', '=', 'r.practice_id').onRef('o.assignment_id', '=', 'r.assignment_id').onRef('o.seq', '=', 'r.seq'),
+      )
+      .select((eb) => [
+        'a.id as assignment_id',
+        sql<string>`a.exercise->>'title'`.as('title'),
+        sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
+        'r.seq',
+        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+        sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
+        eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
+        'r.submitted_at',
+        'r.updated_at',
+        'r.id as response_id',
+      ])
+      .where('r.practice_id', '=', p.practiceId)
+      .where('r.client_id', '=', p.clientId)
+      .where('r.status', '=', sql.lit('submitted'))
+      .where(sqlText<boolean>(stillReaches('a', slot('clientId')), p)),
+    HISTORY_BY_UPDATE('', ''),
+    p,
+    form,
+  ),
+);
+
 /**
  * The client's side of homework. Everything is scoped to the portal
  * session's client: an assignment they are not a member of, or an occurrence
@@ -126,35 +190,7 @@ export class PortalService {
 
   async home(actor: PortalActor): Promise<PortalHome> {
     const today = await practiceToday(this.db, actor);
-    const todo: ItemRow[] = await this.kdb
-      .selectFrom('assignment_member as am')
-      .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'am.practice_id').onRef('a.id', '=', 'am.assignment_id'))
-      .innerJoin('assignment_occurrence as o', (j) => j.onRef('o.practice_id', '=', 'am.practice_id').onRef('o.assignment_id', '=', 'am.assignment_id'))
-      .leftJoin('response as r', (j) =>
-        j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
-      )
-      .select((eb) => [
-        'a.id as assignment_id',
-        sql<string>`a.exercise->>'title'`.as('title'),
-        sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
-        'o.seq',
-        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
-        sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
-        eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
-        'r.submitted_at',
-        'r.updated_at',
-        'r.id as response_id',
-      ])
-      .where('am.practice_id', '=', actor.practiceId)
-      .where('am.client_id', '=', actor.clientId)
-      .where(sql<boolean>`o.opens_on <= ${today}::date AND NOT o.cancelled AND o.pending > 0`)
-      .where(sql<boolean>`(r.status IS NULL OR r.status = 'draft')`)
-      .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId }))
-      .orderBy('o.due_on')
-      .orderBy('a.id')
-      .orderBy('o.seq')
-      .limit(50)
-      .execute();
+    const { rows: todo } = await openHomework.execute(this.kdb, { practiceId: actor.practiceId, clientId: actor.clientId, today });
     const done = await this.history(actor, { limit: '10' });
     return { todo: todo.map((r) => this.item(r, today)), done: done.items };
   }
@@ -162,30 +198,8 @@ export class PortalService {
   /** Submitted homework, newest first, a page at a time. */
   async history(actor: PortalActor, query: PortalHistoryQuery): Promise<Page<PortalItem>> {
     const keyset = new Keyset(this.cursors, HISTORY_BY_UPDATE(actor.practiceId, actor.clientId), query, 20);
-    const { rows, nextCursor } = await keyset.read(
-      this.kdb
-        .selectFrom('response as r')
-        .innerJoin('assignment as a', (j) => j.onRef('a.practice_id', '=', 'r.practice_id').onRef('a.id', '=', 'r.assignment_id'))
-        .innerJoin('assignment_occurrence as o', (j) =>
-          j.onRef('o.practice_id', '=', 'r.practice_id').onRef('o.assignment_id', '=', 'r.assignment_id').onRef('o.seq', '=', 'r.seq'),
-        )
-        .select((eb) => [
-          'a.id as assignment_id',
-          sql<string>`a.exercise->>'title'`.as('title'),
-          sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
-          'r.seq',
-          sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
-          sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
-          eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
-          'r.submitted_at',
-          'r.updated_at',
-          'r.id as response_id',
-        ])
-        .where('r.practice_id', '=', actor.practiceId)
-        .where('r.client_id', '=', actor.clientId)
-        .where('r.status', '=', sql.lit('submitted'))
-        .where(sqlText<boolean>(stillReaches('a', slot('client')), { client: actor.clientId })),
-    );
+    const { rows: read } = await submittedHomework.execute(this.kdb, keyset.form, { practiceId: actor.practiceId, clientId: actor.clientId, ...keyset.slotValues });
+    const { rows, nextCursor } = keyset.page(read);
     return { items: rows.map((r) => this.item(r, '')), nextCursor };
   }
 

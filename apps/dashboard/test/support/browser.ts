@@ -51,6 +51,17 @@ export async function expectCount(locator: Locator, expected: number, timeoutMs 
   expect(count).toBe(expected);
 }
 
+/** Polls `read` until it returns `expected` (a save on its way lands a moment later); fails with the last value read. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  expect(value).toEqual(expected);
+}
+
 export interface BrowserApp {
   t: TestApp;
   browser: Browser;
