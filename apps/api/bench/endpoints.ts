@@ -24,8 +24,7 @@ export function readEndpoints(a: BenchActors): Endpoint[] {
     { name: 'notes', label: 'Notes list', spec: get(`/api/notes?clientId=${a.clientId}`, staff(a.clinicianToken)) },
     { name: 'attention', label: 'Clinician attention queue', spec: get('/api/attention', staff(a.clinicianToken)) },
     { name: 'attention-count', label: 'Attention count (navigation)', spec: get('/api/attention/count', staff(a.clinicianToken)) },
-    // MEASURES CHART: the measures chart page (being built) belongs here, as one more line:
-    // { name: 'measures', label: 'Measures chart for a client', spec: get(`/api/…?clientId=${a.clientId}`, staff(a.clinicianToken)) },
+    { name: 'measures', label: 'Measures chart for a client', spec: get(`/api/measures/summary?clientId=${a.measures.clientId}`, staff(a.measures.clinicianToken)) },
   ];
 }
 

@@ -28,10 +28,13 @@ import type { CreateClientDto, ListClientsQuery, UpdateClientDto } from './dto/c
  * `couplesShown` is a predicate on `cp`: only couples the reader may open are named (their names
  * usually name the partner).
  */
+// `(…) IS TRUE` keeps the rule a test of each of the client's couples: as a bare EXISTS the planner
+// turns it into a join that starts from every couple on the clinician's team, for every client on the
+// page (765 pages read instead of 184 for a page of 30 at the bench's large size).
 const couplesOf = (couplesShown: string) => `
   COALESCE((SELECT json_agg(json_build_object('id', cp.id, 'displayName', cp.display_name) ORDER BY cp.display_name)
               FROM couple_member cm JOIN couple cp ON cp.practice_id = cm.practice_id AND cp.id = cm.couple_id
-             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND ${couplesShown}), '[]')`;
+             WHERE cm.practice_id = c.practice_id AND cm.client_id = c.id AND cm.left_at IS NULL AND (${couplesShown}) IS TRUE), '[]')`;
 
 /** What shapes a clients list statement: each combination is compiled the first time it is asked for. */
 interface ClientListForm {

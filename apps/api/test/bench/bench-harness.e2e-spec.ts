@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import type { AttentionCount, AttentionItem, CaseloadBoard, ClientSummary, Page, PortalHome, Trends } from '@tandem/shared';
+import type { AttentionCount, AttentionItem, CaseloadBoard, ClientSummary, MeasureSummary, Page, PortalHome, Trends } from '@tandem/shared';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { benchId } from '../../bench/ids.js';
 import { countsFor, PER_PRACTICE } from '../../bench/plan.js';
@@ -83,6 +83,13 @@ describe('the bench data and its floor', () => {
     expect(count).toEqual({ total: 25, capped: false, byKind: { 'answers-submitted': 16, 'homework-overdue': 6, 'nothing-assigned': 2, 'draft-note': 1, 'emergency-access': 0 }, practice: null });
     expect(attention.items).toHaveLength(25);
     expect(attention.items.filter((i) => i.kind === 'answers-submitted').every((i) => Date.parse(i.at) > Date.now() - 15 * 86_400_000)).toBe(true);
+    // Another client's year of measures: PHQ-9 every two weeks, GAD-7 every four, improving.
+    const measures = await get<MeasureSummary>('measures');
+    expect(measures.series.map((s) => [s.measure, s.points.length])).toEqual([
+      ['gad-7', 13],
+      ['phq-9', 26],
+    ]);
+    expect(measures.series.every((s) => s.points[s.points.length - 1]!.total < s.points[0]!.total)).toBe(true);
   });
 
   it('replays a recorded submission for another client exactly as Tandem would have stored it', async () => {
