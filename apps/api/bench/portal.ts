@@ -81,7 +81,7 @@ async function visit(context: BrowserContext, url: string, fromOtherSite = false
   if (fromOtherSite) {
     await page.setContent(`<a id="open" href="${url}">Open your homework</a>`);
     await page.click('#open', { noWaitAfter: true });
-    await page.waitForURL(/\/portal$/, { waitUntil: 'commit' });
+    await page.waitForURL(/\/(portal|p\/[^/]+)$/, { waitUntil: 'commit' });
   } else {
     await page.goto(url, { waitUntil: 'commit' });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { newClient, newCouple, newPractice, newStaff } from '../../api/test/support/factories.js';
+import { findBuiltInExercise } from '@tandem/shared';
+import { newClient, newCouple, newHomework, newPortalLink, newPractice, newStaff } from '../../api/test/support/factories.js';
 import { expectCount, signInAs, snapshot, useBrowserApp, watchForPageErrors, chooseFromSearch } from './support/browser.js';
 
 const PHONE = { width: 360, height: 740 };
@@ -124,6 +125,41 @@ describe('homework from assignment to review, in a real browser', () => {
     await snapshot(desk, 'homework-review-trend');
 
     expect([...deskErrors, ...priyaErrors, ...danErrors]).toEqual([]);
+  });
+
+  it('a link tapped in another site’s page (a webmail) opens the client’s homework at once, and leaves /portal, not the link, in the address bar and the history', async () => {
+    const practice = await newPractice(env.t.db);
+    const clinician = await newStaff(env.t.db, practice, { roles: ['clinician'] });
+    const client = await newClient(env.t.db, practice, { name: 'Grace Liu', clinicians: [clinician] });
+    const exercise = findBuiltInExercise('know-my-triggers')!;
+    await newHomework(env.t.db, practice, client, clinician, { exerciseRef: `builtin:${exercise.slug}`, exercise });
+    const token = await newPortalLink(env.t.db, client, clinician);
+    const context = await env.browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    const errors = watchForPageErrors(page);
+    // Another site's page: the navigation is cross-site, so a SameSite=Strict cookie set on the way does not ride on a redirect.
+    await page.setContent(`<a id="open" href="${env.baseUrl}/p/${token}">Open your homework</a>`);
+    await page.click('#open');
+    await page.getByRole('heading', { name: 'Hi Grace' }).waitFor();
+    await page.getByRole('link', { name: new RegExp(exercise.title) }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/portal');
+    expect(await page.evaluate(() => location.href)).not.toContain(token);
+    // Back leads to the other site's page, never to the link.
+    await page.goBack();
+    expect(page.url()).not.toContain(token);
+    // The session holds on a reload of /portal (a same-site visit now).
+    await page.goto(`${env.baseUrl}/portal`);
+    await page.getByRole('link', { name: new RegExp(exercise.title) }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // The first screen is in the page itself: without any script, the greeting is there on arrival from another site.
+    const noScript = await env.browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+    const bare = await noScript.newPage();
+    await bare.setContent(`<a id="open" href="${env.baseUrl}/p/${await newPortalLink(env.t.db, client, clinician)}">Open your homework</a>`);
+    await bare.click('#open');
+    await bare.getByRole('heading', { name: 'Hi Grace' }).waitFor({ timeout: 5_000 });
+    await noScript.close();
   });
 
   it('a link that no longer works shows a kind page with nothing about the client', async () => {

@@ -19,7 +19,8 @@ const PAGE_COOKIE_PATH = '/portal';
 /** Ends the portal cookie in the browser, on both paths it rides. */
 export const PORTAL_COOKIES_ENDED: CookieChange[] = [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, clear: true }));
 
-export type ExchangeResult = { ok: true } | { ok: false; reason: 'invalid' };
+/** A link exchanged: the session's client (for the page drawn in the same answer), or why not. */
+export type ExchangeResult = { ok: true; actor: PortalActor } | { ok: false; reason: 'invalid' };
 
 /** The open portal session a token names, with its client and the practice's date: compiled once, run on every portal request. */
 const findSession = compiledOnce((db, p: Slots<{ tokenHash: Buffer }>) =>
@@ -78,7 +79,7 @@ export class PortalSessionService {
     }
     const sessionToken = newToken();
     const expiresAt = new Date(Math.min(link.expires_at.getTime(), Date.now() + this.config.portal.sessionHours * 3_600_000));
-    await this.writes.transaction({ kind: 'system', practiceId: link.practice_id }, async (_tx, audit, db) => {
+    const actor = await this.writes.transaction({ kind: 'system', practiceId: link.practice_id }, async (_tx, audit, db) => {
       const session = await db
         .insertInto('portal_session')
         .values({ practice_id: link.practice_id, client_id: link.client_id, link_id: link.id, token_hash: hashToken(sessionToken), expires_at: expiresAt })
@@ -90,10 +91,11 @@ export class PortalSessionService {
         .where('practice_id', '=', link.practice_id)
         .where('id', '=', link.id)
         .execute();
-      const actor: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session.id, requestId: origin.requestId, ip: origin.ip };
-      await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, actor);
+      const opened: PortalActor = { kind: 'portal', clientId: link.client_id, practiceId: link.practice_id, sessionId: session.id, requestId: origin.requestId, ip: origin.ip };
+      await audit.record({ action: 'portal_link.used', recordType: 'portal_link', recordId: link.id, subjectId: link.client_id }, opened);
+      return opened;
     });
-    return { body: { ok: true }, cookies: [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, value: sessionToken, expires: expiresAt })) };
+    return { body: { ok: true, actor }, cookies: [COOKIE_PATH, PAGE_COOKIE_PATH].map((path) => ({ name: PORTAL_COOKIE, path, value: sessionToken, expires: expiresAt })) };
   }
 
   /** The client of the portal session the cookie's `token` names, or null. */

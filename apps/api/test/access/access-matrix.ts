@@ -629,7 +629,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     expect: adminOwnPractice(200),
   },
 
-  { route: 'GET /p/:token', audience: 'public', params: portalLinkToken, expect: everyone(303) },
+  { route: 'GET /p/:token', audience: 'public', params: portalLinkToken, expect: everyone(200) },
   // The portal home page: the same page for everyone, with the first screen drawn in for a signed-in client.
   { route: 'GET /portal', audience: 'public', expect: everyone(200) },
   { route: 'GET /api/portal/me', audience: 'portal', expect: portalOnly(200, 200) },

@@ -9613,7 +9613,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description To the portal with a session cookie, or to the page that says the link no longer works. */
+            /** @description The portal home, first screen drawn in, with a session cookie. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description To the page that says the link no longer works (or to the portal, without a built one). */
             303: {
                 headers: {
                     [name: string]: unknown;
