@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder, type Nullable } from 'kysely';
+import type { DB } from '../db/schema.js';
 import {
   measureOfExercise,
   validateAnswers,
@@ -89,6 +90,23 @@ const stillReaches = portalReaches;
 /** The name a client is greeted by: their preferred name, or the first word of their name. */
 export const firstName = (name: string, preferred: string | null) => preferred?.trim() || name.trim().split(/\s+/)[0] || name;
 
+/** The tables a portal homework item is read from: the assignment, the occurrence and the client's response (joined, or left-joined: R). */
+type ItemSources<R> = { a: DB['assignment']; o: DB['assignment_occurrence']; r: R };
+
+/** A portal homework item's columns (ItemRow), for the open list and the history alike. */
+const itemColumns = <R extends DB['response'] | Nullable<DB['response']>>(eb: ExpressionBuilder<ItemSources<R>, keyof ItemSources<R>>) => [
+  eb.ref('a.id').as('assignment_id'),
+  sql<string>`a.exercise->>'title'`.as('title'),
+  sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
+  eb.ref('o.seq').as('seq'),
+  sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
+  sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
+  eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
+  eb.ref('r.submitted_at').as('submitted_at'),
+  eb.ref('r.updated_at').as('updated_at'),
+  eb.ref('r.id').as('response_id'),
+];
+
 /** A client's open homework in the portal, soonest due first (compiled once: the portal's first screen). */
 const openHomework = compiledOnce((db, p: Slots<{ practiceId: string; clientId: string; today: string }>) =>
   db
@@ -98,18 +116,7 @@ const openHomework = compiledOnce((db, p: Slots<{ practiceId: string; clientId: 
     .leftJoin('response as r', (j) =>
       j.onRef('r.practice_id', '=', 'o.practice_id').onRef('r.assignment_id', '=', 'o.assignment_id').onRef('r.seq', '=', 'o.seq').onRef('r.client_id', '=', 'am.client_id'),
     )
-    .select((eb) => [
-      'a.id as assignment_id',
-      sql<string>`a.exercise->>'title'`.as('title'),
-      sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
-      'o.seq',
-      sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
-      sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
-      eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
-      'r.submitted_at',
-      'r.updated_at',
-      'r.id as response_id',
-    ])
+    .select(itemColumns<Nullable<DB['response']>>)
     .where('am.practice_id', '=', p.practiceId)
     .where('am.client_id', '=', p.clientId)
     .where(sql<boolean>`o.opens_on <= ${p.today}::date AND NOT o.cancelled AND o.pending > 0`)
@@ -130,18 +137,7 @@ const submittedHomework = compiledPerForm((db, p: Slots<{ practiceId: string; cl
       .innerJoin('assignment_occurrence as o', (j) =>
         j.onRef('o.practice_id', '=', 'r.practice_id').onRef('o.assignment_id', '=', 'r.assignment_id').onRef('o.seq', '=', 'r.seq'),
       )
-      .select((eb) => [
-        'a.id as assignment_id',
-        sql<string>`a.exercise->>'title'`.as('title'),
-        sql<number>`(a.exercise->>'minutes')::int`.as('minutes'),
-        'r.seq',
-        sql<string>`to_char(o.due_on, 'YYYY-MM-DD')`.as('due_on'),
-        sql<boolean>`a.couple_id IS NOT NULL`.as('with_partner'),
-        eb.ref('r.status').$castTo<ItemRow['status']>().as('status'),
-        'r.submitted_at',
-        'r.updated_at',
-        'r.id as response_id',
-      ])
+      .select(itemColumns<DB['response']>)
       .where('r.practice_id', '=', p.practiceId)
       .where('r.client_id', '=', p.clientId)
       .where('r.status', '=', sql.lit('submitted'))
