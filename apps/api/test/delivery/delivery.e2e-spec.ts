@@ -196,15 +196,17 @@ describe('email delivery', () => {
     });
     jest.restoreAllMocks();
     expect(assigned.status).toBe(201);
-    // Assigned at 23:00: the notice waits for 08:00 the next morning, practice time.
-    jest.spyOn(clock, 'now').mockReturnValue(new Date(`${yesterday}T23:00:00-05:00`));
+    // Assigned at 23:00: the notice waits for 08:00 the next morning, practice time. Tomorrow evening, so that
+    // morning is still ahead of the real clock the delivery worker runs on, whatever the hour of the run.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    jest.spyOn(clock, 'now').mockReturnValue(new Date(`${tomorrow}T23:00:00-05:00`));
     const late = await staff.post('/api/assignments').send({
       clientId: eli.id, exerciseId: 'builtin:small-acts-of-care', instructions: 'Late', dueOn, recurrence: 'weekly', count: 1, remind: true,
     });
     jest.restoreAllMocks();
     expect(late.status).toBe(201);
     const [waiting] = (await t.db.query(`SELECT not_before FROM delivery WHERE practice_id = $1 AND dedupe_key = $2`, [practice.id, `homework_assigned:${late.body.id}:${eli.id}`])) as Array<{ not_before: Date }>;
-    expect(waiting!.not_before.toISOString()).toBe(new Date(Date.parse(`${yesterday}T08:00:00-05:00`) + 86_400_000).toISOString());
+    expect(waiting!.not_before.toISOString()).toBe(new Date(Date.parse(`${tomorrow}T08:00:00-05:00`) + 86_400_000).toISOString());
     await t.db.query(`UPDATE assignment_occurrence SET cancelled = true WHERE assignment_id = $1`, [late.body.id]);
     // The exercise title as the assignment keeps it carries a marker too.
     await t.db.query(`UPDATE assignment SET exercise = jsonb_set(exercise, '{title}', to_jsonb($2::text)) WHERE id = $1`, [assigned.body.id, `Title ${MARKER}`]);

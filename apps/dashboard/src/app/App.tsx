@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect } from 'react';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { Outlet, Route, RouterProvider, createBrowserRouter, createRoutesFromElements, useNavigate } from 'react-router-dom';
 import { ApiError, onSessionEnded } from '../api/client';
+import { isSigningOut } from './pending-work';
 import { Loading } from '../ui/forms';
 import { AppShell } from './AppShell';
 import { RequireStaff } from './RequireStaff';
@@ -44,6 +45,9 @@ function SessionWatcher() {
   useEffect(
     () =>
       onSessionEnded(() => {
+        // A request still on its way when the person signed out comes back 401: that is the sign-out itself,
+        // whose own message ("You are signed out.") stands; and on the sign-in page there is nothing to leave.
+        if (isSigningOut() || window.location.pathname === '/sign-in') return;
         client.clear();
         void navigate('/sign-in', { replace: true, state: { notice: 'Your session has ended. Please sign in again.' } });
       }),
