@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { sql, type RawBuilder } from 'kysely';
 import { auditActionLabel, auditDetailText, type AuditActorKind, type AuditEventView, type AuditVerification, type Page } from '@tandem/shared';
 import type { StaffActor } from '../access/actor.js';
@@ -31,7 +29,6 @@ interface EventRow {
 @Injectable()
 export class AuditLogService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(PageCursors) private readonly cursors: PageCursors,
     @InjectKysely() private readonly kdb: Db,
   ) {}
@@ -71,13 +68,13 @@ export class AuditLogService {
   }
 
   async verify(actor: StaffActor): Promise<AuditVerification> {
-    const problems = (await this.db.query(`SELECT seq, problem FROM audit_verify() WHERE chain_key = $1`, [actor.practiceId])) as Array<{
-      seq: string;
-      problem: string;
-    }>;
-    const [{ count }] = (await this.db.query(`SELECT count(*)::int AS count FROM audit_event WHERE chain_key = $1`, [actor.practiceId])) as Array<{
-      count: number;
-    }>;
+    // audit_verify() is the database's own check of the chain (a set-returning function, typed here by what it returns).
+    const { rows: problems } = await sql<{ seq: string; problem: string }>`SELECT seq::text, problem FROM audit_verify() WHERE chain_key = ${actor.practiceId}`.execute(this.kdb);
+    const { count } = await this.kdb
+      .selectFrom('audit_event')
+      .select(sql<number>`count(*)::int`.as('count'))
+      .where('chain_key', '=', actor.practiceId)
+      .executeTakeFirstOrThrow();
     return { ok: problems.length === 0, checkedEvents: count, problems: problems.map((p) => ({ seq: Number(p.seq), problem: p.problem })) };
   }
 
@@ -93,12 +90,15 @@ export class AuditLogService {
     };
     for (const row of rows) Object.values(row.detail ?? {}).forEach(collect);
     if (ids.size === 0) return new Map();
-    const found = (await this.db.query(
-      `SELECT id, name FROM staff_user WHERE practice_id = $1 AND id = ANY($2::uuid[])
-       UNION ALL SELECT id, name FROM client WHERE practice_id = $1 AND id = ANY($2::uuid[])
-       UNION ALL SELECT id, display_name FROM couple WHERE practice_id = $1 AND id = ANY($2::uuid[])`,
-      [practiceId, [...ids]],
-    )) as Array<{ id: string; name: string }>;
+    const among = [...ids];
+    const found = await this.kdb
+      .selectFrom('staff_user')
+      .select(['id', 'name'])
+      .where('practice_id', '=', practiceId)
+      .where('id', '=', sql<string>`ANY(${among}::uuid[])`)
+      .unionAll((db) => db.selectFrom('client').select(['id', 'name']).where('practice_id', '=', practiceId).where('id', '=', sql<string>`ANY(${among}::uuid[])`))
+      .unionAll((db) => db.selectFrom('couple').select(['id', 'display_name as name']).where('practice_id', '=', practiceId).where('id', '=', sql<string>`ANY(${among}::uuid[])`))
+      .execute();
     return new Map(found.map((r) => [r.id, r.name]));
   }
 
