@@ -23,6 +23,7 @@ import type { StaffActor } from '../access/actor.js';
 import { AuditedWrites } from '../audit/audited-writes.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationFailedError } from '../common/app-error.js';
 import { PageCursors } from '../common/cursor.js';
+import { currentCoupleMembers } from '../homework/couple-members.js';
 import { InjectKysely, kyselyOn, type Db } from '../db/kysely.js';
 import { Keyset, keysetForm, type KeysetForm, type KeysetSlots, type KeysetSpec } from '../db/keyset.js';
 import { compiledOnce, compiledPerForm, type Slots } from '../db/compiled-once.js';
@@ -542,19 +543,7 @@ export class AssignmentsService {
     }
     const refusal = sharingRefusal(exercise, sharing, couple!.conjoint_safety);
     if (refusal) throw new RuleViolationError('sharing_not_allowed', refusal);
-    const members = await db
-      .selectFrom('couple_member as cm')
-      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'cm.practice_id').onRef('c.id', '=', 'cm.client_id'))
-      .select(['c.id', 'c.status'])
-      .where('cm.practice_id', '=', practiceId)
-      .where('cm.couple_id', '=', subject.coupleId)
-      .where('cm.left_at', 'is', null)
-      .execute();
-    if (members.length < 2) throw new RuleViolationError('couple_incomplete', 'This couple has fewer than two current members, so there is nobody to do it together.');
-    if (members.some((m) => m.status !== 'active')) {
-      throw new RuleViolationError('member_discharged', 'A member of this couple is discharged. Reactivate them, or update the couple’s members, first.');
-    }
-    return members.map((m) => m.id);
+    return currentCoupleMembers(db, practiceId, subject.coupleId, 'do it together');
   }
 
   private members(db: Db, practiceId: string, assignmentId: string) {

@@ -1,21 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { measureOfExercise, scoreAnswers, type Answers, type Exercise } from '@tandem/shared';
+import { measureOfExercise, scoreAnswers } from '@tandem/shared';
 import type { AuditRecorder } from '../audit/audited-writes.service.js';
 import { ValidationFailedError } from '../common/app-error.js';
 import { kyselyOn } from '../db/kysely.js';
-
-export interface SubmittedMeasure {
-  practiceId: string;
-  responseId: string;
-  clientId: string;
-  coupleId: string | null;
-  assignmentId: string;
-  seq: number;
-  exercise: Exercise;
-  answers: Answers;
-}
+import type { SubmittedResponse } from '../safety/alerts.service.js';
 
 /**
  * Scores a submitted measure on the server, inside the submit transaction:
@@ -24,7 +14,7 @@ export interface SubmittedMeasure {
  */
 @Injectable()
 export class MeasureScoring {
-  async recordSubmitted(tx: EntityManager, audit: AuditRecorder, submitted: SubmittedMeasure): Promise<void> {
+  async recordSubmitted(tx: EntityManager, audit: AuditRecorder, submitted: SubmittedResponse): Promise<void> {
     const instrument = measureOfExercise(submitted.exercise);
     if (!instrument) return;
     const scored = scoreAnswers(instrument, submitted.answers);

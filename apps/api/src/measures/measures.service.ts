@@ -29,6 +29,7 @@ import { ForbiddenError, RuleViolationError, ValidationFailedError } from '../co
 import { PageCursors } from '../common/cursor.js';
 import { requireOneSubject, type Subject } from '../common/subject-ref.dto.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
+import { currentCoupleMembers } from '../homework/couple-members.js';
 import { InjectKysely, type Db } from '../db/kysely.js';
 import { Keyset, type KeysetSpec } from '../db/keyset.js';
 import { slot, sqlText } from '../db/sql-text.js';
@@ -311,18 +312,6 @@ export class MeasuresService {
       return [subject.clientId];
     }
     await db.selectFrom('couple').select('id').where('practice_id', '=', practiceId).where('id', '=', subject.coupleId).forShare().execute();
-    const members = await db
-      .selectFrom('couple_member as cm')
-      .innerJoin('client as c', (j) => j.onRef('c.practice_id', '=', 'cm.practice_id').onRef('c.id', '=', 'cm.client_id'))
-      .select(['c.id', 'c.status'])
-      .where('cm.practice_id', '=', practiceId)
-      .where('cm.couple_id', '=', subject.coupleId)
-      .where('cm.left_at', 'is', null)
-      .execute();
-    if (members.length < 2) throw new RuleViolationError('couple_incomplete', 'This couple has fewer than two current members, so there is nobody to answer together.');
-    if (members.some((m) => m.status !== 'active')) {
-      throw new RuleViolationError('member_discharged', 'A member of this couple is discharged. Reactivate them, or update the couple’s members, first.');
-    }
-    return members.map((m) => m.id);
+    return currentCoupleMembers(db, practiceId, subject.coupleId, 'answer together');
   }
 }
