@@ -11,6 +11,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/error-body.js';
 
 /** Statements whose row count Kysely reports as `numAffectedRows`. */
 const COUNTS_ROWS = /^\s*(insert|update|delete|merge)\b/i;
@@ -22,10 +23,16 @@ const COUNTS_ROWS = /^\s*(insert|update|delete|merge)\b/i;
  * already know).
  */
 class QueryRunnerConnection implements DatabaseConnection {
+  /** The connection-loss error a statement failed with: the connection is not given back to the pool for reuse. */
+  lost: unknown;
+
   constructor(readonly runner: QueryRunner) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.runner.query(compiled.sql, [...compiled.parameters], true);
+    const result = await this.runner.query(compiled.sql, [...compiled.parameters], true).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) this.lost = error;
+      throw error;
+    });
     const rows = (Array.isArray(result.records) ? result.records : []) as R[];
     if (COUNTS_ROWS.test(compiled.sql) && typeof result.affected === 'number') {
       return { rows, numAffectedRows: BigInt(result.affected) };
@@ -69,7 +76,14 @@ class TypeOrmDriver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     if ('transaction' in this.source) return;
-    await (connection as QueryRunnerConnection).runner.release();
+    const { runner, lost } = connection as QueryRunnerConnection;
+    // A connection that was cut (the server ended it) goes back with its error, so pg-pool drops it
+    // instead of handing it to the next request before its end event has arrived. TypeORM's Postgres
+    // runner has this release (`releasePostgresConnection(err)`, which `release()` calls without one);
+    // its typings keep it private.
+    const releaseWith = (runner as unknown as { releasePostgresConnection?: (error: unknown) => Promise<void> }).releasePostgresConnection;
+    if (lost && releaseWith) await releaseWith.call(runner, lost);
+    else await runner.release();
   }
 
   async destroy(): Promise<void> {}

@@ -66,6 +66,26 @@ describe('typed queries on TypeORM connections', () => {
     expect(((failed as QueryFailedError).driverError as Error & { code?: string }).code).toBe('23502');
   });
 
+  it('drops a connection the server cut: the next statement on a pool of one gets a new one, not the dead one', async () => {
+    const single = new DataSource(dataSourceOptions(database.url, 1));
+    await single.initialize();
+    const killer = new pg.Client({ connectionString: database.url });
+    await killer.connect();
+    try {
+      const db = kyselyOn(single);
+      const { pid } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db).then((r) => r.rows[0]!);
+      const sleeping = sql`SELECT pg_sleep(10)`.execute(db).catch((error: unknown) => error);
+      while ((await killer.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%'`, [pid])).rowCount === 0) await new Promise((r) => setTimeout(r, 20));
+      await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+      expect(await sleeping).toBeInstanceOf(QueryFailedError);
+      const next = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db).then((r) => r.rows[0]!);
+      expect(next.pid).not.toBe(pid);
+    } finally {
+      await killer.end();
+      await single.destroy();
+    }
+  });
+
   describe('queries compiled once', () => {
     const byName = compiledOnce((db, p: Slots<{ name: string; since: Date }>) =>
       db.selectFrom('practice').select(['id', 'name']).where('name', '=', p.name).where('created_at', '>=', p.since).where(sql<boolean>`${p.name} <> ''`),
