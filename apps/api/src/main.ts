@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
@@ -70,15 +71,21 @@ async function main() {
     await database.stop().catch(() => undefined);
     throw error;
   }
-  const url = `http://localhost:${config.port}`;
   const db = app.get<DataSource>(getDataSourceToken());
   const seed = database.embedded && config.seedDemo && !(await hasAnyPractice(db)) ? await seedDemo(db, app.get(FIELD_CIPHER)) : undefined;
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ port: config.port, embedded: database.embedded, ms: Date.now() - started }, 'Tandem is ready');
+  // PORT=0 lets the system choose a free port: what is reported is the port actually bound.
+  const port = boundPort(app.getHttpServer().address()) ?? config.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ port, embedded: database.embedded, ms: Date.now() - started }, 'Tandem is ready');
   if (seed) process.stdout.write(formatSignIns(seed.signIns, url) + '\n');
   else process.stdout.write(`\n  Tandem is ready at ${url}\n\n`);
   if (catcher) process.stdout.write(`  Email Tandem sends is caught here (nothing leaves this machine): ${catcher.webUrl}\n\n`);
   else if (!config.mail.smtpUrl) process.stdout.write(`  No SMTP server configured (TANDEM_SMTP_URL): email waits in the queue.\n\n`);
+}
+
+function boundPort(address: string | AddressInfo | null): number | undefined {
+  return address !== null && typeof address === 'object' ? address.port : undefined;
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+const START_ATTEMPTS = 3;
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -91,50 +93,68 @@ async function readOrCreateSecret(file: string): Promise<string> {
 export async function startEmbeddedPostgres(
   dir: string,
   log: Logger,
-  options: { port?: number; settings?: Record<string, string> } = {},
+  options: {
+    port?: number;
+    settings?: Record<string, string>;
+    /** How a port is chosen when none is named; each failed start asks again. */
+    choosePort?: () => Promise<number>;
+  } = {},
 ): Promise<EmbeddedDatabase> {
+  const choosePort = options.choosePort ?? freePort;
   await fs.mkdir(dir, { recursive: true });
   const pgdata = path.join(dir, 'pg');
   const password = await readOrCreateSecret(path.join(dir, 'pg-password'));
-  const port = options.port ?? (await freePort());
   const isRoot = os.userInfo().uid === 0;
   if (isRoot) {
     // The server runs as `postgres`: it must be able to reach its data folder.
     await fs.chmod(dir, 0o755);
   }
-  const server = new EmbeddedPostgres({
-    databaseDir: pgdata,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
-    onLog: (message) => log.debug({ component: 'postgres' }, message.trim()),
-    onError: (error) => log.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
-  });
+  const serverOn = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: pgdata,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot,
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ],
+      onLog: (message) => log.debug({ component: 'postgres' }, message.trim()),
+      onError: (error) => log.error({ component: 'postgres', err: error }, 'embedded PostgreSQL error'),
+    });
 
+  let port = options.port ?? (await choosePort());
+  let server = serverOn(port);
   if (!(await exists(path.join(pgdata, 'PG_VERSION')))) {
     log.info({ pgdata }, 'creating the embedded PostgreSQL cluster');
     await fs.rm(pgdata, { recursive: true, force: true });
     await server.initialise();
-  } else {
-    await clearStaleLock(pgdata, log);
   }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `The embedded PostgreSQL server in ${pgdata} did not start${error instanceof Error ? `: ${error.message}` : ''}. ` +
-        'Run with LOG_LEVEL=debug to see its output.',
-    );
+  // A free port found here can be taken by another program before PostgreSQL binds it: a chosen port is tried again
+  // with a new one, a port the caller named is not.
+  for (let attempt = 1; ; attempt++) {
+    await clearStaleLock(pgdata, log);
+    try {
+      await server.start();
+      break;
+    } catch (error) {
+      if (options.port === undefined && attempt < START_ATTEMPTS) {
+        log.warn({ attempt }, 'the embedded PostgreSQL server did not start; trying another port');
+        port = await choosePort();
+        server = serverOn(port);
+        continue;
+      }
+      throw new Error(
+        `The embedded PostgreSQL server in ${pgdata} did not start${error instanceof Error ? `: ${error.message}` : ''}. ` +
+          'Run with LOG_LEVEL=debug to see its output.',
+      );
+    }
   }
 
   const urlFor = (database: string) =>

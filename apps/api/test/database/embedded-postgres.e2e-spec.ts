@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -38,4 +39,43 @@ describe('the embedded PostgreSQL server', () => {
       await second.stop();
     }
   });
+
+  it('when the port it chose is taken before the server binds it, starts on another; a port it was given, it keeps', async () => {
+    dir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'tandem-embedded-'));
+    // Another program holds this port, as one can between the choice and the bind.
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as net.AddressInfo).port;
+    try {
+      const offered: number[] = [];
+      const server = await startEmbeddedPostgres(dir, logger, {
+        choosePort: async () => {
+          const port = offered.length === 0 ? taken : await freePortNow();
+          offered.push(port);
+          return port;
+        },
+      });
+      try {
+        expect(offered).toHaveLength(2);
+        expect(server.port).toBe(offered[1]);
+        expect(await query(server.adminUrl, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await server.stop();
+      }
+      await expect(startEmbeddedPostgres(dir, logger, { port: taken })).rejects.toThrow(/did not start/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
 });
+
+function freePortNow(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -39,31 +38,37 @@ interface Api {
   call(method: string, url: string, options?: { body?: unknown; cookie?: string; from?: string }): Promise<Answer>;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 /** The `name=value` part of each Set-Cookie, joined as a browser would send them back. */
 const cookieOf = (answer: Answer) => answer.cookies.map((c) => c.split(';')[0]).join('; ');
 
-function startApi(name: string, port: number, env: Record<string, string>): Api {
+/** The port a process reports once it is ready, read from its "Tandem is ready" log line. */
+function readyPort(output: string[]): number | undefined {
+  for (const line of output) {
+    const port = /"port":(\d+).*"msg":"Tandem is ready"/.exec(line)?.[1];
+    if (port) return Number(port);
+  }
+  return undefined;
+}
+
+/**
+ * Each process binds a port the system chooses (PORT=0) and reports it: a port picked here and handed over could be
+ * taken by another test in between.
+ */
+function startApi(name: string, env: Record<string, string>): Api {
   const output: string[] = [];
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => output.push(...String(chunk).split('\n').filter(Boolean)));
   child.stderr!.on('data', (chunk: Buffer) => output.push(...String(chunk).split('\n').filter(Boolean)));
-  const base = `http://127.0.0.1:${port}`;
   return {
     name,
-    base,
+    get base() {
+      const port = readyPort(output);
+      if (port === undefined) throw new Error(`process ${name} has not reported its port yet`);
+      return `http://127.0.0.1:${port}`;
+    },
     child,
     output,
     async call(method, url, options = {}) {
@@ -71,7 +76,7 @@ function startApi(name: string, port: number, env: Record<string, string>): Api 
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (options.cookie) headers.cookie = options.cookie;
       if (options.from) headers['x-forwarded-for'] = options.from;
-      const res = await fetch(`${base}${url}`, {
+      const res = await fetch(`${this.base}${url}`, {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -141,17 +146,19 @@ describe('two API processes on one database act as one', () => {
       TANDEM_PORTAL_MAX_FAILED_LOOKUPS: String(MAX_FAILED_LINKS),
       // Each scenario comes from an address of its own, as a load balancer reports it.
       TANDEM_TRUST_PROXY: 'true',
+      // Links in email name the address both processes are reached at.
+      TANDEM_PUBLIC_URL: 'https://tandem.test',
       // Both processes look for due reminders every second, so they race for every one.
       TANDEM_REMINDER_CHECK_SECONDS: '1',
       LOG_LEVEL: 'info',
     };
-    const [portA, portB] = [await freePort(), await freePort()];
-    a = startApi('A', portA, env);
-    b = startApi('B', portB, env);
+    a = startApi('A', env);
+    b = startApi('B', env);
     try {
       for (const api of [a, b]) {
         await until(async () => {
           if (api.child.exitCode !== null) throw new Error(`process ${api.name} exited: ${api.output.join('\n')}`);
+          if (readyPort(api.output) === undefined) return false;
           return (await api.call('GET', '/api/health').catch(() => undefined))?.status === 200;
         }, 40_000);
       }
