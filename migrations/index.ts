@@ -14,6 +14,7 @@ import { StaffAccounts1764001100000 } from './1764001100000-staff-accounts.js';
 import { AttentionQueue1764001300000 } from './1764001300000-attention-queue.js';
 import { OutcomeMeasures1764100000000 } from './1764100000000-outcome-measures.js';
 import { GuessingLimits1764200000000 } from './1764200000000-guessing-limits.js';
+import { CareTeamByStaffCovering1764300000000 } from './1764300000000-care-team-by-staff-covering.js';
 
 /** Every migration, oldest first. Migrations are the only way the schema changes. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SafetyAlertEmail1764001500000,
   OutcomeMeasures1764100000000,
   GuessingLimits1764200000000,
+  CareTeamByStaffCovering1764300000000,
 ];
