@@ -69,7 +69,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     void parseJson(request as never, text, done as never);
   });
   await app.register(fastifyCookie as never);
-  await registerSecurityHeaders(app, fastify);
+  registerSecurityHeaders(fastify);
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -45,9 +45,13 @@ const PART_OK: Record<CursorPart, (v: unknown) => boolean> = {
 const refused = () => new ValidationFailedError({ cursor: 'is not a cursor this list gave out' });
 
 export class PageCursors {
+  /** Imported once, as for the field cipher: an HMAC keyed by a KeyObject skips a key import a Buffer costs on every call. */
+  private readonly keys: crypto.KeyObject[];
+
   /** `keys`: secrets derived from the data keys, current first. */
-  constructor(private readonly keys: Buffer[]) {
+  constructor(keys: Buffer[]) {
     if (keys.length === 0) throw new Error('page cursors need a key');
+    this.keys = keys.map((key) => crypto.createSecretKey(key));
   }
 
   encode(scope: CursorScope, values: string[]): string {
@@ -74,7 +78,7 @@ export class PageCursors {
     return values as { [K in keyof P]: string };
   }
 
-  private tag(key: Buffer, scope: CursorScope, payload: string): Buffer {
+  private tag(key: crypto.KeyObject, scope: CursorScope, payload: string): Buffer {
     return crypto
       .createHmac('sha256', key)
       .update(JSON.stringify([scope.list, scope.practiceId, scope.within ?? null, payload]))
