@@ -4,7 +4,7 @@
  * floors (the same SQL through a bare pg server, as sent and prepared; one
  * prepared primary-key select; a constant-JSON route in the same app), and writes bench/results/<date>.json and .md.
  *
- *   npm run bench -- [--scale 1] [--duration 10] [--connections 50] [--submits 4000] [--fresh] [--explain]
+ *   npm run bench -- [--scale 1] [--duration 10] [--connections 50] [--submits 4000] [--rounds 3] [--fresh] [--explain]
  *
  * --scale 1 is the large size (200 practices, 50,000 clients, 1,000,000
  * occurrences, 5,000,000 audit events); the small size is a tenth of it.
@@ -25,7 +25,7 @@ import { repoRoot } from '../src/config/repo-root.js';
 import { startChild } from './children.js';
 import { readEndpoints, submitBody, submitEndpoint, type Endpoint } from './endpoints.js';
 import { explainReads, type QueryCost } from './explain.js';
-import { load, type LoadFigures } from './load.js';
+import { load, medianFigures, type LoadFigures } from './load.js';
 import type { CapturedQuery, SubmitTemplate } from './messages.js';
 import { LARGE_PRACTICES } from './plan.js';
 import { prepareActors, type BenchActors } from './prepare.js';
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     submits: { type: 'string', default: '4000' },
+    rounds: { type: 'string', default: '3' },
     fresh: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: path.join(os.tmpdir(), 'tandem-bench') },
@@ -48,8 +49,9 @@ const scale = Number(args.scale);
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const submits = Number(args.submits);
-if (!(scale > 0) || !(duration > 0) || !(connections > 0) || !(submits > 0)) {
-  console.error('--scale, --duration, --connections and --submits take positive numbers');
+const rounds = Number(args.rounds);
+if (!(scale > 0) || !(duration > 0) || !(connections > 0) || !(submits > 0) || !Number.isInteger(rounds) || rounds < 1) {
+  console.error('--scale, --duration, --connections, --submits and --rounds take positive numbers');
   process.exit(2);
 }
 const large = Math.max(2, Math.round(LARGE_PRACTICES * scale));
@@ -106,6 +108,9 @@ async function call(baseUrl: string, spec: Endpoint['spec'], n = 0): Promise<{ s
   return { status: res.status, body: await res.text() };
 }
 
+const logTriple = (label: string, tandem: LoadFigures, replayed: LoadFigures, prepared: LoadFigures) =>
+  log(`  ${label.padEnd(32)} ${fmt(tandem)}\n  ${''.padEnd(32)} ${fmt(replayed)}  (replay)\n  ${''.padEnd(32)} ${fmt(prepared)}  (prepared)`);
+
 const fmt = (f: LoadFigures) =>
   `${String(f.requestsPerSecond).padStart(6)} req/s  p50 ${String(f.p50Ms).padStart(4)} ms  p99 ${String(f.p99Ms).padStart(4)} ms  errors ${f.errors}${Object.keys(f.statuses).length ? `  other statuses ${JSON.stringify(f.statuses)}` : ''}`;
 
@@ -128,7 +133,7 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
     NODE_ENV: 'production',
   };
 
-  log(`\n${practices} practices: Tandem`);
+  log(`\n${practices} practices: each page answered once through Tandem, its SQL recorded`);
   const app = await startChild('app-server.js', env);
   const reads = readEndpoints(actors);
   const plans: Record<string, CapturedQuery[]> = {};
@@ -164,47 +169,68 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
       return null;
     }
 
-    constantJson = await load(app.baseUrl, { method: 'GET', path: '/api/health/live' }, loadOptions);
-    log(`  ${'Constant JSON (floor)'.padEnd(32)} ${fmt(constantJson)}`);
-    for (const e of [...reads, submitEndpoint(actors, 1)]) {
-      const figures = await load(app.baseUrl, e.spec, e.name === 'submit' ? { ...loadOptions, amount: submits } : loadOptions);
-      results[e.name] = { name: e.name, label: e.label, method: e.spec.method, path: e.spec.path, tandem: figures };
-      log(`  ${e.label.padEnd(32)} ${fmt(figures)}`);
+    // Tandem and its floors are driven in turn for each page, so each page's ratios are measured within
+    // seconds of each other: this machine's speed drifts over the minutes a whole pass takes.
+    log(`\n${practices} practices: Tandem | the same SQL through bare pg and node:http | the same SQL prepared`);
+    const floor = await startChild('floor-server.js', env);
+    try {
+      // The physical floor: one prepared primary-key select of a row this practice has.
+      const physicalQuery = { text: 'SELECT id, name, status FROM client WHERE practice_id = $1 AND id = $2', values: [actors.practiceId, actors.clientId] };
+      floor.send({ type: 'plans', reads: plans, submit: template, targets: actors.submit.targets, physical: physicalQuery });
+      constantJson = await load(app.baseUrl, { method: 'GET', path: '/api/health/live' }, loadOptions);
+      log(`  ${'Constant JSON (floor)'.padEnd(32)} ${fmt(constantJson)}`);
+      physical = await load(floor.baseUrl, { method: 'GET', path: '/physical' }, loadOptions);
+      log(`  ${'Physical floor (one PK select)'.padEnd(32)} ${fmt(physical)}`);
+      // Several rounds, each page's median kept: the machine's speed swings from one second to the next.
+      const measured = new Map<string, { tandem: LoadFigures[]; replayed: LoadFigures[]; prepared: LoadFigures[] }>();
+      for (let round = 1; round <= rounds; round++) {
+        if (rounds > 1) log(`  round ${round} of ${rounds}`);
+        for (const e of reads) {
+          const tandem = await load(app.baseUrl, e.spec, loadOptions);
+          const replayed = await load(floor.baseUrl, { method: 'GET', path: `/${e.name}` }, loadOptions);
+          const prepared = await load(floor.baseUrl, { method: 'GET', path: `/prepared/${e.name}` }, loadOptions);
+          const kept = measured.get(e.name) ?? { tandem: [], replayed: [], prepared: [] };
+          kept.tandem.push(tandem);
+          kept.replayed.push(replayed);
+          kept.prepared.push(prepared);
+          measured.set(e.name, kept);
+          logTriple(e.label, tandem, replayed, prepared);
+        }
+      }
+      for (const e of reads) {
+        const kept = measured.get(e.name)!;
+        results[e.name] = {
+          name: e.name,
+          label: e.label,
+          method: e.spec.method,
+          path: e.spec.path,
+          tandem: medianFigures(kept.tandem),
+          floor: medianFigures(kept.replayed),
+          prepared: medianFigures(kept.prepared),
+        };
+      }
+      const submitOptions = { ...loadOptions, amount: submits };
+      const tandem = await load(app.baseUrl, submitEndpoint(actors, 1).spec, submitOptions);
+      const floorSubmit = (prefix: string, offset: number) =>
+        load(
+          floor.baseUrl,
+          {
+            method: 'POST',
+            path: `/${prefix}submit`,
+            vary: (n) => ({ headers: { 'x-target': String(offset + n), 'content-type': 'application/json' }, body: submitBody(actors, '00000000-0000-4000-8000-000000000000') }),
+          },
+          submitOptions,
+        );
+      const replayed = await floorSubmit('', 1 + perSide);
+      const prepared = await floorSubmit('prepared/', 1 + 2 * perSide);
+      const e = submitEndpoint(actors, 1);
+      results.submit = { name: e.name, label: e.label, method: e.spec.method, path: e.spec.path, tandem, floor: replayed, prepared };
+      logTriple('Portal submit', tandem, replayed, prepared);
+    } finally {
+      await floor.stop();
     }
   } finally {
     await app.stop();
-  }
-
-  log(`\n${practices} practices: the same SQL through bare pg and node:http`);
-  const floor = await startChild('floor-server.js', env);
-  try {
-    // The physical floor: one prepared primary-key select of a row this practice has.
-    const physicalQuery = { text: 'SELECT id, name, status FROM client WHERE practice_id = $1 AND id = $2', values: [actors.practiceId, actors.clientId] };
-    floor.send({ type: 'plans', reads: plans, submit: template, targets: actors.submit.targets, physical: physicalQuery });
-    physical = await load(floor.baseUrl, { method: 'GET', path: '/physical' }, loadOptions);
-    log(`  ${'Physical floor (one PK select)'.padEnd(32)} ${fmt(physical)}`);
-    for (const [prefix, key] of [['', 'floor'], ['prepared/', 'prepared']] as const) {
-      if (prefix) log(`\n${practices} practices: the same SQL as prepared statements through bare pg and node:http`);
-      for (const e of reads) {
-        const figures = await load(floor.baseUrl, { method: 'GET', path: `/${prefix}${e.name}` }, loadOptions);
-        results[e.name]![key] = figures;
-        log(`  ${e.label.padEnd(32)} ${fmt(figures)}`);
-      }
-      const offset = 1 + (prefix ? 2 : 1) * perSide;
-      const figures = await load(
-        floor.baseUrl,
-        {
-          method: 'POST',
-          path: `/${prefix}submit`,
-          vary: (n) => ({ headers: { 'x-target': String(offset + n), 'content-type': 'application/json' }, body: submitBody(actors, '00000000-0000-4000-8000-000000000000') }),
-        },
-        { ...loadOptions, amount: submits },
-      );
-      results.submit![key] = figures;
-      log(`  ${'Portal submit'.padEnd(32)} ${fmt(figures)}`);
-    }
-  } finally {
-    await floor.stop();
   }
 
   const endpoints = Object.values(results).map((r) => ({ ...r, cost: costs[r.name!] ?? null }) as EndpointResult);
@@ -238,7 +264,7 @@ async function main() {
     const results: BenchResults = {
       date: today,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, postgres: versions },
-      settings: { connections, durationSeconds: duration, submits, poolSize: Number(POOL_SIZE) },
+      settings: { connections, durationSeconds: duration, submits, rounds, poolSize: Number(POOL_SIZE) },
       sizes,
     };
     const written = await writeReport(results, path.join(repoRoot(), 'bench', 'results'), args['no-readme'] ? undefined : path.join(repoRoot(), 'README.md'));

@@ -36,7 +36,7 @@ export interface SizeResult {
 export interface BenchResults {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string };
-  settings: { connections: number; durationSeconds: number; submits: number; poolSize: number };
+  settings: { connections: number; durationSeconds: number; submits: number; rounds?: number; poolSize: number };
   sizes: SizeResult[];
 }
 
@@ -105,7 +105,9 @@ function markdown(results: BenchResults, bundles: Bundle[] | null, jsonName: str
   const lines: string[] = [];
   lines.push(
     `Measured ${results.date} on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}; ` +
-      `${results.settings.connections} connections, ${results.settings.durationSeconds} s per endpoint (portal submit: ${n(results.settings.submits)} submissions), ` +
+      `${results.settings.connections} connections, ${results.settings.durationSeconds} s per endpoint` +
+      `${(results.settings.rounds ?? 1) > 1 ? `, the median of ${results.settings.rounds} rounds in which each page is driven through Tandem and then its floors` : ''}` +
+      ` (portal submit: ${n(results.settings.submits)} submissions, one round), ` +
       `pool of ${results.settings.poolSize} connections for both Tandem and the floor. Raw figures: [${jsonName}](${jsonName}).`,
   );
   lines.push('');
