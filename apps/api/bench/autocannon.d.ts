@@ -35,7 +35,7 @@ declare module 'autocannon' {
   }
   /** A run in progress: a promise of its result that also emits each answer as it arrives. */
   export interface Instance extends Promise<Result> {
-    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
   }
   function autocannon(options: Options): Instance;
   export default autocannon;

@@ -29,11 +29,13 @@ import { aadFor, FieldCipher } from '../encryption/field-cipher.js';
 import { FIELD_CIPHER } from '../encryption/encryption.service.js';
 import type { CreateNoteDto, ListNotesQuery, SignNoteDto, UpdateNoteDto } from './dto/note.dto.js';
 
-/** A note as every read gives it (selectNotes). */
+/** A note as a single read gives it, content included (selectNotes). */
 type NoteRow = Awaited<ReturnType<ReturnType<typeof selectNotes>['executeTakeFirstOrThrow']>>;
+/** A note as a list gives it: everything but its content (selectNoteSummaries). */
+type NoteSummaryRow = Awaited<ReturnType<ReturnType<typeof selectNoteSummaries>['executeTakeFirstOrThrow']>>;
 
-/** A note with its subject's and authors' names and its count of addenda. */
-const selectNotes = (db: Db) =>
+/** A note with its subject's and authors' names and its count of addenda, without its content. */
+const selectNoteSummaries = (db: Db) =>
   db
     .selectFrom('session_note as n')
     .innerJoin('staff_user as au', (j) => j.onRef('au.practice_id', '=', 'n.practice_id').onRef('au.id', '=', 'n.author_id'))
@@ -54,8 +56,6 @@ const selectNotes = (db: Db) =>
       eb.ref('n.status').$castTo<'draft' | 'signed'>().as('status'),
       'n.addendum_of',
       'n.version',
-      'n.key_id',
-      'n.sections_enc',
       'n.signed_at',
       'n.signed_by',
       'sb.name as signed_by_name',
@@ -63,6 +63,9 @@ const selectNotes = (db: Db) =>
       'n.updated_at',
       sql<number>`(SELECT count(*) FROM session_note a WHERE a.practice_id = n.practice_id AND a.addendum_of = n.id)::int`.as('addenda_count'),
     ]);
+
+/** A note with its encrypted content, for the reads that open it. */
+const selectNotes = (db: Db) => selectNoteSummaries(db).select(['n.key_id', 'n.sections_enc']);
 
 const NOTES_BY_SESSION = (practiceId: string, subjectId: string): KeysetSpec<{ session_date: string; id: string }> => ({
   scope: { list: 'notes', practiceId, within: subjectId },
@@ -75,7 +78,7 @@ const NOTES_BY_SESSION = (practiceId: string, subjectId: string): KeysetSpec<{ s
 
 const AUTHOR = { read: true, edit: true };
 
-function toSummary(row: NoteRow): NoteSummary {
+function toSummary(row: NoteSummaryRow): NoteSummary {
   return {
     id: row.id,
     subject: row.client_id ? { kind: 'client', id: row.client_id, name: row.subject_name } : { kind: 'couple', id: row.couple_id!, name: row.subject_name },
@@ -97,7 +100,7 @@ function toSummary(row: NoteRow): NoteSummary {
 const notesPage = compiledPerForm(
   (db, p: Slots<{ practiceId: string; subjectId: string; me: string } & KeysetSlots>, form: `${'client' | 'couple'}:${ReturnType<typeof notesListed>}:${KeysetForm}`) => {
     const [kind, listed, page] = form.split(':') as ['client' | 'couple', ReturnType<typeof notesListed>, KeysetForm];
-    let q = selectNotes(db)
+    let q = selectNoteSummaries(db)
       .where('n.practice_id', '=', p.practiceId)
       .where(kind === 'client' ? 'n.client_id' : 'n.couple_id', '=', p.subjectId)
       .where('n.addendum_of', 'is', null);
@@ -323,7 +326,7 @@ export class NotesService {
 
   /** `may`: what the reader may do with this note; its author, having just written it, may read and edit it. */
   private async detail(row: NoteRow, may: { read: boolean; edit: boolean } = AUTHOR): Promise<NoteDetail> {
-    const addenda = await selectNotes(this.kdb).where('n.practice_id', '=', row.practice_id).where('n.addendum_of', '=', row.id).orderBy('n.created_at').execute();
+    const addenda = await selectNoteSummaries(this.kdb).where('n.practice_id', '=', row.practice_id).where('n.addendum_of', '=', row.id).orderBy('n.created_at').execute();
     return {
       ...toSummary(row),
       sections: may.read ? (JSON.parse(this.open(row)) as Record<string, string>) : null,
