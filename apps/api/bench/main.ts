@@ -209,8 +209,9 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
           prepared: medianFigures(kept.prepared),
         };
       }
+      const submit = submitEndpoint(actors, 1);
       const submitOptions = { ...loadOptions, amount: submits };
-      const tandem = await load(app.baseUrl, submitEndpoint(actors, 1).spec, submitOptions);
+      const tandem = await load(app.baseUrl, submit.spec, submitOptions);
       const floorSubmit = (prefix: string, offset: number) =>
         load(
           floor.baseUrl,
@@ -223,8 +224,7 @@ async function runSize(adminUrl: string, practices: number): Promise<SizeResult 
         );
       const replayed = await floorSubmit('', 1 + perSide);
       const prepared = await floorSubmit('prepared/', 1 + 2 * perSide);
-      const e = submitEndpoint(actors, 1);
-      results.submit = { name: e.name, label: e.label, method: e.spec.method, path: e.spec.path, tandem, floor: replayed, prepared };
+      results.submit = { name: submit.name, label: submit.label, method: submit.spec.method, path: submit.spec.path, tandem, floor: replayed, prepared };
       logTriple('Portal submit', tandem, replayed, prepared);
     } finally {
       await floor.stop();

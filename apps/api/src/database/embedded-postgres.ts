@@ -16,7 +16,8 @@ export interface EmbeddedDatabase {
 
 const START_ATTEMPTS = 3;
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 at the moment of asking (another program may take it before it is bound). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createLogger } from '../../src/common/logger.js';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 describe('the embedded PostgreSQL server', () => {
   const logger = createLogger('silent');
@@ -50,7 +50,7 @@ describe('the embedded PostgreSQL server', () => {
       const offered: number[] = [];
       const server = await startEmbeddedPostgres(dir, logger, {
         choosePort: async () => {
-          const port = offered.length === 0 ? taken : await freePortNow();
+          const port = offered.length === 0 ? taken : await freePort();
           offered.push(port);
           return port;
         },
@@ -69,13 +69,3 @@ describe('the embedded PostgreSQL server', () => {
   });
 });
 
-function freePortNow(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
